@@ -1,0 +1,78 @@
+package backup
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Problem is one thing verify found wrong. Kind is a stable word that
+// scripts can match; File names the file concerned, relative to db/ or the
+// archive member ("" for the archive as a whole).
+type Problem struct {
+	Kind   string `json:"kind"`
+	File   string `json:"file,omitempty"`
+	Detail string `json:"detail"`
+}
+
+// Problem kinds.
+const (
+	ProblemCorrupt         = "corrupt"          // the compressed stream or tar structure is damaged
+	ProblemTruncated       = "truncated"        // the archive ends early
+	ProblemMissing         = "missing"          // the manifest lists a file the archive or folder lacks
+	ProblemExtra           = "extra"            // the archive or folder holds a file the manifest does not list
+	ProblemSize            = "size"             // size differs from the manifest
+	ProblemHash            = "hash"             // SHA-256 differs from the manifest
+	ProblemMode            = "mode"             // permission mode differs from the manifest
+	ProblemManifest        = "manifest"         // the manifest is missing, unparsable or inconsistent
+	ProblemSums            = "sha256sums"       // SHA256SUMS disagrees with the manifest
+	ProblemSidecar         = "sidecar"          // the sidecar disagrees with the embedded manifest
+	ProblemHostile         = "hostile"          // an entry that must never be extracted
+	ProblemDuplicate       = "duplicate"        // an entry appears twice
+	ProblemDatabaseDamaged = "database-damaged" // a database-file check found damage
+)
+
+// IntegrityError reports every problem found in a snapshot or folder.
+type IntegrityError struct {
+	Target   string // the snapshot or folder checked
+	Problems []Problem
+}
+
+func (e *IntegrityError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d problem(s) found", e.Target, len(e.Problems))
+	for i, p := range e.Problems {
+		if i == 5 {
+			fmt.Fprintf(&b, "; and %d more", len(e.Problems)-5)
+			break
+		}
+		if p.File != "" {
+			fmt.Fprintf(&b, "; %s: %s: %s", p.File, p.Kind, p.Detail)
+		} else {
+			fmt.Fprintf(&b, "; %s: %s", p.Kind, p.Detail)
+		}
+	}
+	return b.String()
+}
+
+// ChangedError says a source file changed while it was being read: the
+// database is in use, and the copy would be torn.
+type ChangedError struct {
+	Path   string
+	Detail string
+}
+
+func (e *ChangedError) Error() string {
+	return fmt.Sprintf("%s changed while it was being read (%s)", e.Path, e.Detail)
+}
+
+// UnsupportedFileError says db/ holds something efbackup will not copy:
+// a symbolic link, a device, a socket. Following a link could read
+// outside db/; skipping it silently could leave the database out.
+type UnsupportedFileError struct {
+	Path string
+	Type string
+}
+
+func (e *UnsupportedFileError) Error() string {
+	return fmt.Sprintf("%s is a %s, which efbackup does not copy", e.Path, e.Type)
+}

@@ -1,0 +1,341 @@
+// Package backup writes and reads efbackup snapshots: a zstd-compressed tar
+// of an e-Faktur db/ folder, carrying its own manifest and a SHA256SUMS file
+// so that it can be checked and restored with or without efbackup.
+//
+// The package never prints and never exits. It returns values, and typed
+// errors that the command layer maps to exit codes:
+//   - *IntegrityError: a snapshot or folder does not match its manifest;
+//   - *ChangedError: a source file changed while it was being read;
+//   - *HostileError: an archive entry that must never be extracted.
+package backup
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Schema identifies the manifest layout. A reader refuses any other value:
+// guessing at a future layout could make verify say "ok" about something it
+// does not understand.
+const Schema = "efbackup.manifest/1"
+
+// Names of the two records that travel inside every archive, after the data.
+const (
+	ManifestName = "efbackup-manifest.json"
+	SumsName     = "SHA256SUMS"
+	DBPrefix     = "db/"
+)
+
+// Limits that keep a hostile manifest from exhausting memory. A real db/
+// folder holds a handful of files.
+const (
+	MaxManifestBytes = 16 << 20
+	MaxFiles         = 100000
+	MaxFileSize      = 1 << 44 // 16 TiB: far beyond any e-Faktur database
+)
+
+// Manifest describes one snapshot. It is written last, after all the data,
+// so a snapshot that has a manifest is complete.
+type Manifest struct {
+	Schema         string    `json:"schema"`
+	Tool           string    `json:"tool"`
+	ToolVersion    string    `json:"tool_version"`
+	Created        time.Time `json:"created"`
+	Host           string    `json:"host"`
+	Source         string    `json:"source"`
+	Install        string    `json:"install,omitempty"`
+	Label          string    `json:"label"`
+	EFakturVersion string    `json:"efaktur_version"`
+	Compression    string    `json:"compression"`
+	Files          []File    `json:"files"`
+	Dirs           []Dir     `json:"dirs,omitempty"`
+	Totals         Totals    `json:"totals"`
+	// ContentID is a hash over every file's path, size and SHA-256. Two
+	// manifests with the same ContentID describe byte-identical folders,
+	// whatever their times say.
+	ContentID string `json:"content_id"`
+	// Checks summarises the database-file checks made while streaming.
+	Checks *ChecksSummary `json:"checks,omitempty"`
+}
+
+// File is one regular file of db/.
+type File struct {
+	Path   string     `json:"path"` // relative to db/, with "/"
+	Size   int64      `json:"size"`
+	Mode   Mode       `json:"mode"`
+	MTime  time.Time  `json:"mtime"`
+	SHA256 string     `json:"sha256"`
+	Check  *FileCheck `json:"check,omitempty"`
+}
+
+// Dir is one sub-folder of db/ (db/ itself is implied).
+type Dir struct {
+	Path string `json:"path"`
+	Mode Mode   `json:"mode"`
+}
+
+// Totals are the sums over Files.
+type Totals struct {
+	Files int   `json:"files"`
+	Bytes int64 `json:"bytes"`
+}
+
+// FileCheck is the verdict of the database-file checks on one file, as
+// recorded when the snapshot was made.
+type FileCheck struct {
+	Kind      string         `json:"kind"`
+	Verdict   string         `json:"verdict"` // ok, warning, damaged
+	Format    string         `json:"format,omitempty"`
+	H2Version string         `json:"h2_version,omitempty"`
+	Findings  []CheckFinding `json:"findings,omitempty"`
+}
+
+// CheckFinding is one problem a database-file check found.
+type CheckFinding struct {
+	Verdict string `json:"verdict"`
+	Code    string `json:"code"`
+	Offset  int64  `json:"offset"`
+	Detail  string `json:"detail"`
+}
+
+// ChecksSummary is the worst verdict over all files, with counts.
+type ChecksSummary struct {
+	Verdict string `json:"verdict"`
+	OK      int    `json:"ok"`
+	Warning int    `json:"warning"`
+	Damaged int    `json:"damaged"`
+}
+
+// Mode is a permission mode, written as an octal string ("0644") so that a
+// person reading the manifest sees what ls would show.
+type Mode uint32
+
+func (m Mode) MarshalJSON() ([]byte, error) {
+	return []byte(fmt.Sprintf(`"%04o"`, uint32(m))), nil
+}
+
+func (m *Mode) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	v, err := strconv.ParseUint(s, 8, 32)
+	if err != nil || v > 0o7777 {
+		return fmt.Errorf("invalid mode %q", s)
+	}
+	*m = Mode(v)
+	return nil
+}
+
+// ComputeContentID hashes the identity of the files: path, size, SHA-256.
+// Modes and times are left out on purpose: a copy with other times holds
+// the same data.
+func ComputeContentID(files []File) string {
+	sorted := append([]File(nil), files...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Path < sorted[j].Path })
+	h := sha256.New()
+	for _, f := range sorted {
+		fmt.Fprintf(h, "%s\x00%d\x00%s\n", f.Path, f.Size, f.SHA256)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Finish fills in the derived fields: sorted files, totals, content id and
+// the checks summary.
+func (m *Manifest) Finish() {
+	sort.Slice(m.Files, func(i, j int) bool { return m.Files[i].Path < m.Files[j].Path })
+	sort.Slice(m.Dirs, func(i, j int) bool { return m.Dirs[i].Path < m.Dirs[j].Path })
+	m.Totals = Totals{}
+	var sum *ChecksSummary
+	for _, f := range m.Files {
+		m.Totals.Files++
+		m.Totals.Bytes += f.Size
+		if f.Check != nil {
+			if sum == nil {
+				sum = &ChecksSummary{Verdict: "ok"}
+			}
+			switch f.Check.Verdict {
+			case "damaged":
+				sum.Damaged++
+				sum.Verdict = "damaged"
+			case "warning":
+				sum.Warning++
+				if sum.Verdict == "ok" {
+					sum.Verdict = "warning"
+				}
+			default:
+				sum.OK++
+			}
+		}
+	}
+	m.Checks = sum
+	m.ContentID = ComputeContentID(m.Files)
+}
+
+// Marshal encodes the manifest the one way efbackup writes it, so that the
+// copy in the archive and the sidecar are byte-identical.
+func (m *Manifest) Marshal() ([]byte, error) {
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// Sums renders the SHA256SUMS file in sha256sum's format, paths as they
+// sit in the archive ("db/...").
+func (m *Manifest) Sums() []byte {
+	var buf bytes.Buffer
+	for _, f := range m.Files {
+		fmt.Fprintf(&buf, "%s  %s%s\n", f.SHA256, DBPrefix, f.Path)
+	}
+	return buf.Bytes()
+}
+
+// ParseManifest decodes and validates a manifest from untrusted bytes.
+// Every path must be a clean relative path inside db/, sizes must be sane,
+// and the derived fields must agree with the file list.
+func ParseManifest(b []byte) (*Manifest, error) {
+	if len(b) > MaxManifestBytes {
+		return nil, fmt.Errorf("manifest is %d bytes, more than the %d allowed", len(b), MaxManifestBytes)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var m Manifest
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("manifest is not valid JSON: %v", err)
+	}
+	if dec.More() {
+		return nil, errors.New("manifest has data after the JSON document")
+	}
+	if err := m.validate(); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+func (m *Manifest) validate() error {
+	if m.Schema != Schema {
+		return fmt.Errorf("manifest schema %q is not %q", m.Schema, Schema)
+	}
+	if len(m.Files) > MaxFiles || len(m.Dirs) > MaxFiles {
+		return fmt.Errorf("manifest lists %d files and %d folders, more than the %d allowed", len(m.Files), len(m.Dirs), MaxFiles)
+	}
+	seen := make(map[string]bool, len(m.Files)+len(m.Dirs))
+	var total int64
+	for _, d := range m.Dirs {
+		if err := CheckRelPath(d.Path); err != nil {
+			return fmt.Errorf("manifest folder %q: %v", d.Path, err)
+		}
+		if seen[strings.ToLower(d.Path)] {
+			return fmt.Errorf("manifest lists %q twice", d.Path)
+		}
+		seen[strings.ToLower(d.Path)] = true
+	}
+	for _, f := range m.Files {
+		if err := CheckRelPath(f.Path); err != nil {
+			return fmt.Errorf("manifest file %q: %v", f.Path, err)
+		}
+		// Case-folded: on Windows two names that differ only in case
+		// would overwrite each other on restore.
+		if seen[strings.ToLower(f.Path)] {
+			return fmt.Errorf("manifest lists %q twice", f.Path)
+		}
+		seen[strings.ToLower(f.Path)] = true
+		if f.Size < 0 || f.Size > MaxFileSize {
+			return fmt.Errorf("manifest file %q has an impossible size %d", f.Path, f.Size)
+		}
+		if len(f.SHA256) != 64 || strings.ToLower(f.SHA256) != f.SHA256 {
+			return fmt.Errorf("manifest file %q has an invalid SHA-256 %q", f.Path, f.SHA256)
+		}
+		if _, err := hex.DecodeString(f.SHA256); err != nil {
+			return fmt.Errorf("manifest file %q has an invalid SHA-256 %q", f.Path, f.SHA256)
+		}
+		total += f.Size
+		if total > MaxFileSize {
+			return errors.New("manifest totals are impossibly large")
+		}
+	}
+	for _, f := range m.Files {
+		// A file's parent folders must not be listed as files.
+		for p := path.Dir(f.Path); p != "."; p = path.Dir(p) {
+			if seen[strings.ToLower(p)] && !m.hasDir(p) {
+				return fmt.Errorf("manifest lists %q both as a file and as a folder", p)
+			}
+		}
+	}
+	if m.Totals.Files != len(m.Files) || m.Totals.Bytes != total {
+		return fmt.Errorf("manifest totals (%d files, %d bytes) disagree with its file list (%d files, %d bytes)",
+			m.Totals.Files, m.Totals.Bytes, len(m.Files), total)
+	}
+	if m.ContentID != ComputeContentID(m.Files) {
+		return errors.New("manifest content_id disagrees with its file list")
+	}
+	return nil
+}
+
+func (m *Manifest) hasDir(p string) bool {
+	for _, d := range m.Dirs {
+		if strings.EqualFold(d.Path, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckRelPath accepts only a clean, relative, forward-slash path with no
+// "..", no drive letter, no backslash and no control characters: the only
+// kind of name that can be extracted without escaping the target folder,
+// on Windows as well as on Unix.
+func CheckRelPath(p string) error {
+	switch {
+	case p == "" || p == ".":
+		return errors.New("empty path")
+	case len(p) > 4096:
+		return errors.New("path too long")
+	case strings.HasPrefix(p, "/"):
+		return errors.New("absolute path")
+	case strings.Contains(p, `\`):
+		return errors.New("backslash in path")
+	case strings.Contains(p, ":"):
+		return errors.New("drive letter or stream name in path")
+	case path.Clean(p) != p:
+		return errors.New("path is not clean")
+	}
+	for _, part := range strings.Split(p, "/") {
+		if part == ".." || part == "." {
+			return errors.New("path climbs out of db/")
+		}
+		// Windows drops trailing dots and spaces, which would let two
+		// names collide or a name change on restore.
+		if strings.HasSuffix(part, ".") || strings.HasSuffix(part, " ") {
+			return errors.New("path part ends in a dot or space")
+		}
+	}
+	for _, r := range p {
+		if r < 0x20 || r == 0x7f {
+			return errors.New("control character in path")
+		}
+	}
+	return nil
+}
+
+// ReadManifest reads and parses a manifest from r, up to MaxManifestBytes.
+func ReadManifest(r io.Reader) (*Manifest, []byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxManifestBytes+1))
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := ParseManifest(b)
+	return m, b, err
+}

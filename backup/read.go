@@ -1,0 +1,512 @@
+package backup
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// MaxWindow caps the zstd window a reader accepts. efbackup's own encoder
+// never uses more than 8 MiB; a frame that asks for more is hostile or not
+// ours, and refusing it keeps memory bounded.
+const MaxWindow = 16 << 20
+
+// NewDecoder returns the zstd decoder efbackup reads archives with, with
+// memory and window capped.
+func NewDecoder(r io.Reader) (*zstd.Decoder, error) {
+	return zstd.NewReader(r,
+		zstd.WithDecoderMaxWindow(MaxWindow),
+		zstd.WithDecoderMaxMemory(MaxWindow),
+		zstd.WithDecoderConcurrency(2),
+		zstd.WithDecoderLowmem(true),
+	)
+}
+
+// entry is what a pass over an archive learnt of one member.
+type entry struct {
+	name   string // as in the archive
+	rel    string // relative to db/, "" for the records
+	dir    bool
+	size   int64
+	mode   int64
+	sha256 string
+}
+
+// ReadOptions tunes a pass over an archive.
+type ReadOptions struct {
+	NewChecker func(rel string, size int64) FileChecker
+	Progress   func(compressedDone int64)
+}
+
+// VerifyReport is what verify found in one snapshot.
+type VerifyReport struct {
+	Archive  string
+	Manifest *Manifest // the embedded manifest, or the sidecar when the embedded one is unreadable
+	// ManifestBytes are the embedded manifest as stored.
+	ManifestBytes  []byte
+	SidecarPresent bool
+	Files          int   // regular files under db/ read from the archive
+	Bytes          int64 // their total size
+	Checks         map[string]FileCheck
+	Problems       []Problem
+}
+
+// OK says whether verification found nothing wrong.
+func (r *VerifyReport) OK() bool { return len(r.Problems) == 0 }
+
+func (r *VerifyReport) add(kind, file, format string, args ...any) {
+	r.Problems = append(r.Problems, Problem{Kind: kind, File: file, Detail: fmt.Sprintf(format, args...)})
+}
+
+// Err returns an *IntegrityError when there are problems, else nil.
+func (r *VerifyReport) Err() error {
+	if r.OK() {
+		return nil
+	}
+	return &IntegrityError{Target: r.Archive, Problems: r.Problems}
+}
+
+// classify decides what an archive member is, or why it must be refused.
+// It is the single gate every member passes, for verify and for restore.
+func classify(h *tar.Header) (e entry, problem string) {
+	e = entry{name: h.Name, size: h.Size, mode: h.Mode}
+	switch h.Typeflag {
+	case tar.TypeReg, tar.TypeRegA: //nolint:staticcheck // old archives use TypeRegA
+	case tar.TypeDir:
+		e.dir = true
+	case tar.TypeSymlink:
+		return e, "symbolic link"
+	case tar.TypeLink:
+		return e, "hard link"
+	case tar.TypeChar, tar.TypeBlock:
+		return e, "device"
+	case tar.TypeFifo:
+		return e, "named pipe"
+	default:
+		return e, fmt.Sprintf("unsupported entry type %q", h.Typeflag)
+	}
+	for k := range h.PAXRecords {
+		if strings.HasPrefix(k, "GNU.sparse") || strings.HasPrefix(k, "SCHILY.") || strings.HasPrefix(k, "LIBARCHIVE.") {
+			return e, "sparse or extended entry (" + k + ")"
+		}
+	}
+	if h.Size < 0 || h.Size > MaxFileSize {
+		return e, fmt.Sprintf("impossible size %d", h.Size)
+	}
+	name := h.Name
+	if e.dir {
+		name = strings.TrimSuffix(name, "/")
+	}
+	if !e.dir && (name == ManifestName || name == SumsName) {
+		if h.Size > MaxManifestBytes {
+			return e, fmt.Sprintf("%s of %d bytes is larger than allowed", name, h.Size)
+		}
+		return e, ""
+	}
+	if name == strings.TrimSuffix(DBPrefix, "/") && e.dir {
+		e.rel = "."
+		return e, ""
+	}
+	if !strings.HasPrefix(name, DBPrefix) {
+		return e, "entry outside db/"
+	}
+	e.rel = strings.TrimPrefix(name, DBPrefix)
+	if err := CheckRelPath(e.rel); err != nil {
+		return e, err.Error()
+	}
+	return e, ""
+}
+
+// pass reads a whole archive once. Every member is classified; regular
+// files are hashed, fed to a database checker, and, when sink returns a
+// writer, copied there. It collects problems instead of stopping, except
+// when the stream itself cannot be read further.
+type pass struct {
+	rep      *VerifyReport
+	entries  map[string]*entry // key: lower-case name, to catch case-only duplicates on Windows
+	order    []*entry
+	sums     []byte
+	manifest []byte
+	checks   map[string]FileCheck
+	// sink returns where a file's bytes go during extraction, or nil.
+	sink func(e *entry) (io.Writer, error)
+	// sinkDone is called after a file's bytes were written to the sink.
+	sinkDone func(e *entry) error
+	opt      ReadOptions
+	complete bool // the tar end marker and the zstd end were reached cleanly
+}
+
+type countingReader struct {
+	r        io.Reader
+	n        int64
+	progress func(int64)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if c.progress != nil && n > 0 {
+		c.progress(c.n)
+	}
+	return n, err
+}
+
+func (p *pass) run(ctx context.Context, r io.Reader) error {
+	cr := &countingReader{r: r, progress: p.opt.Progress}
+	dec, err := NewDecoder(cr)
+	if err != nil {
+		return err
+	}
+	defer dec.Close()
+	tr := tar.NewReader(dec)
+	buf := make([]byte, 1<<20)
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			p.streamProblem(err, "reading the next archive entry")
+			return nil
+		}
+		e, bad := classify(h)
+		key := strings.ToLower(strings.TrimSuffix(e.name, "/"))
+		if bad != "" {
+			p.rep.add(ProblemHostile, h.Name, "refused: %s", bad)
+			// Its data is skipped by tr.Next; a sparse claim is never expanded.
+			continue
+		}
+		if prev, dup := p.entries[key]; dup {
+			p.rep.add(ProblemDuplicate, h.Name, "the archive holds %q more than once", prev.name)
+			continue
+		}
+		p.entries[key] = &e
+		p.order = append(p.order, &e)
+		if e.dir {
+			continue
+		}
+		switch e.name {
+		case ManifestName, SumsName:
+			b, err := io.ReadAll(io.LimitReader(tr, MaxManifestBytes))
+			if err != nil {
+				p.streamProblem(err, "reading "+e.name)
+				return nil
+			}
+			if e.name == ManifestName {
+				p.manifest = b
+			} else {
+				p.sums = b
+			}
+			continue
+		}
+		if err := p.readFile(ctx, tr, &e, buf); err != nil {
+			var se *streamError
+			if errors.As(err, &se) {
+				p.streamProblem(se.err, "reading "+e.name)
+				return nil
+			}
+			return err
+		}
+	}
+	// The tar end marker was seen. What follows inside the stream must be
+	// padding, and the zstd stream must end with good checksums.
+	n, err := drainZeros(dec, buf)
+	if err != nil {
+		p.streamProblem(err, "reading past the end of the tar data")
+		return nil
+	}
+	if n > 0 {
+		p.rep.add(ProblemCorrupt, "", "%d bytes of data follow the end of the tar archive", n)
+	}
+	p.complete = true
+	return nil
+}
+
+type streamError struct{ err error }
+
+func (e *streamError) Error() string { return e.err.Error() }
+
+func (p *pass) readFile(ctx context.Context, tr io.Reader, e *entry, buf []byte) error {
+	h := sha256.New()
+	var chk FileChecker
+	if p.opt.NewChecker != nil {
+		chk = p.opt.NewChecker(e.rel, e.size)
+	}
+	var sink io.Writer
+	if p.sink != nil {
+		w, err := p.sink(e)
+		if err != nil {
+			return err
+		}
+		sink = w
+	}
+	var n int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		k, err := tr.Read(buf)
+		if k > 0 {
+			b := buf[:k]
+			h.Write(b)
+			if chk != nil {
+				chk.Write(b)
+			}
+			if sink != nil {
+				if _, werr := sink.Write(b); werr != nil {
+					return werr
+				}
+			}
+			n += int64(k)
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return &streamError{err}
+		}
+	}
+	e.sha256 = hex.EncodeToString(h.Sum(nil))
+	p.rep.Files++
+	p.rep.Bytes += n
+	if chk != nil {
+		p.checks[e.rel] = chk.Result()
+	}
+	if p.sinkDone != nil {
+		return p.sinkDone(e)
+	}
+	return nil
+}
+
+// drainZeros reads r to its end and counts the non-zero bytes.
+func drainZeros(r io.Reader, buf []byte) (int64, error) {
+	var nonZero int64
+	for {
+		k, err := r.Read(buf)
+		for _, c := range buf[:k] {
+			if c != 0 {
+				nonZero++
+			}
+		}
+		if err == io.EOF {
+			return nonZero, nil
+		}
+		if err != nil {
+			return nonZero, err
+		}
+	}
+}
+
+func (p *pass) streamProblem(err error, doing string) {
+	kind := ProblemCorrupt
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		kind = ProblemTruncated
+	}
+	detail := err.Error()
+	switch {
+	case errors.Is(err, zstd.ErrCRCMismatch):
+		detail = "zstd frame checksum mismatch: the compressed data is damaged"
+	case errors.Is(err, zstd.ErrWindowSizeExceeded), errors.Is(err, zstd.ErrDecoderSizeExceeded):
+		kind = ProblemHostile
+		detail = fmt.Sprintf("the zstd stream asks for a window larger than %d MiB", MaxWindow>>20)
+	case errors.Is(err, zstd.ErrMagicMismatch):
+		detail = "not a zstd stream, or damaged compressed data"
+	case kind == ProblemTruncated:
+		detail = "the archive ends early"
+	}
+	p.rep.add(kind, "", "%s while %s", detail, doing)
+}
+
+// finish compares what the pass saw with the manifest, SHA256SUMS and
+// sidecar, and records every disagreement.
+func (p *pass) finish(sidecar []byte, sidecarPresent bool) {
+	rep := p.rep
+	rep.SidecarPresent = sidecarPresent
+	rep.Checks = p.checks
+	var m *Manifest
+	switch {
+	case p.manifest == nil && p.complete:
+		rep.add(ProblemManifest, ManifestName, "the archive holds no manifest")
+	case p.manifest != nil:
+		var err error
+		m, err = ParseManifest(p.manifest)
+		if err != nil {
+			rep.add(ProblemManifest, ManifestName, "%v", err)
+		}
+		rep.ManifestBytes = p.manifest
+	}
+	if sidecarPresent {
+		if m == nil {
+			if sm, err := ParseManifest(sidecar); err == nil {
+				// Fall back to the sidecar to know what should have been there.
+				rep.Manifest = sm
+				if !p.complete {
+					p.compareFiles(sm, false)
+				}
+			} else if p.manifest == nil || !p.complete {
+				rep.add(ProblemSidecar, "", "the sidecar manifest is unreadable: %v", err)
+			}
+		}
+		if p.manifest != nil && !bytes.Equal(sidecar, p.manifest) {
+			rep.add(ProblemSidecar, "", "the sidecar manifest differs from the manifest inside the archive")
+		}
+	}
+	if m == nil {
+		return
+	}
+	rep.Manifest = m
+	p.compareFiles(m, p.complete)
+	if p.sums == nil {
+		if p.complete {
+			rep.add(ProblemSums, SumsName, "the archive holds no SHA256SUMS")
+		}
+	} else {
+		compareSums(rep, p.sums, m)
+	}
+}
+
+// compareFiles checks the archive's db/ members against m. When the pass
+// did not reach the end, files it never reached are reported once, as a
+// count, rather than as many "missing" lines.
+func (p *pass) compareFiles(m *Manifest, complete bool) {
+	rep := p.rep
+	listed := map[string]bool{}
+	notReached := 0
+	for _, f := range m.Files {
+		listed[strings.ToLower(f.Path)] = true
+		e := p.entries[strings.ToLower(DBPrefix+f.Path)]
+		switch {
+		case e == nil && !complete:
+			notReached++
+		case e == nil:
+			rep.add(ProblemMissing, f.Path, "listed in the manifest but not in the archive")
+		case e.dir:
+			rep.add(ProblemMissing, f.Path, "listed as a file but stored as a folder")
+		case e.rel != f.Path:
+			rep.add(ProblemMissing, f.Path, "stored as %q (different case)", e.rel)
+		case e.sha256 == "" && !complete:
+			notReached++
+		case e.size != f.Size:
+			rep.add(ProblemSize, f.Path, "the archive holds %d bytes, the manifest says %d", e.size, f.Size)
+		case e.sha256 != f.SHA256:
+			rep.add(ProblemHash, f.Path, "SHA-256 is %s, the manifest says %s", e.sha256, f.SHA256)
+		case e.mode&0o7777 != int64(f.Mode):
+			rep.add(ProblemMode, f.Path, "mode is %04o, the manifest says %04o", e.mode&0o7777, f.Mode)
+		}
+	}
+	if notReached > 0 {
+		rep.add(ProblemMissing, "", "%d file(s) listed in the manifest could not be read from the archive", notReached)
+	}
+	for _, d := range m.Dirs {
+		listed[strings.ToLower(d.Path)] = true
+		if e := p.entries[strings.ToLower(DBPrefix+d.Path)]; e == nil && complete {
+			rep.add(ProblemMissing, d.Path, "folder listed in the manifest but not in the archive")
+		}
+	}
+	for _, e := range p.order {
+		if e.rel == "" || e.rel == "." {
+			continue
+		}
+		if !listed[strings.ToLower(e.rel)] {
+			rep.add(ProblemExtra, e.rel, "in the archive but not listed in the manifest")
+		}
+	}
+	for rel, c := range p.checks {
+		if c.Verdict == "damaged" {
+			detail := "database check found damage"
+			if len(c.Findings) > 0 {
+				f := c.Findings[0]
+				detail = fmt.Sprintf("%s at offset %d: %s", f.Code, f.Offset, f.Detail)
+			}
+			rep.add(ProblemDatabaseDamaged, rel, "%s", detail)
+		}
+	}
+}
+
+func compareSums(rep *VerifyReport, sums []byte, m *Manifest) {
+	if bytes.Equal(sums, m.Sums()) {
+		return
+	}
+	want := map[string]string{}
+	for _, f := range m.Files {
+		want[DBPrefix+f.Path] = f.SHA256
+	}
+	got := map[string]string{}
+	for i, line := range strings.Split(strings.TrimSuffix(string(sums), "\n"), "\n") {
+		sum, name, ok := strings.Cut(line, "  ")
+		if !ok {
+			rep.add(ProblemSums, SumsName, "line %d is not in sha256sum format", i+1)
+			continue
+		}
+		got[name] = sum
+	}
+	names := make([]string, 0, len(want))
+	for n := range want {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		switch g, ok := got[n]; {
+		case !ok:
+			rep.add(ProblemSums, strings.TrimPrefix(n, DBPrefix), "missing from SHA256SUMS")
+		case g != want[n]:
+			rep.add(ProblemSums, strings.TrimPrefix(n, DBPrefix), "SHA256SUMS says %s, the manifest says %s", g, want[n])
+		}
+	}
+	for n := range got {
+		if _, ok := want[n]; !ok {
+			rep.add(ProblemSums, n, "in SHA256SUMS but not in the manifest")
+		}
+	}
+	if len(rep.Problems) == 0 || rep.Problems[len(rep.Problems)-1].Kind != ProblemSums {
+		rep.add(ProblemSums, SumsName, "SHA256SUMS differs from the manifest in its layout")
+	}
+}
+
+// VerifyArchive reads every byte of a snapshot and checks it against its
+// manifest, SHA256SUMS and sidecar. The error is non-nil only when the
+// file cannot be opened, or ctx ends; problems are in the report.
+func VerifyArchive(ctx context.Context, archive string, opt ReadOptions) (*VerifyReport, error) {
+	f, err := os.Open(archive)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	rep := &VerifyReport{Archive: archive}
+	p := &pass{rep: rep, entries: map[string]*entry{}, checks: map[string]FileCheck{}, opt: opt}
+	if err := p.run(ctx, f); err != nil {
+		return rep, err
+	}
+	sidecar, err := os.ReadFile(archive + SidecarSuffix)
+	present := err == nil
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		rep.add(ProblemSidecar, "", "the sidecar cannot be read: %v", err)
+	}
+	p.finish(sidecar, present)
+	return rep, nil
+}
+
+// ReadSidecar reads a snapshot's sidecar manifest.
+func ReadSidecar(archive string) (*Manifest, error) {
+	f, err := os.Open(archive + SidecarSuffix)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	m, _, err := ReadManifest(f)
+	return m, err
+}

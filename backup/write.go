@@ -1,0 +1,431 @@
+package backup
+
+import (
+	"archive/tar"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/efbackup/efbackup/internal/fsutil"
+	"github.com/klauspost/compress/zstd"
+)
+
+// Level is a compression level as the command line names it.
+type Level string
+
+const (
+	LevelFastest Level = "fastest"
+	LevelDefault Level = "default"
+	LevelBetter  Level = "better"
+	LevelBest    Level = "best"
+)
+
+// ParseLevel maps a level name to the zstd encoder level.
+func ParseLevel(s string) (zstd.EncoderLevel, error) {
+	switch Level(s) {
+	case LevelFastest:
+		return zstd.SpeedFastest, nil
+	case LevelDefault, "":
+		return zstd.SpeedDefault, nil
+	case LevelBetter:
+		return zstd.SpeedBetterCompression, nil
+	case LevelBest:
+		return zstd.SpeedBestCompression, nil
+	}
+	return 0, fmt.Errorf("unknown compression level %q (use fastest, default, better or best)", s)
+}
+
+// Suffixes of the files a snapshot consists of.
+const (
+	ArchiveSuffix = ".tar.zst"
+	SidecarSuffix = ".manifest.json"
+)
+
+// FilePerm is the mode of every file efbackup creates that holds or
+// describes taxpayer data: owner only.
+const FilePerm = 0o600
+
+var (
+	unsafeLabelRe = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+	nameRe        = regexp.MustCompile(`^(.+)-([0-9]{8}T[0-9]{6}Z)` + regexp.QuoteMeta(ArchiveSuffix) + `$`)
+)
+
+// SafeLabel turns any folder name into a label that is safe in a file name
+// on every system: letters, digits, '.', '_' and '-'.
+func SafeLabel(s string) string {
+	s = unsafeLabelRe.ReplaceAllString(s, "-")
+	s = strings.Trim(s, "-.")
+	if len(s) > 64 {
+		s = strings.TrimRight(s[:64], "-.")
+	}
+	if s == "" {
+		s = "efaktur"
+	}
+	return s
+}
+
+// ArchiveName is "<label>-<UTC time>.tar.zst".
+func ArchiveName(label string, t time.Time) string {
+	return label + "-" + fsutil.Timestamp(t) + ArchiveSuffix
+}
+
+// ParseArchiveName splits a snapshot file name into label and time. It
+// fails for any name efbackup would not have written.
+func ParseArchiveName(name string) (label string, t time.Time, ok bool) {
+	m := nameRe.FindStringSubmatch(name)
+	if m == nil || SafeLabel(m[1]) != m[1] {
+		return "", time.Time{}, false
+	}
+	t, err := time.Parse("20060102T150405Z", m[2])
+	if err != nil {
+		return "", time.Time{}, false
+	}
+	return m[1], t, true
+}
+
+// FileChecker looks at a file's bytes as they stream past, without reading
+// the file a second time. The database-file checks implement it.
+type FileChecker interface {
+	io.Writer
+	Result() FileCheck
+}
+
+// SnapshotOptions says what to snapshot and where.
+type SnapshotOptions struct {
+	DB             string // the db/ folder to read; never written
+	Install        string // the install folder, for the record
+	OutDir         string
+	Label          string
+	Level          zstd.EncoderLevel
+	ToolVersion    string
+	EFakturVersion string
+	Now            func() time.Time
+	// NewChecker, when set, returns the database-file checker for a file
+	// (relative path with "/"), or nil for none.
+	NewChecker func(rel string, size int64) FileChecker
+	// Progress, when set, is called with the number of bytes read so far.
+	Progress func(done, total int64)
+	// BeforeCommit, when set, runs after all data is written and before the
+	// snapshot gets its final name; an error aborts the snapshot.
+	BeforeCommit func() error
+	// Hook is called at named points; tests use it to stop the process
+	// there. Nil in normal use.
+	Hook func(point string)
+}
+
+// SnapshotResult describes a finished snapshot.
+type SnapshotResult struct {
+	Path        string
+	Sidecar     string
+	Manifest    *Manifest
+	ArchiveSize int64
+}
+
+// SourceFile is one regular file of db/ as the scan saw it.
+type SourceFile struct {
+	Rel  string // relative to db/, with "/"
+	Abs  string
+	Info fs.FileInfo
+}
+
+// Size is the file's size when it was scanned.
+func (f SourceFile) Size() int64 { return f.Info.Size() }
+
+// ScanDB lists the regular files and folders of db/, refusing links and
+// special files. Paths are relative, with "/", sorted.
+func ScanDB(db string) (files []SourceFile, dirs []Dir, err error) {
+	err = filepath.WalkDir(db, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p == db {
+			if !d.IsDir() {
+				return &UnsupportedFileError{Path: p, Type: "file, not a folder"}
+			}
+			return nil
+		}
+		rel, err := filepath.Rel(db, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if err := CheckRelPath(rel); err != nil {
+			return &UnsupportedFileError{Path: p, Type: "file whose name cannot be restored safely (" + err.Error() + ")"}
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		switch {
+		case fi.Mode().IsRegular():
+			files = append(files, SourceFile{Rel: rel, Abs: p, Info: fi})
+		case fi.IsDir():
+			dirs = append(dirs, Dir{Path: rel, Mode: Mode(fi.Mode().Perm())})
+		case fi.Mode()&fs.ModeSymlink != 0:
+			return &UnsupportedFileError{Path: p, Type: "symbolic link"}
+		default:
+			return &UnsupportedFileError{Path: p, Type: "special file (" + fi.Mode().Type().String() + ")"}
+		}
+		return nil
+	})
+	sort.Slice(files, func(i, j int) bool { return files[i].Rel < files[j].Rel })
+	return files, dirs, err
+}
+
+// NewEncoder returns the zstd encoder efbackup uses: frame checksum on, and
+// parallel block compression so that both cores of a small office PC work.
+func NewEncoder(w io.Writer, level zstd.EncoderLevel) (*zstd.Encoder, error) {
+	return zstd.NewWriter(w,
+		zstd.WithEncoderLevel(level),
+		zstd.WithEncoderCRC(true),
+		zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)),
+		zstd.WithConcurrentBlocks(true),
+	)
+}
+
+// Snapshot reads db/ once and writes a snapshot into OutDir: data first,
+// then the manifest and SHA256SUMS, all under a ".partial" name that is
+// renamed only when everything is on disk. On any error, or when ctx is
+// cancelled, the partial file is removed and nothing else is left.
+func Snapshot(ctx context.Context, opt SnapshotOptions) (*SnapshotResult, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	hook := opt.Hook
+	if hook == nil {
+		hook = func(string) {}
+	}
+	files, dirs, err := ScanDB(opt.DB)
+	if err != nil {
+		return nil, err
+	}
+	var total int64
+	for _, f := range files {
+		total += f.Info.Size()
+	}
+	if err := os.MkdirAll(opt.OutDir, 0o700); err != nil {
+		return nil, err
+	}
+	created := opt.Now().UTC().Truncate(time.Second)
+	final := filepath.Join(opt.OutDir, ArchiveName(opt.Label, created))
+	out, err := fsutil.CreateAtomic(final, FilePerm)
+	if err != nil {
+		return nil, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			out.Abort()
+		}
+	}()
+	hook("snapshot-created-partial")
+
+	enc, err := NewEncoder(out, opt.Level)
+	if err != nil {
+		return nil, err
+	}
+	defer enc.Close()
+	tw := tar.NewWriter(enc)
+
+	host, _ := os.Hostname()
+	m := &Manifest{
+		Schema:         Schema,
+		Tool:           "efbackup",
+		ToolVersion:    opt.ToolVersion,
+		Created:        created,
+		Host:           host,
+		Source:         opt.DB,
+		Install:        opt.Install,
+		Label:          opt.Label,
+		EFakturVersion: opt.EFakturVersion,
+		Compression:    "zstd",
+		Dirs:           dirs,
+	}
+	if err := tw.WriteHeader(dirHeader(DBPrefix, 0o700, created)); err != nil {
+		return nil, err
+	}
+	for _, d := range dirs {
+		if err := tw.WriteHeader(dirHeader(DBPrefix+d.Path+"/", fs.FileMode(d.Mode), created)); err != nil {
+			return nil, err
+		}
+	}
+	buf := make([]byte, 1<<20)
+	var done int64
+	for i, f := range files {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		mf, err := copyFile(ctx, tw, f, buf, opt.NewChecker, func(n int64) {
+			done += n
+			if opt.Progress != nil {
+				opt.Progress(done, total)
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+		m.Files = append(m.Files, mf)
+		if i == 0 {
+			hook("snapshot-first-file")
+		}
+	}
+	m.Finish()
+	mb, err := m.Marshal()
+	if err != nil {
+		return nil, err
+	}
+	hook("snapshot-data-written")
+	for _, rec := range []struct {
+		name string
+		data []byte
+	}{{SumsName, m.Sums()}, {ManifestName, mb}} {
+		hdr := &tar.Header{Typeflag: tar.TypeReg, Name: rec.name, Size: int64(len(rec.data)), Mode: 0o600, ModTime: created, Format: tar.FormatPAX}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return nil, err
+		}
+		if _, err := tw.Write(rec.data); err != nil {
+			return nil, err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if opt.BeforeCommit != nil {
+		if err := opt.BeforeCommit(); err != nil {
+			return nil, err
+		}
+	}
+	hook("snapshot-before-commit")
+	size := out.Written()
+	if err := out.Commit(); err != nil {
+		return nil, err
+	}
+	committed = true
+	hook("snapshot-committed")
+	sidecar := final + SidecarSuffix
+	if err := fsutil.WriteFileAtomic(sidecar, mb, FilePerm); err != nil {
+		// The archive is complete and carries its own manifest; only the
+		// fast-listing copy is missing.
+		return &SnapshotResult{Path: final, Manifest: m, ArchiveSize: size}, fmt.Errorf("snapshot %s is complete, but its sidecar could not be written: %w", final, err)
+	}
+	return &SnapshotResult{Path: final, Sidecar: sidecar, Manifest: m, ArchiveSize: size}, nil
+}
+
+func dirHeader(name string, mode fs.FileMode, t time.Time) *tar.Header {
+	return &tar.Header{Typeflag: tar.TypeDir, Name: name, Mode: int64(mode.Perm()), ModTime: t, Format: tar.FormatPAX}
+}
+
+// copyFile streams one file into the tar (when tw is not nil), hashing it and feeding the
+// database checker on the way, and fails with *ChangedError if the file is
+// not the same at the end as at the start.
+func copyFile(ctx context.Context, tw *tar.Writer, f SourceFile, buf []byte, newChecker func(string, int64) FileChecker, progress func(int64)) (File, error) {
+	src, err := os.Open(f.Abs)
+	if err != nil {
+		return File{}, err
+	}
+	defer src.Close()
+	fi, err := src.Stat()
+	if err != nil {
+		return File{}, err
+	}
+	// The walk saw one file; make sure the open found the same one, and
+	// not a link or a replacement put there in between.
+	if !os.SameFile(fi, f.Info) {
+		return File{}, &ChangedError{Path: f.Abs, Detail: "replaced by another file"}
+	}
+	size := fi.Size()
+	hdr := &tar.Header{
+		Typeflag: tar.TypeReg,
+		Name:     DBPrefix + f.Rel,
+		Size:     size,
+		Mode:     int64(fi.Mode().Perm()),
+		ModTime:  fi.ModTime(),
+		Format:   tar.FormatPAX,
+	}
+	if tw != nil {
+		if err := tw.WriteHeader(hdr); err != nil {
+			return File{}, err
+		}
+	}
+	h := sha256.New()
+	var chk FileChecker
+	if newChecker != nil {
+		chk = newChecker(f.Rel, size)
+	}
+	var n int64
+	for n < size {
+		if err := ctx.Err(); err != nil {
+			return File{}, err
+		}
+		want := int64(len(buf))
+		if size-n < want {
+			want = size - n
+		}
+		k, err := io.ReadFull(src, buf[:want])
+		if k > 0 {
+			b := buf[:k]
+			h.Write(b)
+			if chk != nil {
+				chk.Write(b)
+			}
+			if tw != nil {
+				if _, werr := tw.Write(b); werr != nil {
+					return File{}, werr
+				}
+			}
+			n += int64(k)
+			progress(int64(k))
+		}
+		if err != nil {
+			if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+				return File{}, &ChangedError{Path: f.Abs, Detail: fmt.Sprintf("shrank from %d to %d bytes", size, n)}
+			}
+			return File{}, err
+		}
+	}
+	// More data after the size we started with means it grew.
+	var one [1]byte
+	if k, _ := src.Read(one[:]); k > 0 {
+		return File{}, &ChangedError{Path: f.Abs, Detail: fmt.Sprintf("grew beyond %d bytes", size)}
+	}
+	after, err := src.Stat()
+	if err != nil {
+		return File{}, err
+	}
+	if after.Size() != size || !after.ModTime().Equal(fi.ModTime()) {
+		return File{}, &ChangedError{Path: f.Abs, Detail: fmt.Sprintf("size or time changed (%d bytes at %s, then %d bytes at %s)",
+			size, fi.ModTime().UTC().Format(time.RFC3339Nano), after.Size(), after.ModTime().UTC().Format(time.RFC3339Nano))}
+	}
+	if now, err := os.Lstat(f.Abs); err != nil || !os.SameFile(now, fi) {
+		return File{}, &ChangedError{Path: f.Abs, Detail: "renamed or replaced while being read"}
+	}
+	mf := File{
+		Path:   f.Rel,
+		Size:   size,
+		Mode:   Mode(fi.Mode().Perm()),
+		MTime:  fi.ModTime().UTC(),
+		SHA256: hex.EncodeToString(h.Sum(nil)),
+	}
+	if chk != nil {
+		r := chk.Result()
+		mf.Check = &r
+	}
+	return mf, nil
+}

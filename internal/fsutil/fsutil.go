@@ -1,0 +1,202 @@
+// Package fsutil holds the two file-system habits every efbackup command
+// that writes relies on: write a file atomically, and move a folder aside
+// instead of deleting it.
+package fsutil
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// PartialSuffix marks a file that is still being written. A file with this
+// suffix is never a finished snapshot.
+const PartialSuffix = ".partial"
+
+// CreateTemp creates the temporary file an atomic write goes through. Tests
+// swap it to simulate a full disk or a failing device.
+var CreateTemp = func(dir, name string, perm os.FileMode) (File, error) {
+	return os.OpenFile(filepath.Join(dir, name), os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
+}
+
+// File is what an atomic write needs of a file.
+type File interface {
+	io.Writer
+	Sync() error
+	Close() error
+	Name() string
+}
+
+// AtomicFile is a file being written under a temporary name in its final
+// folder. Commit makes it visible under its final name; Abort removes it.
+// Until Commit returns nil, nothing carries the final name.
+type AtomicFile struct {
+	f       File
+	final   string
+	written int64
+	done    bool
+}
+
+// ErrExists is returned when the final name is already taken: a finished
+// file is never rewritten.
+var ErrExists = errors.New("file already exists")
+
+// CreateAtomic starts an atomic write of final, with the given permissions
+// (snapshots use 0600). It fails with ErrExists if final already exists, and
+// if final+".partial" exists (another writer, or a crash: the caller decides).
+func CreateAtomic(final string, perm os.FileMode) (*AtomicFile, error) {
+	if _, err := os.Lstat(final); err == nil {
+		return nil, &os.PathError{Op: "create", Path: final, Err: ErrExists}
+	}
+	f, err := CreateTemp(filepath.Dir(final), filepath.Base(final)+PartialSuffix, perm)
+	if err != nil {
+		return nil, err
+	}
+	return &AtomicFile{f: f, final: final}, nil
+}
+
+// Name is the temporary name the data is being written under.
+func (a *AtomicFile) Name() string { return a.f.Name() }
+
+// Final is the name the file will carry once committed.
+func (a *AtomicFile) Final() string { return a.final }
+
+// Written is the number of bytes written so far.
+func (a *AtomicFile) Written() int64 { return a.written }
+
+func (a *AtomicFile) Write(p []byte) (int, error) {
+	n, err := a.f.Write(p)
+	a.written += int64(n)
+	return n, err
+}
+
+// Commit checks the length, fsyncs and closes the file, renames it to its
+// final name and fsyncs the folder. On any error the temporary file is
+// removed and the final name stays free.
+func (a *AtomicFile) Commit() error {
+	if a.done {
+		return errors.New("fsutil: commit after commit or abort")
+	}
+	a.done = true
+	tmp := a.f.Name()
+	fail := func(err error) error {
+		_ = a.f.Close()
+		_ = os.Remove(tmp)
+		return err
+	}
+	if st, ok := a.f.(interface{ Stat() (os.FileInfo, error) }); ok {
+		fi, err := st.Stat()
+		if err != nil {
+			return fail(err)
+		}
+		if fi.Size() != a.written {
+			return fail(fmt.Errorf("%s: wrote %d bytes but the file holds %d", tmp, a.written, fi.Size()))
+		}
+	}
+	if err := a.f.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := a.f.Close(); err != nil {
+		_ = os.Remove(tmp)
+		return err
+	}
+	// Link-then-remove would be exclusive, but not every file system (FAT
+	// on a USB drive, some NAS shares) supports hard links; a final Lstat
+	// check right before the rename is the portable best effort.
+	if _, err := os.Lstat(a.final); err == nil {
+		_ = os.Remove(tmp)
+		return &os.PathError{Op: "rename", Path: a.final, Err: ErrExists}
+	}
+	if err := os.Rename(tmp, a.final); err != nil {
+		_ = os.Remove(tmp)
+		return err
+	}
+	return SyncDir(filepath.Dir(a.final))
+}
+
+// Abort removes the temporary file. It is safe to call after Commit.
+func (a *AtomicFile) Abort() {
+	if a.done {
+		return
+	}
+	a.done = true
+	_ = a.f.Close()
+	_ = os.Remove(a.f.Name())
+}
+
+// WriteFileAtomic writes data to path through CreateAtomic, replacing
+// nothing: path must not exist.
+func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
+	a, err := CreateAtomic(path, perm)
+	if err != nil {
+		return err
+	}
+	if _, err := a.Write(data); err != nil {
+		a.Abort()
+		return err
+	}
+	return a.Commit()
+}
+
+// ReplaceFileAtomic writes data to path, replacing an existing file in one
+// rename. It is meant for efbackup's own small state files (journals,
+// logs), never for snapshots.
+func ReplaceFileAtomic(path string, data []byte, perm os.FileMode) error {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmpName := fmt.Sprintf("%s.%d.tmp", base, time.Now().UnixNano())
+	f, err := CreateTemp(dir, tmpName, perm)
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	if _, err := f.Write(data); err != nil {
+		_ = f.Close()
+		_ = os.Remove(tmp)
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		_ = f.Close()
+		_ = os.Remove(tmp)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		_ = os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		_ = os.Remove(tmp)
+		return err
+	}
+	return SyncDir(dir)
+}
+
+// Timestamp formats t the way every efbackup file name does: UTC,
+// YYYYMMDDTHHMMSSZ.
+func Timestamp(t time.Time) string { return t.UTC().Format("20060102T150405Z") }
+
+// MoveAside renames path to path+"."+tag+"-"+timestamp (adding -2, -3, ...
+// if that name is taken) and fsyncs the parent. It never deletes anything.
+// It returns the new name.
+func MoveAside(path, tag string, now time.Time) (string, error) {
+	base := fmt.Sprintf("%s.%s-%s", path, tag, Timestamp(now))
+	dst := base
+	for i := 2; ; i++ {
+		if _, err := os.Lstat(dst); errors.Is(err, fs.ErrNotExist) {
+			break
+		} else if err != nil {
+			return "", err
+		}
+		dst = fmt.Sprintf("%s-%d", base, i)
+	}
+	if err := os.Rename(path, dst); err != nil {
+		return "", err
+	}
+	return dst, SyncDir(filepath.Dir(path))
+}

@@ -1,0 +1,86 @@
+// Package i18n holds every message efbackup shows a person, in English and
+// Indonesian. Finance staff at a PKP read Indonesian; consultants and
+// scripts often prefer English. A message missing in either language is a
+// test failure, not a fallback at run time.
+package i18n
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+// Lang is a message language.
+type Lang string
+
+const (
+	EN Lang = "en"
+	ID Lang = "id"
+)
+
+// Parse accepts "en", "id" and locale names such as "id_ID.UTF-8" or
+// "in-ID" (Java's old code for Indonesian). Anything else is English.
+func Parse(s string) (Lang, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	switch {
+	case s == "":
+		return EN, false
+	case s == "id" || s == "in" || strings.HasPrefix(s, "id_") || strings.HasPrefix(s, "id-") || strings.HasPrefix(s, "in_") || strings.HasPrefix(s, "in-") || strings.HasPrefix(s, "indonesia"):
+		return ID, true
+	case s == "en" || strings.HasPrefix(s, "en_") || strings.HasPrefix(s, "en-") || s == "c" || s == "posix" || strings.HasPrefix(s, "c."):
+		return EN, true
+	}
+	return EN, false
+}
+
+// Detect chooses the language: the --lang flag, then EFBACKUP_LANG, then
+// LC_ALL, LC_MESSAGES and LANG, then the system's UI language (Windows).
+// Unknown means English.
+func Detect(flag string) Lang {
+	if l, ok := Parse(flag); ok {
+		return l
+	}
+	for _, k := range []string{"EFBACKUP_LANG", "LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := os.Getenv(k); v != "" {
+			l, _ := Parse(v)
+			return l
+		}
+	}
+	if l, ok := Parse(systemLanguage()); ok {
+		return l
+	}
+	return EN
+}
+
+// T formats the message key in language l.
+func (l Lang) T(key string, args ...any) string {
+	m, ok := messages[key]
+	if !ok {
+		panic("i18n: no message " + key)
+	}
+	s := m.en
+	if l == ID {
+		s = m.id
+	}
+	if len(args) == 0 {
+		return s
+	}
+	return fmt.Sprintf(s, args...)
+}
+
+// Has reports whether key exists.
+func Has(key string) bool { _, ok := messages[key]; return ok }
+
+type msg struct{ en, id string }
+
+// Keys lists every message key, for tests.
+func Keys() []string {
+	keys := make([]string, 0, len(messages))
+	for k := range messages {
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// Pair returns both texts of a key, for tests.
+func Pair(key string) (en, id string) { m := messages[key]; return m.en, m.id }

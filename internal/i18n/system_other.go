@@ -1,0 +1,5 @@
+//go:build !windows
+
+package i18n
+
+func systemLanguage() string { return "" }
