@@ -1,0 +1,66 @@
+# efbackup. Two commands set everything up on a fresh machine:
+#   make demo   - build, generate a sample e-Faktur install, snapshot, list, verify, damage, restore
+#   make test   - every test, with the race detector
+SHELL := /bin/bash
+GO ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+BIN := bin/efbackup
+WORK ?= $(CURDIR)/.work
+
+.PHONY: all build test test-short deps-test deps-bench lint cross bench demo clean fuzz
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/efbackup
+
+# System packages the tests need: zstd (the standard-tools restore test) and
+# the real H2 engines (in-use and database-check oracles). Idempotent.
+TEST_PKGS := zstd libh2-java jameica-h2database default-jre-headless
+deps-test:
+	@missing=""; for p in $(TEST_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+test: deps-test
+	$(GO) test -race -timeout 15m ./...
+
+test-short:
+	$(GO) test -short ./...
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...
+
+cross:
+	@set -e; for t in windows/amd64 windows/386 linux/amd64 darwin/arm64; do \
+	  os=$${t%/*}; arch=$${t#*/}; ext=""; [ $$os = windows ] && ext=.exe; \
+	  echo "build $$t"; \
+	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/efbackup-$$os-$$arch$$ext ./cmd/efbackup; \
+	done
+
+BENCH_PKGS := zstd restic borgbackup zip libh2-java jameica-h2database default-jre-headless
+deps-bench:
+	@missing=""; for p in $(BENCH_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+bench: deps-bench build
+	$(GO) run ./bench/cmd/efbench -bin $(BIN) -work $(WORK)/bench -runs 3 -out docs/performance.md
+
+demo: build
+	@bash scripts/demo.sh $(BIN) $(WORK)/demo
+
+fuzz:
+	@bash scripts/fuzz.sh $${FUZZTIME:-30s}
+
+clean:
+	rm -rf bin $(WORK)

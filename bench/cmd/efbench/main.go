@@ -1,0 +1,348 @@
+// Command efbench measures efbackup against its peers on the same data, in
+// the same run, and writes the figures to docs/performance.md.
+//
+// Peers: tar | zstd -3 -T0 (raw speed, no safety), restic, borg, zip -6
+// (what the app's own backup and most users do), and zstd -d | sha256sum for
+// verification. Every figure is the median of -runs runs with a warm page
+// cache; peak RSS comes from the kernel's accounting of each child process.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+)
+
+type measurement struct {
+	wall  time.Duration
+	rssKB int64
+	size  int64
+}
+
+type row struct {
+	name    string
+	m       measurement
+	note    string
+	skipped string
+}
+
+var (
+	bin     = flag.String("bin", "bin/efbackup", "efbackup binary")
+	work    = flag.String("work", ".work/bench", "work folder (datasets are generated once and reused)")
+	runs    = flag.Int("runs", 3, "runs per measurement (median)")
+	outFile = flag.String("out", "docs/performance.md", "markdown file to write")
+	sizeMiB = flag.Int("size", 800, "main dataset size in MiB")
+	bigMiB  = flag.Int("big", 3072, "large dataset size in MiB for the memory check (0 to skip)")
+)
+
+func main() {
+	flag.Parse()
+	log.SetFlags(0)
+	log.SetPrefix("efbench: ")
+	must(os.MkdirAll(*work, 0o755))
+	absBin, err := filepath.Abs(*bin)
+	must(err)
+	*bin = absBin
+
+	data := dataset(*sizeMiB)
+	db := filepath.Join(data, "db")
+	dbBytes := dirSize(db)
+	log.Printf("dataset %s: %.0f MiB", data, float64(dbBytes)/(1<<20))
+
+	var rows []row
+	add := func(r row) {
+		rows = append(rows, r)
+		if r.skipped != "" {
+			log.Printf("%-40s skipped: %s", r.name, r.skipped)
+		} else {
+			log.Printf("%-40s %6.2f s  %7.1f MiB RSS  %8.1f MiB out", r.name, r.m.wall.Seconds(), float64(r.m.rssKB)/1024, float64(r.m.size)/(1<<20))
+		}
+	}
+	scratch := filepath.Join(*work, "scratch")
+
+	peerTar := filepath.Join(*work, "peer.tar.zst")
+	add(row{name: "tar | zstd -3 -T0", m: median(func() measurement {
+		os.Remove(peerTar)
+		m := timeCmd("", nil, "bash", "-c", fmt.Sprintf("tar -cf - -C %q db | zstd -3 -T0 -q -o %q", data, peerTar))
+		m.size = fileSize(peerTar)
+		return m
+	})})
+	snap := func(name string, env []string, level string) row {
+		var last string
+		r := row{name: name, m: median(func() measurement {
+			os.RemoveAll(scratch)
+			args := []string{"snapshot", "--db", db, "--out", scratch, "--quiet", "--no-progress", "--allow-damaged", "--label", "bench"}
+			if level != "" {
+				args = append(args, "--level", level)
+			}
+			m := timeCmd("", env, *bin, args...)
+			matches, _ := filepath.Glob(filepath.Join(scratch, "*.tar.zst"))
+			if len(matches) == 1 {
+				m.size = fileSize(matches[0])
+				last = matches[0]
+			}
+			return m
+		})}
+		if last != "" {
+			keep := filepath.Join(*work, strings.ReplaceAll(name, " ", "_")+".tar.zst")
+			os.Rename(last, keep)
+			os.Rename(last+".manifest.json", keep+".manifest.json")
+		}
+		return r
+	}
+	add(snap("efbackup snapshot (checks on)", nil, ""))
+	add(snap("efbackup snapshot (checks off)", []string{"EFBACKUP_NO_DB_CHECKS=1"}, ""))
+	add(snap("efbackup snapshot --level fastest", nil, "fastest"))
+	efSnap := filepath.Join(*work, "efbackup_snapshot_(checks_on).tar.zst")
+
+	if has("restic") {
+		add(row{name: "restic backup", m: median(func() measurement {
+			repo := filepath.Join(*work, "restic-repo")
+			os.RemoveAll(repo)
+			env := []string{"RESTIC_PASSWORD=bench", "RESTIC_CACHE_DIR=" + filepath.Join(*work, "restic-cache")}
+			timeCmd("", env, "restic", "-q", "-r", repo, "init")
+			m := timeCmd(data, env, "restic", "-q", "-r", repo, "backup", "db")
+			m.size = dirSize(repo)
+			return m
+		})})
+	} else {
+		add(row{name: "restic backup", skipped: "restic not installed"})
+	}
+	if has("borg") {
+		add(row{name: "borg create --compression zstd,3", m: median(func() measurement {
+			repo := filepath.Join(*work, "borg-repo")
+			os.RemoveAll(repo)
+			env := []string{"BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes", "BORG_BASE_DIR=" + filepath.Join(*work, "borg-base")}
+			timeCmd("", env, "borg", "init", "-e", "none", repo)
+			m := timeCmd(data, env, "borg", "create", "--compression", "zstd,3", repo+"::a", "db")
+			m.size = dirSize(repo)
+			return m
+		})})
+	} else {
+		add(row{name: "borg create --compression zstd,3", skipped: "borg not installed"})
+	}
+	zipOut := filepath.Join(*work, "peer.zip")
+	add(row{name: "zip -r -6", m: median(func() measurement {
+		os.Remove(zipOut)
+		m := timeCmd(data, nil, "zip", "-q", "-r", "-6", zipOut, "db")
+		m.size = fileSize(zipOut)
+		return m
+	})})
+
+	// Verification.
+	add(row{name: "zstd -d | sha256sum (peer archive)", m: median(func() measurement {
+		return timeCmd("", nil, "bash", "-c", fmt.Sprintf("zstd -d -q -c %q | sha256sum >/dev/null", peerTar))
+	})})
+	add(row{name: "efbackup verify (checks on)", m: median(func() measurement {
+		return timeCmd("", nil, *bin, "verify", "--quiet", "--no-progress", efSnap)
+	})})
+	add(row{name: "efbackup verify (checks off)", m: median(func() measurement {
+		return timeCmd("", []string{"EFBACKUP_NO_DB_CHECKS=1"}, *bin, "verify", "--quiet", "--no-progress", efSnap)
+	})})
+	if has("restic") {
+		repo := filepath.Join(*work, "restic-repo")
+		env := []string{"RESTIC_PASSWORD=bench", "RESTIC_CACHE_DIR=" + filepath.Join(*work, "restic-cache")}
+		add(row{name: "restic check --read-data", m: median(func() measurement {
+			return timeCmd("", env, "restic", "-q", "-r", repo, "check", "--read-data")
+		})})
+	}
+	// Memory on a larger database.
+	if *bigMiB > 0 {
+		big := dataset(*bigMiB)
+		bigScratch := filepath.Join(*work, "scratch-big")
+		os.RemoveAll(bigScratch)
+		m := timeCmd("", nil, *bin, "snapshot", "--db", filepath.Join(big, "db"), "--out", bigScratch, "--quiet", "--no-progress", "--allow-damaged", "--label", "big")
+		matches, _ := filepath.Glob(filepath.Join(bigScratch, "*.tar.zst"))
+		if len(matches) == 1 {
+			m.size = fileSize(matches[0])
+		}
+		add(row{name: fmt.Sprintf("efbackup snapshot, %d MiB database", *bigMiB), m: m})
+		if len(matches) == 1 {
+			add(row{name: fmt.Sprintf("efbackup verify, %d MiB database", *bigMiB), m: timeCmd("", nil, *bin, "verify", "--quiet", "--no-progress", matches[0])})
+		}
+		os.RemoveAll(bigScratch)
+	}
+	writeReport(rows, dbBytes)
+}
+
+// dataset generates (once) a realistic e-Faktur 3.2 install with a
+// database of about sizeMiB, and returns its folder.
+func dataset(sizeMiB int) string {
+	dir := filepath.Join(*work, fmt.Sprintf("install-%dMiB", sizeMiB))
+	cmd := exec.Command("go", "run", "./fixtures/cmd/mkinstall", "-version", "3.2", "-size", fmt.Sprintf("%dMiB", sizeMiB), "-out", dir, "-backups", "0")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	must(cmd.Run())
+	return dir
+}
+
+func median(f func() measurement) measurement {
+	var ms []measurement
+	for i := 0; i < *runs; i++ {
+		ms = append(ms, f())
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].wall < ms[j].wall })
+	return ms[len(ms)/2]
+}
+
+func timeCmd(dir string, env []string, name string, args ...string) measurement {
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if err != nil && cmd.ProcessState == nil {
+		log.Fatalf("%s: %v", name, err)
+	}
+	if err != nil {
+		log.Printf("%s %v: %v\n%s", name, args, err, stderr.String())
+	}
+	var rss int64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = ru.Maxrss
+	}
+	return measurement{wall: wall, rssKB: rss}
+}
+
+func has(name string) bool { _, err := exec.LookPath(name); return err == nil }
+
+func fileSize(p string) int64 {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
+
+func dirSize(root string) int64 {
+	var n int64
+	filepath.Walk(root, func(p string, fi os.FileInfo, err error) error {
+		if err == nil && fi.Mode().IsRegular() {
+			n += fi.Size()
+		}
+		return nil
+	})
+	return n
+}
+
+func must(err error) {
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+func find(rows []row, name string) *row {
+	for i := range rows {
+		if rows[i].name == name && rows[i].skipped == "" {
+			return &rows[i]
+		}
+	}
+	return nil
+}
+
+type target struct {
+	what    string
+	a, b    string
+	max     float64
+	measure func(a, b *row) float64
+}
+
+func ratioWall(a, b *row) float64 { return a.m.wall.Seconds() / b.m.wall.Seconds() }
+func ratioSize(a, b *row) float64 { return float64(a.m.size) / float64(b.m.size) }
+
+func writeReport(rows []row, dbBytes int64) {
+	var b strings.Builder
+	host, _ := os.Hostname()
+	cpu := cpuModel()
+	fmt.Fprintf(&b, "# Performance\n\nGenerated by `make bench` (bench/cmd/efbench) on %s.\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"))
+	fmt.Fprintf(&b, "- Machine: %s, %d cores (%s), Go %s, host %s.\n", runtime.GOOS+"/"+runtime.GOARCH, runtime.NumCPU(), cpu, runtime.Version(), host)
+	fmt.Fprintf(&b, "- Data: a generated e-Faktur 3.2 install whose `db/` holds %.0f MiB of real H2 (1.4.197, MVStore format 1) files.\n", float64(dbBytes)/(1<<20))
+	fmt.Fprintf(&b, "- Each figure is the median of %d runs, warm page cache, all tools on the same data in the same run.\n\n", *runs)
+	b.WriteString("| Command | Wall time (s) | Peak RSS (MiB) | Output (MiB) |\n| --- | ---: | ---: | ---: |\n")
+	for _, r := range rows {
+		if r.skipped != "" {
+			fmt.Fprintf(&b, "| %s | skipped: %s | | |\n", r.name, r.skipped)
+			continue
+		}
+		rss := "-"
+		if !strings.Contains(r.name, "|") {
+			rss = fmt.Sprintf("%.1f", float64(r.m.rssKB)/1024)
+		}
+		out := "-"
+		if r.m.size > 0 {
+			out = fmt.Sprintf("%.1f", float64(r.m.size)/(1<<20))
+		}
+		fmt.Fprintf(&b, "| `%s` | %.2f | %s | %s |\n", r.name, r.m.wall.Seconds(), rss, out)
+	}
+	targets := []target{
+		{"snapshot wall time vs tar | zstd -3 -T0", "efbackup snapshot (checks on)", "tar | zstd -3 -T0", 1.1, ratioWall},
+		{"snapshot wall time vs restic", "efbackup snapshot (checks on)", "restic backup", 0.35, ratioWall},
+		{"snapshot wall time vs borg", "efbackup snapshot (checks on)", "borg create --compression zstd,3", 0.5, ratioWall},
+		{"snapshot size vs tar | zstd -3", "efbackup snapshot (checks on)", "tar | zstd -3 -T0", 1.05, ratioSize},
+		{"snapshot (checks off) wall time vs tar | zstd -3 -T0", "efbackup snapshot (checks off)", "tar | zstd -3 -T0", 1.1, ratioWall},
+		{"verify wall time vs zstd -d | sha256sum", "efbackup verify (checks on)", "zstd -d | sha256sum (peer archive)", 0.7, ratioWall},
+		{"verify (checks off) wall time vs zstd -d | sha256sum", "efbackup verify (checks off)", "zstd -d | sha256sum (peer archive)", 0.7, ratioWall},
+		{"verify wall time vs restic check --read-data", "efbackup verify (checks on)", "restic check --read-data", 0.7, ratioWall},
+	}
+	b.WriteString("\n## Targets\n\n| Target | Ratio | Limit | Result |\n| --- | ---: | ---: | --- |\n")
+	for _, t := range targets {
+		a, c := find(rows, t.a), find(rows, t.b)
+		if a == nil || c == nil {
+			fmt.Fprintf(&b, "| %s | - | %.2f | not measured |\n", t.what, t.max)
+			continue
+		}
+		r := t.measure(a, c)
+		res := "met"
+		if r > t.max {
+			res = "**missed**"
+		}
+		fmt.Fprintf(&b, "| %s | %.2f | ≤ %.2f | %s |\n", t.what, r, t.max, res)
+	}
+	for _, r := range rows {
+		if strings.HasPrefix(r.name, "efbackup") && r.skipped == "" {
+			res := "met"
+			if r.m.rssKB > 64*1024 {
+				res = "**missed**"
+			}
+			fmt.Fprintf(&b, "| peak RSS of `%s` | %.1f MiB | ≤ 64 MiB | %s |\n", r.name, float64(r.m.rssKB)/1024, res)
+		}
+	}
+	b.WriteString(extraNotes)
+	must(os.WriteFile(*outFile, []byte(b.String()), 0o644))
+	fmt.Print(b.String())
+}
+
+const extraNotes = `
+## Notes
+- "checks on" runs the H2 database-file checks inline on the same bytes that are hashed and compressed; "checks off"
+  sets EFBACKUP_NO_DB_CHECKS=1, which exists only so that this benchmark can show their cost.
+- The peers do less: ` + "`tar | zstd`" + ` hashes nothing and is not atomic; efbackup also hashes every file with SHA-256,
+  writes a manifest and SHA256SUMS, fsyncs, renames atomically and checks that no file changed while it was read.
+- restic and borg write into fresh repositories each run (no deduplication against earlier runs).
+`
+
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "unknown CPU"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "model name") {
+			if _, v, ok := strings.Cut(line, ":"); ok {
+				return strings.TrimSpace(v)
+			}
+		}
+	}
+	return "unknown CPU"
+}

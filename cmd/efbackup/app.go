@@ -1,0 +1,114 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
+
+// globalFlags are accepted before or after the command name: scripts write
+// "efbackup --json verify X" as often as "efbackup verify X --json".
+func globalFlags(u *ui) []cli.Flag {
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "json", Usage: u.T("flag.json")},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: u.T("flag.quiet")},
+		&cli.BoolFlag{Name: "no-progress", Usage: u.T("flag.noprogress")},
+		&cli.StringFlag{Name: "lang", Usage: u.T("flag.lang"), Value: string(u.lang)},
+	}
+}
+
+func newApp(u *ui) *cli.App {
+	exitTable := u.T("help.exitcodes")
+	// urfave/cli keeps its templates in package variables; efbackup builds
+	// one app per run, so setting them here is safe.
+	cli.AppHelpTemplate = helpTemplate(u, cli.AppHelpTemplate) + "\n" + exitTable
+	cli.CommandHelpTemplate = helpTemplate(u, cli.CommandHelpTemplate) + "\n" + exitTable
+	cli.SubcommandHelpTemplate = helpTemplate(u, cli.SubcommandHelpTemplate) + "\n" + exitTable
+	cli.VersionPrinter = func(c *cli.Context) {
+		fmt.Fprintf(c.App.Writer, "efbackup %s\n", c.App.Version)
+	}
+	commands := []*cli.Command{
+		snapshotCommand(u),
+		verifyCommand(u),
+		restoreCommand(u),
+		listCommand(u),
+	}
+	// Commands of later features register themselves in extraCommands
+	// (from their own cmd_*.go file's init), so that each lives in one file.
+	for _, mk := range extraCommands {
+		commands = append(commands, mk(u))
+	}
+	for _, c := range commands {
+		c.Flags = append(c.Flags, globalFlags(u)...)
+		before := c.Before
+		c.Before = func(ctx *cli.Context) error {
+			u.setup(ctx)
+			if before != nil {
+				return before(ctx)
+			}
+			return nil
+		}
+		c.OnUsageError = onUsageError(u)
+	}
+	app := &cli.App{
+		Name:                 "efbackup",
+		Usage:                u.T("app.usage"),
+		Description:          u.T("app.description"),
+		Version:              version,
+		Flags:                globalFlags(u),
+		Commands:             commands,
+		Writer:               u.stdout,
+		ErrWriter:            u.stderr,
+		Reader:               u.stdin,
+		HideHelpCommand:      true,
+		EnableBashCompletion: false,
+		OnUsageError:         onUsageError(u),
+		ExitErrHandler:       func(*cli.Context, error) {}, // main alone exits
+		CommandNotFound: func(c *cli.Context, name string) {
+			u.deferredExit = ExitUsage
+			fmt.Fprintf(u.stderr, "efbackup: %s\nhint: %s\n", u.T("err.nocommand", name), u.T("hint.help"))
+		},
+		Before: func(c *cli.Context) error { u.setup(c); return nil },
+	}
+	return app
+}
+
+func onUsageError(u *ui) cli.OnUsageErrorFunc {
+	return func(c *cli.Context, err error, isSubcommand bool) error {
+		return &usageError{msg: u.T("err.usage", strings.TrimPrefix(err.Error(), "flag provided but not defined: ")), hint: u.T("hint.help")}
+	}
+}
+
+// helpTemplate translates the few fixed words of urfave/cli's templates.
+func helpTemplate(u *ui, t string) string {
+	if u.lang != "id" {
+		return t
+	}
+	r := strings.NewReplacer(
+		"NAME:", "NAMA:",
+		"USAGE:", "PENGGUNAAN:",
+		"VERSION:", "VERSI:",
+		"DESCRIPTION:", "DESKRIPSI:",
+		"COMMANDS:", "PERINTAH:",
+		"GLOBAL OPTIONS:", "OPSI GLOBAL:",
+		"OPTIONS:", "OPSI:",
+		"[global options]", "[opsi global]",
+		"[command options]", "[opsi perintah]",
+		"command [command options]", "perintah [opsi perintah]",
+		"[arguments...]", "[argumen...]",
+	)
+	return r.Replace(t)
+}
+
+// usageErr builds a usage error with the standard hint.
+func (u *ui) usageErr(key string, args ...any) error {
+	return &usageError{msg: u.T(key, args...), hint: u.T("hint.help")}
+}
+
+// extraCommands holds the constructors registered by init functions of
+// command files.
+var extraCommands []func(u *ui) *cli.Command
+
+var _ io.Writer = (*strings.Builder)(nil)

@@ -1,0 +1,244 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/migrate"
+	"github.com/urfave/cli/v2"
+)
+
+type snapshotOptions struct {
+	Install      string
+	DB           string
+	Out          string
+	Label        string
+	Level        string
+	AllowDamaged bool
+}
+
+func snapshotCommand(u *ui) *cli.Command {
+	var opts snapshotOptions
+	return &cli.Command{
+		Name:      "snapshot",
+		Usage:     u.T("snapshot.usage"),
+		UsageText: "efbackup snapshot --install DIR | --db DIR [--out DIR] [--label NAME] [--level fastest|default|better|best]",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "install", Usage: u.T("flag.install"), Destination: &opts.Install},
+			&cli.StringFlag{Name: "db", Usage: u.T("flag.db"), Destination: &opts.DB},
+			&cli.StringFlag{Name: "out", Usage: u.T("flag.out"), Destination: &opts.Out},
+			&cli.StringFlag{Name: "label", Usage: u.T("flag.label"), Destination: &opts.Label},
+			&cli.StringFlag{Name: "level", Usage: u.T("flag.level"), Value: "default", Destination: &opts.Level},
+			&cli.BoolFlag{Name: "allow-damaged", Usage: u.T("flag.allowdamaged"), Destination: &opts.AllowDamaged},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return u.usageErr("err.extraargs", c.Args().First())
+			}
+			return runSnapshot(c, u, opts)
+		},
+	}
+}
+
+// snapshotTarget is where a snapshot reads from and writes to, resolved
+// from the flags before anything is written.
+type snapshotTarget struct {
+	DB, Install, Out, Label, Version string
+}
+
+func resolveSnapshotTarget(u *ui, opts snapshotOptions) (*snapshotTarget, error) {
+	t := &snapshotTarget{Version: migrate.UnknownVersion}
+	switch {
+	case opts.Install != "" && opts.DB != "":
+		return nil, u.usageErr("err.installanddb")
+	case opts.Install != "":
+		in, err := migrate.Detect(opts.Install)
+		if err != nil {
+			return nil, err
+		}
+		if !in.HasDB {
+			return nil, u.usageErr("err.nodb", in.DB)
+		}
+		t.DB, t.Install, t.Version = in.DB, in.Root, in.Version
+	case opts.DB != "":
+		db, err := filepath.Abs(opts.DB)
+		if err != nil {
+			return nil, err
+		}
+		fi, err := os.Stat(db)
+		if err != nil || !fi.IsDir() {
+			return nil, u.usageErr("err.nodb", db)
+		}
+		t.DB, t.Install = db, filepath.Dir(db)
+		if in, err := migrate.Detect(t.Install); err == nil {
+			t.Version = in.Version
+		}
+	default:
+		return nil, u.usageErr("err.needinstall")
+	}
+	t.Out = opts.Out
+	if t.Out == "" {
+		t.Out = os.Getenv("EFBACKUP_OUT")
+	}
+	if t.Out == "" {
+		t.Out = filepath.Join(filepath.Dir(t.Install), "efbackup-snapshots")
+	}
+	out, err := filepath.Abs(t.Out)
+	if err != nil {
+		return nil, err
+	}
+	t.Out = out
+	if fi, err := os.Stat(t.Out); err == nil && !fi.IsDir() {
+		return nil, u.usageErr("err.outnotdir", t.Out)
+	}
+	if isInside(t.Out, t.DB) {
+		return nil, u.usageErr("err.outinsidedb", t.Out, t.DB)
+	}
+	t.Label = opts.Label
+	if t.Label == "" {
+		t.Label = backup.SafeLabel(filepath.Base(t.Install))
+	} else if backup.SafeLabel(t.Label) != t.Label {
+		return nil, u.usageErr("err.badlabel", t.Label, backup.SafeLabel(t.Label))
+	}
+	return t, nil
+}
+
+type snapshotReport struct {
+	Snapshot     string            `json:"snapshot"`
+	Sidecar      string            `json:"sidecar"`
+	Label        string            `json:"label"`
+	Source       string            `json:"source"`
+	Files        int               `json:"files"`
+	Bytes        int64             `json:"bytes"`
+	ArchiveBytes int64             `json:"archive_bytes"`
+	Seconds      float64           `json:"seconds"`
+	Version      string            `json:"efaktur_version"`
+	ContentID    string            `json:"content_id"`
+	Checks       []fileCheckReport `json:"checks"`
+	Verdict      string            `json:"verdict"`
+	Warnings     []string          `json:"warnings,omitempty"`
+}
+
+type fileCheckReport struct {
+	File string `json:"file"`
+	backup.FileCheck
+}
+
+func runSnapshot(c *cli.Context, u *ui, opts snapshotOptions) error {
+	level, err := backup.ParseLevel(opts.Level)
+	if err != nil {
+		return u.usageErr("err.level", opts.Level)
+	}
+	t, err := resolveSnapshotTarget(u, opts)
+	if err != nil {
+		return err
+	}
+	ctx := c.Context
+	var warnings []string
+	sigs, err := checkInUse(ctx, t.DB)
+	if err != nil {
+		return err
+	}
+	for _, s := range sigs {
+		w := u.T("warn.signal", s.File, s.Detail)
+		warnings = append(warnings, w)
+		u.warn(w, "")
+	}
+	files, _, err := backup.ScanDB(t.DB)
+	if err != nil {
+		return err
+	}
+	var total int64
+	for _, f := range files {
+		total += f.Size()
+	}
+	progress, finish := u.progress(u.T("progress.snapshot"), total)
+	start := time.Now()
+	res, err := backup.Snapshot(ctx, backup.SnapshotOptions{
+		DB:             t.DB,
+		Install:        t.Install,
+		OutDir:         t.Out,
+		Label:          t.Label,
+		Level:          level,
+		ToolVersion:    version,
+		EFakturVersion: t.Version,
+		NewChecker:     dbChecks(),
+		Progress: func(done, total int64) {
+			if progress != nil {
+				progress(done)
+			}
+		},
+		BeforeCommit: func() error {
+			// The app may have started while we read: a copy taken then
+			// cannot be trusted.
+			_, err := checkInUse(ctx, t.DB)
+			return err
+		},
+		Hook: testHook,
+	})
+	finish()
+	if err != nil && res == nil {
+		return err
+	}
+	sidecarErr := err
+	m := res.Manifest
+	rep := snapshotReport{
+		Snapshot: res.Path, Sidecar: res.Sidecar, Label: m.Label, Source: m.Source,
+		Files: m.Totals.Files, Bytes: m.Totals.Bytes, ArchiveBytes: res.ArchiveSize,
+		Seconds: time.Since(start).Seconds(), Version: m.EFakturVersion, ContentID: m.ContentID,
+		Verdict: "ok", Warnings: warnings,
+	}
+	if m.Checks != nil {
+		rep.Verdict = m.Checks.Verdict
+	}
+	for _, f := range m.Files {
+		if f.Check != nil && f.Check.Kind != "unknown" {
+			rep.Checks = append(rep.Checks, fileCheckReport{File: f.Path, FileCheck: *f.Check})
+		}
+	}
+	if err := u.result(rep, func(w io.Writer) {
+		fmt.Fprintln(w, u.T("snapshot.done", res.Path))
+		fmt.Fprintln(w, u.T("snapshot.summary", m.Totals.Files, humanBytes(m.Totals.Bytes), humanBytes(res.ArchiveSize), rep.Seconds))
+		fmt.Fprintln(w, u.T("snapshot.version", m.EFakturVersion))
+		printChecks(w, u, rep.Checks)
+	}); err != nil {
+		return err
+	}
+	if sidecarErr != nil {
+		return sidecarErr
+	}
+	if rep.Verdict == "damaged" {
+		if opts.AllowDamaged {
+			u.warn(u.T("snapshot.damaged.allowed"), "")
+			return nil
+		}
+		return &integrityFinding{msg: u.T("snapshot.damaged", res.Path), hint: u.T("hint.damaged")}
+	}
+	return nil
+}
+
+// printChecks lists the database-file verdicts that are worth a line.
+func printChecks(w io.Writer, u *ui, checks []fileCheckReport) {
+	for _, c := range checks {
+		format := c.Format
+		if c.H2Version != "" {
+			format += ", H2 " + c.H2Version
+		}
+		fmt.Fprintf(w, "  %s: %s", c.File, u.T("verdict."+c.Verdict))
+		if format != "" {
+			fmt.Fprintf(w, " (%s)", format)
+		}
+		fmt.Fprintln(w)
+		for _, f := range c.Findings {
+			if f.Offset >= 0 {
+				fmt.Fprintf(w, "    %s %s: %s\n", u.T("at.offset", f.Offset), f.Code, f.Detail)
+			} else {
+				fmt.Fprintf(w, "    %s: %s\n", f.Code, f.Detail)
+			}
+		}
+	}
+}

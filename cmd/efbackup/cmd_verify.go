@@ -1,0 +1,299 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/migrate"
+	"github.com/urfave/cli/v2"
+)
+
+type verifyOptions struct {
+	DB      string
+	Install string
+	Against string
+}
+
+func verifyCommand(u *ui) *cli.Command {
+	var opts verifyOptions
+	return &cli.Command{
+		Name:      "verify",
+		Usage:     u.T("verify.usage"),
+		UsageText: "efbackup verify SNAPSHOT...\nefbackup verify --db DIR [--against SNAPSHOT_OR_MANIFEST]",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "db", Usage: u.T("flag.verifydb"), Destination: &opts.DB},
+			&cli.StringFlag{Name: "install", Usage: u.T("flag.install"), Destination: &opts.Install},
+			&cli.StringFlag{Name: "against", Usage: u.T("flag.against"), Destination: &opts.Against},
+		},
+		Action: func(c *cli.Context) error {
+			live := opts.DB != "" || opts.Install != ""
+			switch {
+			case live && c.NArg() > 0:
+				return u.usageErr("err.verifyboth")
+			case !live && opts.Against != "":
+				return u.usageErr("err.againstneedsdb")
+			case live:
+				return runVerifyDB(c, u, opts)
+			case c.NArg() == 0:
+				return u.usageErr("err.verifynothing")
+			}
+			return runVerifySnapshots(c, u, c.Args().Slice())
+		},
+	}
+}
+
+// verifyResult is one checked snapshot or folder, for text and JSON.
+type verifyResult struct {
+	Target    string            `json:"target"`
+	OK        bool              `json:"ok"`
+	Files     int               `json:"files"`
+	Bytes     int64             `json:"bytes"`
+	Label     string            `json:"label,omitempty"`
+	Created   string            `json:"created,omitempty"`
+	Version   string            `json:"efaktur_version,omitempty"`
+	Sidecar   *bool             `json:"sidecar_present,omitempty"`
+	Against   string            `json:"against,omitempty"`
+	Problems  []backup.Problem  `json:"problems"`
+	Checks    []fileCheckReport `json:"checks"`
+	Warnings  []string          `json:"warnings,omitempty"`
+	Recorded  string            `json:"recorded_verdict,omitempty"`
+	ContentID string            `json:"content_id,omitempty"`
+}
+
+type verifyOutput struct {
+	OK      bool           `json:"ok"`
+	Results []verifyResult `json:"results"`
+}
+
+func runVerifySnapshots(c *cli.Context, u *ui, paths []string) error {
+	out := verifyOutput{OK: true}
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return u.usageErr("err.nosnapshot", p)
+		}
+		if fi.IsDir() {
+			return u.usageErr("err.snapshotisdir", p)
+		}
+	}
+	for _, p := range paths {
+		fi, _ := os.Stat(p)
+		progress, finish := u.progress(u.T("progress.verify", filepath.Base(p)), fi.Size())
+		rep, err := backup.VerifyArchive(c.Context, p, backup.ReadOptions{NewChecker: dbChecks(), Progress: progress})
+		finish()
+		if err != nil {
+			return err
+		}
+		r := verifyResult{Target: p, OK: rep.OK(), Files: rep.Files, Bytes: rep.Bytes, Problems: rep.Problems}
+		present := rep.SidecarPresent
+		r.Sidecar = &present
+		if m := rep.Manifest; m != nil {
+			r.Label, r.Created, r.Version, r.ContentID = m.Label, m.Created.Format("2006-01-02 15:04:05Z"), m.EFakturVersion, m.ContentID
+			if m.Checks != nil {
+				r.Recorded = m.Checks.Verdict
+			}
+		}
+		r.Checks = sortedChecks(rep.Checks)
+		if !rep.OK() {
+			out.OK = false
+		}
+		if r.Problems == nil {
+			r.Problems = []backup.Problem{}
+		}
+		out.Results = append(out.Results, r)
+	}
+	if err := u.result(out, func(w io.Writer) { printVerify(w, u, out) }); err != nil {
+		return err
+	}
+	if !out.OK {
+		return verifyFailed(u, out)
+	}
+	return nil
+}
+
+func sortedChecks(m map[string]backup.FileCheck) []fileCheckReport {
+	var out []fileCheckReport
+	for f, c := range m {
+		if c.Kind == "unknown" {
+			continue
+		}
+		out = append(out, fileCheckReport{File: f, FileCheck: c})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
+	if out == nil {
+		out = []fileCheckReport{}
+	}
+	return out
+}
+
+func verifyFailed(u *ui, out verifyOutput) error {
+	if u.json {
+		// The result document already lists every problem.
+		u.deferredExit = ExitIntegrity
+		return nil
+	}
+	bad := 0
+	for _, r := range out.Results {
+		if !r.OK {
+			bad++
+		}
+	}
+	return &integrityFinding{msg: u.T("verify.failed", bad), hint: u.T("hint.integrity")}
+}
+
+func printVerify(w io.Writer, u *ui, out verifyOutput) {
+	for _, r := range out.Results {
+		if r.OK {
+			fmt.Fprintln(w, u.T("verify.ok", r.Target, r.Files, humanBytes(r.Bytes)))
+		} else {
+			fmt.Fprintln(w, u.T("verify.bad", r.Target, len(r.Problems)))
+			for _, p := range r.Problems {
+				fmt.Fprintf(w, "  %s\n", problemLine(u.lang, p))
+			}
+		}
+		if r.Sidecar != nil && !*r.Sidecar {
+			fmt.Fprintln(w, "  "+u.T("verify.nosidecar"))
+		}
+		printChecks(w, u, r.Checks)
+		for _, wn := range r.Warnings {
+			fmt.Fprintln(w, "  "+wn)
+		}
+	}
+}
+
+// loadAgainst reads the manifest to compare a live folder with: a sidecar
+// or manifest JSON file, or a snapshot, which is verified in full first so
+// that its manifest can be trusted.
+func loadAgainst(c *cli.Context, u *ui, p string) (*backup.Manifest, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, u.usageErr("err.nosnapshot", p)
+	}
+	defer f.Close()
+	head := make([]byte, 4)
+	n, _ := io.ReadFull(f, head)
+	if n == 4 && string(head) == "\x28\xb5\x2f\xfd" { // zstd magic
+		rep, err := backup.VerifyArchive(c.Context, p, backup.ReadOptions{})
+		if err != nil {
+			return nil, err
+		}
+		if err := rep.Err(); err != nil {
+			return nil, err
+		}
+		return rep.Manifest, nil
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	m, _, err := backup.ReadManifest(f)
+	if err != nil {
+		return nil, &backup.IntegrityError{Target: p, Problems: []backup.Problem{{Kind: backup.ProblemManifest, File: p, Detail: err.Error()}}}
+	}
+	return m, nil
+}
+
+func runVerifyDB(c *cli.Context, u *ui, opts verifyOptions) error {
+	db := opts.DB
+	if opts.Install != "" {
+		if opts.DB != "" {
+			return u.usageErr("err.installanddb")
+		}
+		in, err := migrate.Detect(opts.Install)
+		if err != nil {
+			return err
+		}
+		db = in.DB
+	}
+	db, err := filepath.Abs(db)
+	if err != nil {
+		return err
+	}
+	if fi, err := os.Stat(db); err != nil || !fi.IsDir() {
+		return u.usageErr("err.nodb", db)
+	}
+	var m *backup.Manifest
+	if opts.Against != "" {
+		if m, err = loadAgainst(c, u, opts.Against); err != nil {
+			return err
+		}
+	}
+	res := verifyResult{Target: db, Against: opts.Against}
+	sigs, err := checkInUse(c.Context, db)
+	if err != nil {
+		return err
+	}
+	for _, s := range sigs {
+		res.Warnings = append(res.Warnings, u.T("warn.signal", s.File, s.Detail))
+	}
+	files, _, err := backup.ScanDB(db)
+	if err != nil {
+		return err
+	}
+	var total int64
+	for _, f := range files {
+		total += f.Size()
+	}
+	progress, finish := u.progress(u.T("progress.verify", filepath.Base(db)), total)
+	rep, err := backup.HashFolder(c.Context, db, backup.FolderOptions{NewChecker: dbChecks(), Progress: func(d, _ int64) {
+		if progress != nil {
+			progress(d)
+		}
+	}})
+	finish()
+	if err != nil {
+		return err
+	}
+	if m != nil {
+		backup.CompareFiles(rep, m)
+		res.ContentID = m.ContentID
+	}
+	res.Checks = sortedChecks(rep.Checks)
+	for _, ch := range res.Checks {
+		if ch.Verdict == "damaged" {
+			d := ""
+			if len(ch.Findings) > 0 {
+				f := ch.Findings[0]
+				d = fmt.Sprintf("%s at offset %d: %s", f.Code, f.Offset, f.Detail)
+			}
+			rep.Problems = append(rep.Problems, backup.Problem{Kind: backup.ProblemDatabaseDamaged, File: ch.File, Detail: d})
+		}
+	}
+	for _, f := range rep.Files {
+		res.Files++
+		res.Bytes += f.Size
+	}
+	res.Problems = rep.Problems
+	if res.Problems == nil {
+		res.Problems = []backup.Problem{}
+	}
+	res.OK = len(res.Problems) == 0
+	out := verifyOutput{OK: res.OK, Results: []verifyResult{res}}
+	if err := u.result(out, func(w io.Writer) { printVerify(w, u, out) }); err != nil {
+		return err
+	}
+	if !res.OK {
+		if hasDamage(res.Problems) && !u.json {
+			return &integrityFinding{msg: u.T("verify.dbdamaged", db), hint: u.T("hint.damaged")}
+		}
+		return verifyFailed(u, out)
+	}
+	return nil
+}
+
+func hasDamage(ps []backup.Problem) bool {
+	for _, p := range ps {
+		if p.Kind == backup.ProblemDatabaseDamaged {
+			return true
+		}
+	}
+	return false
+}
+
+var _ = errors.New
+var _ = strings.TrimSpace

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/internal/inuse"
+	"github.com/efbackup/efbackup/verify/h2"
+)
+
+// newChecker wires the H2 file checks into the byte streams of snapshot,
+// verify and restore: the checker sees the bytes as they pass, so the
+// database is read once.
+func newChecker(rel string, size int64) backup.FileChecker {
+	return &h2Checker{c: h2.NewChecker(rel, size)}
+}
+
+type h2Checker struct{ c h2.Checker }
+
+func (a *h2Checker) Write(p []byte) (int, error) { return a.c.Write(p) }
+
+func (a *h2Checker) Result() backup.FileCheck { return fileCheck(a.c.Result()) }
+
+func fileCheck(r h2.Result) backup.FileCheck {
+	fc := backup.FileCheck{Kind: r.Kind, Verdict: string(r.Verdict), Format: r.Format, H2Version: r.H2Version}
+	for _, f := range r.Findings {
+		fc.Findings = append(fc.Findings, backup.CheckFinding{Verdict: string(f.Verdict), Code: f.Code, Offset: f.Offset, Detail: f.Detail})
+	}
+	return fc
+}
+
+// lockWatch is how long an existing engine lock file is watched for
+// changes. Tests shorten it through the environment.
+func lockWatch() time.Duration {
+	if v := os.Getenv("EFBACKUP_LOCK_WATCH"); v != "" {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+	}
+	return 2500 * time.Millisecond
+}
+
+// checkInUse returns an *inuse.InUseError when anything in db is in use,
+// and the warnings (a stale lock file, ...) otherwise.
+func checkInUse(ctx context.Context, db string) ([]inuse.Signal, error) {
+	if _, err := os.Stat(db); errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	rep, err := inuse.Check(ctx, db, inuse.Options{LockWatch: lockWatch()})
+	if err != nil {
+		return nil, err
+	}
+	if rep.InUse {
+		return rep.Warnings, &inuse.InUseError{Dir: db, Report: rep}
+	}
+	return rep.Warnings, nil
+}
+
+// isInside reports whether p is dir or lies inside it.
+func isInside(p, dir string) bool {
+	rel, err := filepath.Rel(dir, p)
+	if err != nil {
+		return false
+	}
+	return rel == "." || (rel != ".." && !filepath.IsAbs(rel) && !startsWithDotDot(rel))
+}
+
+func startsWithDotDot(rel string) bool {
+	return len(rel) >= 3 && rel[:2] == ".." && os.IsPathSeparator(rel[2])
+}
+
+// dbChecks returns the checker factory, or nil when EFBACKUP_NO_DB_CHECKS=1.
+// That switch exists so that `make bench` can show what the checks cost.
+func dbChecks() func(rel string, size int64) backup.FileChecker {
+	if os.Getenv("EFBACKUP_NO_DB_CHECKS") == "1" {
+		return nil
+	}
+	return newChecker
+}

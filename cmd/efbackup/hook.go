@@ -1,0 +1,25 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+)
+
+// testHook lets the tests stop efbackup at a named point:
+//   - EFBACKUP_TEST_KILL_AT=POINT kills the process there, as a power cut
+//     would (no cleanup runs);
+//   - EFBACKUP_TEST_PAUSE_AT=POINT pauses there for a few seconds, so that
+//     a test can send Ctrl-C at a known moment.
+//
+// Unset, it does nothing.
+func testHook(point string) {
+	if os.Getenv("EFBACKUP_TEST_KILL_AT") == point {
+		fmt.Fprintf(os.Stderr, "efbackup: test hook: killed at %s\n", point)
+		killSelf()
+	}
+	if os.Getenv("EFBACKUP_TEST_PAUSE_AT") == point {
+		fmt.Fprintf(os.Stderr, "efbackup: test hook: paused at %s\n", point)
+		time.Sleep(3 * time.Second)
+	}
+}
