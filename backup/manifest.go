@@ -57,6 +57,7 @@ type Manifest struct {
 	Label          string    `json:"label"`
 	EFakturVersion string    `json:"efaktur_version"`
 	Compression    string    `json:"compression"`
+	DBMode         Mode      `json:"db_mode"` // permissions of db/ itself
 	Files          []File    `json:"files"`
 	Dirs           []Dir     `json:"dirs,omitempty"`
 	Totals         Totals    `json:"totals"`

@@ -122,6 +122,11 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 	if err := ext.Err(); err != nil {
 		return res, err
 	}
+	// The owner keeps full access whatever the snapshot recorded, so that
+	// a restored folder can always be moved aside again.
+	if err := os.Chmod(plan.Staging, fs.FileMode(m.DBMode)&0o777|0o700); err != nil {
+		return res, err
+	}
 	if err := fsutil.SyncDir(plan.Staging); err != nil {
 		return res, err
 	}

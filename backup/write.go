@@ -252,7 +252,10 @@ func Snapshot(ctx context.Context, opt SnapshotOptions) (*SnapshotResult, error)
 		Compression:    "zstd",
 		Dirs:           dirs,
 	}
-	if err := tw.WriteHeader(dirHeader(DBPrefix, 0o700, created)); err != nil {
+	if fi, err := os.Stat(opt.DB); err == nil {
+		m.DBMode = Mode(fi.Mode().Perm())
+	}
+	if err := tw.WriteHeader(dirHeader(DBPrefix, fs.FileMode(m.DBMode), created)); err != nil {
 		return nil, err
 	}
 	for _, d := range dirs {

@@ -112,3 +112,69 @@ func (u *ui) usageErr(key string, args ...any) error {
 var extraCommands []func(u *ui) *cli.Command
 
 var _ io.Writer = (*strings.Builder)(nil)
+
+// flagsFirst moves a command's flags in front of its positional arguments.
+// urfave/cli stops reading flags at the first argument, but the documented
+// form is "efbackup restore SNAPSHOT --install DIR", and scripts put flags
+// wherever they like. Everything after "--" stays positional.
+func flagsFirst(app *cli.App, args []string) []string {
+	if len(args) < 2 {
+		return args
+	}
+	// Find the command name, skipping global flags.
+	i := 1
+	for i < len(args) && strings.HasPrefix(args[i], "-") && args[i] != "--" {
+		if takesValue(app.Flags, args[i]) {
+			i++
+		}
+		i++
+	}
+	if i >= len(args) {
+		return args
+	}
+	cmd := app.Command(args[i])
+	if cmd == nil {
+		return args
+	}
+	out := append([]string{}, args[:i+1]...)
+	var pos []string
+	rest := args[i+1:]
+	for j := 0; j < len(rest); j++ {
+		a := rest[j]
+		switch {
+		case a == "--":
+			pos = append(pos, rest[j:]...)
+			j = len(rest)
+		case strings.HasPrefix(a, "-") && len(a) > 1:
+			out = append(out, a)
+			if takesValue(cmd.Flags, a) && j+1 < len(rest) {
+				out = append(out, rest[j+1])
+				j++
+			}
+		default:
+			pos = append(pos, a)
+		}
+	}
+	if len(pos) > 0 && pos[0] != "--" {
+		out = append(out, "--")
+	}
+	return append(out, pos...)
+}
+
+// takesValue reports whether the flag token names a flag that needs a
+// separate value (not a boolean, and not written as --flag=value).
+func takesValue(flags []cli.Flag, tok string) bool {
+	if strings.Contains(tok, "=") {
+		return false
+	}
+	name := strings.TrimLeft(tok, "-")
+	for _, f := range flags {
+		for _, n := range f.Names() {
+			if n == name {
+				_, isBool := f.(*cli.BoolFlag)
+				return !isBool
+			}
+		}
+	}
+	return false
+}

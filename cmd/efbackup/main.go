@@ -20,7 +20,6 @@ import (
 	"github.com/efbackup/efbackup/internal/i18n"
 	"github.com/efbackup/efbackup/internal/inuse"
 	"github.com/efbackup/efbackup/migrate"
-	"github.com/urfave/cli/v2"
 )
 
 // Exit codes, the same for every command.
@@ -47,7 +46,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer stop()
 	ui := &ui{lang: lang, stdout: stdout, stderr: stderr, stdin: stdin}
 	app := newApp(ui)
-	err := app.RunContext(ctx, args)
+	err := app.RunContext(ctx, flagsFirst(app, args))
 	if err == nil && ui.deferredExit != 0 {
 		return ui.deferredExit
 	}

@@ -139,11 +139,14 @@ func cmdPerm(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// nofile DIR GLOB: nothing in DIR matches GLOB.
+// nofile DIR GLOB: nothing in DIR matches GLOB; "! nofile" wants a match.
 func cmdNoFile(ts *testscript.TestScript, neg bool, args []string) {
 	matches, _ := filepath.Glob(filepath.Join(ts.MkAbs(args[0]), args[1]))
-	if len(matches) > 0 {
+	if len(matches) > 0 && !neg {
 		ts.Fatalf("unexpected files: %v", matches)
+	}
+	if len(matches) == 0 && neg {
+		ts.Fatalf("no file matches %s in %s", args[1], args[0])
 	}
 }
 

@@ -11,6 +11,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -113,7 +114,7 @@ func (u *ui) fail(code int, err error) {
 		je.Error.Message = msg
 		je.Error.Hint = hint
 		var ie *backup.IntegrityError
-		if isErr(err, &ie) {
+		if errors.As(err, &ie) {
 			je.Error.Problems = ie.Problems
 		}
 		b, _ := json.Marshal(je)
@@ -125,8 +126,6 @@ func (u *ui) fail(code int, err error) {
 		fmt.Fprintf(u.stderr, "hint: %s\n", hint)
 	}
 }
-
-func isErr[T error](err error, target *T) bool { return asErr(err, target) }
 
 func lowerFirst(s string) string {
 	if s == "" {
