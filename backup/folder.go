@@ -12,8 +12,9 @@ import (
 
 // FolderOptions tunes VerifyFolder and HashFolder.
 type FolderOptions struct {
-	NewChecker func(rel string, size int64) FileChecker
-	Progress   func(done, total int64)
+	NewChecker   func(rel string, size int64) FileChecker
+	FolderChecks FolderCheckFunc
+	Progress     func(done, total int64)
 }
 
 // FolderReport is what a pass over a live folder found.
@@ -57,10 +58,13 @@ func HashFolder(ctx context.Context, dir string, opt FolderOptions) (*FolderRepo
 		if err != nil {
 			return nil, err
 		}
-		if mf.Check != nil {
-			rep.Checks[mf.Path] = *mf.Check
-		}
 		rep.Files = append(rep.Files, mf)
+	}
+	applyFolderChecks(opt.FolderChecks, rep.Files)
+	for _, f := range rep.Files {
+		if f.Check != nil {
+			rep.Checks[f.Path] = *f.Check
+		}
 	}
 	return rep, nil
 }

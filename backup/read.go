@@ -45,8 +45,9 @@ type entry struct {
 
 // ReadOptions tunes a pass over an archive.
 type ReadOptions struct {
-	NewChecker func(rel string, size int64) FileChecker
-	Progress   func(compressedDone int64)
+	NewChecker   func(rel string, size int64) FileChecker
+	FolderChecks FolderCheckFunc
+	Progress     func(compressedDone int64)
 }
 
 // VerifyReport is what verify found in one snapshot.
@@ -336,6 +337,9 @@ func (p *pass) streamProblem(err error, doing string) {
 func (p *pass) finish(sidecar []byte, sidecarPresent bool) {
 	rep := p.rep
 	rep.SidecarPresent = sidecarPresent
+	if p.opt.FolderChecks != nil && len(p.checks) > 0 {
+		p.checks = p.opt.FolderChecks(p.checks)
+	}
 	rep.Checks = p.checks
 	var m *Manifest
 	switch {

@@ -17,11 +17,12 @@ import (
 type RestoreOptions struct {
 	// DB is the db/ folder to replace (it may not exist). Its parent, the
 	// install folder, receives the staging folder and the moved-aside copy.
-	DB         string
-	Now        func() time.Time
-	NewChecker func(rel string, size int64) FileChecker
-	Progress   func(compressedDone int64)
-	Hook       func(point string)
+	DB           string
+	Now          func() time.Time
+	NewChecker   func(rel string, size int64) FileChecker
+	FolderChecks FolderCheckFunc
+	Progress     func(compressedDone int64)
+	Hook         func(point string)
 }
 
 // RestorePlan is what a restore will do, and what --dry-run prints.
@@ -77,7 +78,7 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 	if hook == nil {
 		hook = func(string) {}
 	}
-	rep, err := VerifyArchive(ctx, archive, ReadOptions{NewChecker: opt.NewChecker, Progress: opt.Progress})
+	rep, err := VerifyArchive(ctx, archive, ReadOptions{NewChecker: opt.NewChecker, FolderChecks: opt.FolderChecks, Progress: opt.Progress})
 	if err != nil {
 		return nil, err
 	}

@@ -94,6 +94,31 @@ func ParseArchiveName(name string) (label string, t time.Time, ok bool) {
 	return m[1], t, true
 }
 
+// FolderCheckFunc receives every file's check and returns them with the
+// findings that need the whole folder added (an old and a new database
+// format side by side, leftovers of an interrupted compaction).
+type FolderCheckFunc func(map[string]FileCheck) map[string]FileCheck
+
+// applyFolderChecks runs f over the checks recorded in files.
+func applyFolderChecks(f FolderCheckFunc, files []File) {
+	if f == nil {
+		return
+	}
+	in := map[string]FileCheck{}
+	for _, fl := range files {
+		if fl.Check != nil {
+			in[fl.Path] = *fl.Check
+		}
+	}
+	out := f(in)
+	for i := range files {
+		if c, ok := out[files[i].Path]; ok {
+			c := c
+			files[i].Check = &c
+		}
+	}
+}
+
 // FileChecker looks at a file's bytes as they stream past, without reading
 // the file a second time. The database-file checks implement it.
 type FileChecker interface {
@@ -114,6 +139,9 @@ type SnapshotOptions struct {
 	// NewChecker, when set, returns the database-file checker for a file
 	// (relative path with "/"), or nil for none.
 	NewChecker func(rel string, size int64) FileChecker
+	// FolderChecks, when set, adds the findings that need more than one
+	// file (see FolderCheckFunc).
+	FolderChecks FolderCheckFunc
 	// Progress, when set, is called with the number of bytes read so far.
 	Progress func(done, total int64)
 	// BeforeCommit, when set, runs after all data is written and before the
@@ -283,6 +311,7 @@ func Snapshot(ctx context.Context, opt SnapshotOptions) (*SnapshotResult, error)
 			hook("snapshot-first-file")
 		}
 	}
+	applyFolderChecks(opt.FolderChecks, m.Files)
 	m.Finish()
 	mb, err := m.Marshal()
 	if err != nil {

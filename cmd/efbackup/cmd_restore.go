@@ -71,7 +71,7 @@ func runRestore(c *cli.Context, u *ui, archive string, opts restoreOptions) erro
 	}
 	rep := restoreReport{DryRun: opts.DryRun, Snapshot: archive, Target: in.DB}
 	if opts.DryRun {
-		vr, err := backup.VerifyArchive(c.Context, archive, backup.ReadOptions{NewChecker: dbChecks()})
+		vr, err := backup.VerifyArchive(c.Context, archive, backup.ReadOptions{NewChecker: dbChecks(), FolderChecks: dbFolderChecks()})
 		if err != nil {
 			return err
 		}
@@ -104,7 +104,7 @@ func runRestore(c *cli.Context, u *ui, archive string, opts restoreOptions) erro
 		return vr.Err()
 	}
 	progress, finish := u.progress(u.T("progress.restore"), fi.Size())
-	res, err := backup.Restore(c.Context, archive, backup.RestoreOptions{DB: in.DB, NewChecker: dbChecks(), Progress: progress, Hook: testHook})
+	res, err := backup.Restore(c.Context, archive, backup.RestoreOptions{DB: in.DB, NewChecker: dbChecks(), FolderChecks: dbFolderChecks(), Progress: progress, Hook: testHook})
 	finish()
 	if err != nil {
 		return err

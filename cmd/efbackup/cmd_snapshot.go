@@ -167,6 +167,7 @@ func runSnapshot(c *cli.Context, u *ui, opts snapshotOptions) error {
 		ToolVersion:    version,
 		EFakturVersion: t.Version,
 		NewChecker:     dbChecks(),
+		FolderChecks:   dbFolderChecks(),
 		Progress: func(done, total int64) {
 			if progress != nil {
 				progress(done)

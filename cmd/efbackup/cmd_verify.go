@@ -85,7 +85,7 @@ func runVerifySnapshots(c *cli.Context, u *ui, paths []string) error {
 	for _, p := range paths {
 		fi, _ := os.Stat(p)
 		progress, finish := u.progress(u.T("progress.verify", filepath.Base(p)), fi.Size())
-		rep, err := backup.VerifyArchive(c.Context, p, backup.ReadOptions{NewChecker: dbChecks(), Progress: progress})
+		rep, err := backup.VerifyArchive(c.Context, p, backup.ReadOptions{NewChecker: dbChecks(), FolderChecks: dbFolderChecks(), Progress: progress})
 		finish()
 		if err != nil {
 			return err
@@ -240,7 +240,7 @@ func runVerifyDB(c *cli.Context, u *ui, opts verifyOptions) error {
 		total += f.Size()
 	}
 	progress, finish := u.progress(u.T("progress.verify", filepath.Base(db)), total)
-	rep, err := backup.HashFolder(c.Context, db, backup.FolderOptions{NewChecker: dbChecks(), Progress: func(d, _ int64) {
+	rep, err := backup.HashFolder(c.Context, db, backup.FolderOptions{NewChecker: dbChecks(), FolderChecks: dbFolderChecks(), Progress: func(d, _ int64) {
 		if progress != nil {
 			progress(d)
 		}

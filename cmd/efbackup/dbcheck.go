@@ -25,6 +25,23 @@ func (a *h2Checker) Write(p []byte) (int, error) { return a.c.Write(p) }
 
 func (a *h2Checker) Result() backup.FileCheck { return fileCheck(a.c.Result()) }
 
+// folderChecks adds the H2 findings that need the whole folder.
+func folderChecks(in map[string]backup.FileCheck) map[string]backup.FileCheck {
+	var rs []h2.Result
+	for f, c := range in {
+		r := h2.Result{File: f, Kind: c.Kind, Verdict: h2.Verdict(c.Verdict), Format: c.Format, H2Version: c.H2Version}
+		for _, fd := range c.Findings {
+			r.Findings = append(r.Findings, h2.Finding{Verdict: h2.Verdict(fd.Verdict), Code: fd.Code, Offset: fd.Offset, Detail: fd.Detail})
+		}
+		rs = append(rs, r)
+	}
+	out := map[string]backup.FileCheck{}
+	for _, r := range h2.CheckFolder(rs) {
+		out[r.File] = fileCheck(r)
+	}
+	return out
+}
+
 func fileCheck(r h2.Result) backup.FileCheck {
 	fc := backup.FileCheck{Kind: r.Kind, Verdict: string(r.Verdict), Format: r.Format, H2Version: r.H2Version}
 	for _, f := range r.Findings {
@@ -71,6 +88,14 @@ func isInside(p, dir string) bool {
 
 func startsWithDotDot(rel string) bool {
 	return len(rel) >= 3 && rel[:2] == ".." && os.IsPathSeparator(rel[2])
+}
+
+// dbFolderChecks returns folderChecks, or nil when the checks are off.
+func dbFolderChecks() backup.FolderCheckFunc {
+	if dbChecks() == nil {
+		return nil
+	}
+	return folderChecks
 }
 
 // dbChecks returns the checker factory, or nil when EFBACKUP_NO_DB_CHECKS=1.
