@@ -1,0 +1,5 @@
+//go:build unix && !linux && !darwin
+
+package inuse
+
+func procName(int) string { return "" }
