@@ -19,13 +19,21 @@ func globalFlags(u *ui) []cli.Flag {
 	}
 }
 
+// The library's own templates, before efbackup adds its exit-code table;
+// run may be called more than once in a process (tests, run-scheduled).
+var (
+	baseAppHelp        = cli.AppHelpTemplate
+	baseCommandHelp    = cli.CommandHelpTemplate
+	baseSubcommandHelp = cli.SubcommandHelpTemplate
+)
+
 func newApp(u *ui) *cli.App {
 	exitTable := u.T("help.exitcodes")
 	// urfave/cli keeps its templates in package variables; efbackup builds
 	// one app per run, so setting them here is safe.
-	cli.AppHelpTemplate = helpTemplate(u, cli.AppHelpTemplate) + "\n" + exitTable
-	cli.CommandHelpTemplate = helpTemplate(u, cli.CommandHelpTemplate) + "\n" + exitTable
-	cli.SubcommandHelpTemplate = helpTemplate(u, cli.SubcommandHelpTemplate) + "\n" + exitTable
+	cli.AppHelpTemplate = helpTemplate(u, baseAppHelp) + "\n" + exitTable
+	cli.CommandHelpTemplate = helpTemplate(u, baseCommandHelp) + "\n" + exitTable
+	cli.SubcommandHelpTemplate = helpTemplate(u, baseSubcommandHelp) + "\n" + exitTable
 	cli.VersionPrinter = func(c *cli.Context) {
 		fmt.Fprintf(c.App.Writer, "efbackup %s\n", c.App.Version)
 	}

@@ -55,9 +55,10 @@ type listEntry struct {
 }
 
 type listOutput struct {
-	Folder    string      `json:"folder"`
-	Snapshots []listEntry `json:"snapshots"`
-	Partial   []string    `json:"partial_files"`
+	Folder    string            `json:"folder"`
+	Snapshots []listEntry       `json:"snapshots"`
+	Partial   []string          `json:"partial_files"`
+	LastRun   *lastScheduledRun `json:"last_scheduled_run,omitempty"`
 }
 
 func runList(c *cli.Context, u *ui, opts listOptions) error {
@@ -132,6 +133,8 @@ func runList(c *cli.Context, u *ui, opts listOptions) error {
 		}
 		return a.Time < b.Time
 	})
+	var lastRunLine string
+	out.LastRun, lastRunLine = scheduledRunNote(u, dir)
 	if err := u.result(out, func(w io.Writer) {
 		if len(out.Snapshots) == 0 {
 			fmt.Fprintln(w, u.T("list.none", dir))
@@ -146,6 +149,9 @@ func runList(c *cli.Context, u *ui, opts listOptions) error {
 		}
 		for _, p := range out.Partial {
 			fmt.Fprintln(w, u.T("list.partial", p))
+		}
+		if lastRunLine != "" {
+			fmt.Fprintln(w, lastRunLine)
 		}
 	}); err != nil {
 		return err

@@ -13,12 +13,13 @@ import (
 )
 
 type snapshotOptions struct {
-	Install      string
-	DB           string
-	Out          string
-	Label        string
-	Level        string
-	AllowDamaged bool
+	Install       string
+	DB            string
+	Out           string
+	Label         string
+	Level         string
+	AllowDamaged  bool
+	SkipUnchanged bool
 }
 
 func snapshotCommand(u *ui) *cli.Command {
@@ -26,7 +27,7 @@ func snapshotCommand(u *ui) *cli.Command {
 	return &cli.Command{
 		Name:      "snapshot",
 		Usage:     u.T("snapshot.usage"),
-		UsageText: "efbackup snapshot --install DIR | --db DIR [--out DIR] [--label NAME] [--level fastest|default|better|best]",
+		UsageText: "efbackup snapshot --install DIR | --db DIR [--out DIR] [--label NAME] [--level fastest|default|better|best] [--skip-unchanged]",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "install", Usage: u.T("flag.install"), Destination: &opts.Install},
 			&cli.StringFlag{Name: "db", Usage: u.T("flag.db"), Destination: &opts.DB},
@@ -34,6 +35,7 @@ func snapshotCommand(u *ui) *cli.Command {
 			&cli.StringFlag{Name: "label", Usage: u.T("flag.label"), Destination: &opts.Label},
 			&cli.StringFlag{Name: "level", Usage: u.T("flag.level"), Value: "default", Destination: &opts.Level},
 			&cli.BoolFlag{Name: "allow-damaged", Usage: u.T("flag.allowdamaged"), Destination: &opts.AllowDamaged},
+			&cli.BoolFlag{Name: "skip-unchanged", Usage: u.T("flag.skipunchanged"), Destination: &opts.SkipUnchanged},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
@@ -136,6 +138,16 @@ func runSnapshot(c *cli.Context, u *ui, opts snapshotOptions) error {
 	t, err := resolveSnapshotTarget(u, opts)
 	if err != nil {
 		return err
+	}
+	release, err := lockFolder(u, t.Out, "snapshot")
+	if err != nil {
+		return err
+	}
+	defer release()
+	if opts.SkipUnchanged {
+		if done, err := snapshotUnchanged(c.Context, u, t.DB, t.Out, t.Label); done || err != nil {
+			return err
+		}
 	}
 	ctx := c.Context
 	var warnings []string

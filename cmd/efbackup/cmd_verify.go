@@ -15,9 +15,10 @@ import (
 )
 
 type verifyOptions struct {
-	DB      string
-	Install string
-	Against string
+	DB         string
+	Install    string
+	Against    string
+	AppBackups bool
 }
 
 func verifyCommand(u *ui) *cli.Command {
@@ -30,8 +31,12 @@ func verifyCommand(u *ui) *cli.Command {
 			&cli.StringFlag{Name: "db", Usage: u.T("flag.verifydb"), Destination: &opts.DB},
 			&cli.StringFlag{Name: "install", Usage: u.T("flag.install"), Destination: &opts.Install},
 			&cli.StringFlag{Name: "against", Usage: u.T("flag.against"), Destination: &opts.Against},
+			&cli.BoolFlag{Name: "app-backups", Usage: u.T("flag.verifyappbackups"), Destination: &opts.AppBackups},
 		},
 		Action: func(c *cli.Context) error {
+			if opts.AppBackups {
+				return runVerifyAppBackups(c, u, opts.Install)
+			}
 			live := opts.DB != "" || opts.Install != ""
 			switch {
 			case live && c.NArg() > 0:

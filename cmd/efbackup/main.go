@@ -131,6 +131,7 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		ce  *backup.ChangedError
 		ie  *backup.IntegrityError
 		inf *integrityFinding
+		le  *lockedError
 		uf  *backup.UnsupportedFileError
 		pe  *os.PathError
 	)
@@ -151,6 +152,8 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		return l.T("err.changed", ce.Path, ce.Detail), l.T("hint.inuse")
 	case errors.As(err, &inf):
 		return inf.msg, inf.hint
+	case errors.As(err, &le):
+		return le.msg, le.hint
 	case errors.As(err, &ie):
 		var b strings.Builder
 		b.WriteString(l.T("err.integrity", ie.Target, len(ie.Problems)))

@@ -111,6 +111,9 @@ func (u *ui) fail(code int, err error) {
 		var je jsonError
 		je.Error.ExitCode = code
 		je.Error.Kind = exitKinds[code]
+		if isKind[*lockedError](err) {
+			je.Error.Kind = "locked"
+		}
 		je.Error.Message = msg
 		je.Error.Hint = hint
 		var ie *backup.IntegrityError

@@ -1,0 +1,293 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/doctor"
+	"github.com/efbackup/efbackup/internal/inuse"
+	"github.com/efbackup/efbackup/retention"
+	"github.com/efbackup/efbackup/schedule"
+	"github.com/efbackup/efbackup/verify/appzip"
+	"github.com/urfave/cli/v2"
+)
+
+func init() { extraCommands = append(extraCommands, doctorCommand) }
+
+type doctorOptions struct {
+	Out    cli.StringSlice
+	Quick  bool
+	MaxAge string
+	Depth  int
+}
+
+func doctorCommand(u *ui) *cli.Command {
+	var opts doctorOptions
+	return &cli.Command{
+		Name:        "doctor",
+		Usage:       u.T("doctor.usage"),
+		UsageText:   "efbackup doctor [PATH...] [--out DIR]... [--quick] [--max-age DURATION] [--depth N]",
+		Description: u.T("doctor.description"),
+		Flags: []cli.Flag{
+			&cli.StringSliceFlag{Name: "out", Usage: u.T("flag.doctorout"), Destination: &opts.Out},
+			&cli.BoolFlag{Name: "quick", Usage: u.T("flag.quick"), Destination: &opts.Quick},
+			&cli.StringFlag{Name: "max-age", Usage: u.T("flag.maxage"), Value: "7d", Destination: &opts.MaxAge},
+			&cli.IntFlag{Name: "depth", Usage: u.T("flag.depth"), Value: 3, Destination: &opts.Depth},
+		},
+		Action: func(c *cli.Context) error { return runDoctor(c, u, opts, c.Args().Slice()) },
+	}
+}
+
+// doctorInUse is the injected in-use check: cmd's checkInUse.
+func doctorInUse(ctx context.Context, db string) (bool, string, error) {
+	_, err := checkInUse(ctx, db)
+	var iu *inuse.InUseError
+	if errors.As(err, &iu) {
+		detail := ""
+		if len(iu.Report.Signals) > 0 {
+			detail = iu.Report.Signals[0].File + ": " + iu.Report.Signals[0].Detail
+		}
+		return true, detail, nil
+	}
+	return false, "", err
+}
+
+// doctorCheckDB reads db/ once with the database checks.
+func doctorCheckDB(ctx context.Context, db string) ([]doctor.DBCheck, error) {
+	rep, err := backup.HashFolder(ctx, db, backup.FolderOptions{NewChecker: dbChecks(), FolderChecks: dbFolderChecks()})
+	if err != nil {
+		return nil, err
+	}
+	var out []doctor.DBCheck
+	for _, fc := range sortedChecks(rep.Checks) {
+		d := doctor.DBCheck{File: fc.File, Verdict: fc.Verdict}
+		if len(fc.Findings) > 0 {
+			d.Detail = fc.Findings[0].Code + ": " + fc.Findings[0].Detail
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// doctorFinding is a finding worded in the user's language.
+type doctorFinding struct {
+	doctor.Finding
+	Message string `json:"message"`
+	Next    string `json:"next"`
+}
+
+type doctorInstall struct {
+	*doctor.InstallReport
+	Findings []doctorFinding `json:"findings"`
+}
+
+type doctorOutput struct {
+	Searched []string        `json:"searched"`
+	Installs []doctorInstall `json:"installs"`
+	Findings []doctorFinding `json:"findings"`
+	AtRisk   bool            `json:"at_risk"`
+}
+
+func wordFindings(u *ui, fs []doctor.Finding) []doctorFinding {
+	out := make([]doctorFinding, 0, len(fs))
+	for _, f := range fs {
+		out = append(out, doctorFinding{Finding: f, Message: u.T("doctor."+f.Code, f.Args...), Next: u.T("doctor.next."+f.Code, f.NextArgs...)})
+	}
+	sevRank := map[doctor.Severity]int{doctor.Critical: 0, doctor.Warning: 1, doctor.Info: 2}
+	sort.SliceStable(out, func(i, j int) bool { return sevRank[out[i].Severity] < sevRank[out[j].Severity] })
+	return out
+}
+
+func runDoctor(c *cli.Context, u *ui, opts doctorOptions, paths []string) error {
+	maxAge, err := retention.ParseDuration(opts.MaxAge)
+	if err != nil {
+		return u.usageErr("err.maxage", opts.MaxAge)
+	}
+	now := time.Now()
+	for _, p := range paths {
+		if fi, err := os.Stat(p); err != nil || !fi.IsDir() {
+			return u.usageErr("err.nofolder", p)
+		}
+	}
+	if opts.Depth < 0 || opts.Depth > 10 {
+		return u.usageErr("err.depth", opts.Depth)
+	}
+	dirs := opts.Out.Value()
+	if env := os.Getenv("EFBACKUP_OUT"); env != "" {
+		dirs = append(dirs, env)
+	}
+	env := scheduleEnv()
+	do := doctor.Options{
+		Roots: paths, Depth: opts.Depth, Now: func() time.Time { return now },
+		InUse: doctorInUse, Quick: opts.Quick, SnapshotDirs: dirs,
+		MaxAge: now.Sub(maxAge.Before(now)),
+		Schedule: func(ctx context.Context, label string) (*schedule.Status, error) {
+			return env.Find(ctx, label)
+		},
+	}
+	if !opts.Quick {
+		do.CheckDB = doctorCheckDB
+	}
+	if do.Depth == 0 {
+		do.Depth = -1 // only the given paths themselves
+	}
+	u.info("%s", u.T("doctor.searching"))
+	rep, err := doctor.Run(c.Context, do)
+	if err != nil {
+		return err
+	}
+	out := doctorOutput{Searched: rep.Roots, Installs: []doctorInstall{}, Findings: wordFindings(u, rep.Findings), AtRisk: rep.AtRisk}
+	for _, ir := range rep.Installs {
+		out.Installs = append(out.Installs, doctorInstall{InstallReport: ir, Findings: wordFindings(u, ir.Findings)})
+	}
+	if err := u.result(out, func(w io.Writer) { printDoctor(w, u, out, now) }); err != nil {
+		return err
+	}
+	if rep.AtRisk {
+		if u.json {
+			u.deferredExit = ExitIntegrity
+			return nil
+		}
+		n := len(rep.Findings)
+		for _, ir := range rep.Installs {
+			for _, f := range ir.Findings {
+				if f.Severity != doctor.Info {
+					n++
+				}
+			}
+		}
+		return &integrityFinding{msg: u.T("doctor.atrisk", n), hint: u.T("hint.doctor")}
+	}
+	return nil
+}
+
+func age(u *ui, t time.Time, now time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < 0:
+		return u.T("age.future")
+	case d < time.Hour:
+		return u.T("age.minutes", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return u.T("age.hours", int(d.Hours()))
+	}
+	return u.T("age.days", int(d.Hours()/24))
+}
+
+func printDoctor(w io.Writer, u *ui, out doctorOutput, now time.Time) {
+	for _, in := range out.Installs {
+		fmt.Fprintln(w, u.T("doctor.install", in.Version, in.Root))
+		if in.HasDB {
+			db := u.T("doctor.db", humanBytes(in.DBBytes), in.DBFiles, strings.Join(in.Databases, ", "))
+			if in.InUse != nil {
+				if *in.InUse {
+					db += "; " + u.T("doctor.inuse.yes")
+				} else {
+					db += "; " + u.T("doctor.inuse.no")
+				}
+			}
+			fmt.Fprintln(w, "  "+db)
+			for _, ch := range in.Checks {
+				line := "    " + ch.File + ": " + u.T("verdict."+ch.Verdict)
+				if ch.Detail != "" {
+					line += " (" + ch.Detail + ")"
+				}
+				fmt.Fprintln(w, line)
+			}
+		} else {
+			fmt.Fprintln(w, "  "+u.T("doctor.nodbline"))
+		}
+		ab := in.AppBackups
+		if ab.Count == 0 {
+			fmt.Fprintln(w, "  "+u.T("doctor.apps.none", ab.Dir))
+		} else {
+			fmt.Fprintln(w, "  "+u.T("doctor.apps", ab.Count, humanBytes(ab.Bytes), filepath.Base(ab.Newest), age(u, *ab.NewestTime, now)))
+			for _, r := range ab.Results {
+				if !r.OK() {
+					fmt.Fprintln(w, "    "+appzipLine(u, r))
+				}
+			}
+			if ab.Bad == 0 {
+				key := "doctor.apps.allgood"
+				if len(ab.Results) > 0 && !ab.Results[0].Read {
+					key = "doctor.apps.allgoodquick"
+				}
+				fmt.Fprintln(w, "    "+u.T(key))
+			}
+		}
+		switch {
+		case in.AutoBackup.Disabled:
+			fmt.Fprintln(w, "  "+u.T("doctor.auto.off", strings.Join(in.AutoBackup.Renamed, ", ")))
+		case in.AutoBackup.Updater != "":
+			fmt.Fprintln(w, "  "+u.T("doctor.auto.on", in.AutoBackup.Updater))
+		}
+		sn := in.Snapshots
+		if sn.Count == 0 {
+			fmt.Fprintln(w, "  "+u.T("doctor.snaps.none", strings.Join(sn.Searched, ", ")))
+		} else {
+			line := u.T("doctor.snaps", sn.Count, filepath.Base(sn.Newest), age(u, *sn.NewestTime, now), sn.Dir)
+			if sn.Verified != "" {
+				line += "; " + u.T("doctor.snaps.verified."+sn.Verified)
+			}
+			if sn.SameDisk != nil {
+				if *sn.SameDisk {
+					line += "; " + u.T("doctor.snaps.samedisk")
+				} else {
+					line += "; " + u.T("doctor.snaps.otherdisk")
+				}
+			}
+			fmt.Fprintln(w, "  "+line)
+		}
+		if in.Schedule != nil {
+			if in.Schedule.Installed {
+				fmt.Fprintln(w, "  "+u.T("doctor.sched.yes", in.Schedule.Backend))
+			} else {
+				fmt.Fprintln(w, "  "+u.T("doctor.sched.no"))
+			}
+		}
+		if in.LastRun != nil {
+			fmt.Fprintln(w, "  "+u.T("doctor.lastrun", in.LastRun.Time.Local().Format("2006-01-02 15:04"), in.LastRun.Outcome, in.LastRun.ExitCode))
+		}
+		printFindings(w, u, in.Findings)
+		fmt.Fprintln(w)
+	}
+	if len(out.Findings) > 0 {
+		fmt.Fprintln(w, u.T("doctor.across"))
+		printFindings(w, u, out.Findings)
+	}
+	if !out.AtRisk {
+		fmt.Fprintln(w, u.T("doctor.allgood"))
+	}
+}
+
+func printFindings(w io.Writer, u *ui, fs []doctorFinding) {
+	for _, f := range fs {
+		line := fmt.Sprintf("  %-8s %s", strings.ToUpper(u.T("severity."+string(f.Severity))), f.Message)
+		if f.ETAX != "" {
+			line += " " + u.T("doctor.etax", f.ETAX)
+		}
+		fmt.Fprintln(w, line)
+		fmt.Fprintln(w, "           "+u.T("doctor.nextstep", f.Next))
+	}
+}
+
+// appzipLine words one zip's verdict.
+func appzipLine(u *ui, r appzip.Result) string {
+	line := u.T("appzip.line", filepath.Base(r.Path), u.T("appzip.status."+string(r.Status)), r.Entries, humanBytes(r.Bytes))
+	for _, p := range r.Problems {
+		if p.Entry != "" {
+			line += "; " + p.Entry + ": " + p.Detail
+		} else {
+			line += "; " + p.Detail
+		}
+	}
+	return line
+}

@@ -1,0 +1,263 @@
+package doctor
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/fixtures/install"
+	"github.com/efbackup/efbackup/schedule"
+	"github.com/klauspost/compress/zstd"
+)
+
+func gen(t *testing.T, dir, version string, backups int) string {
+	t.Helper()
+	if _, err := install.Generate(dir, install.Options{Version: version, AppBackups: backups, Seed: 5}); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func snapshotOf(t *testing.T, root, out string, at time.Time) string {
+	t.Helper()
+	res, err := backup.Snapshot(context.Background(), backup.SnapshotOptions{DB: filepath.Join(root, "db"), Install: root, OutDir: out,
+		Label: backup.SafeLabel(filepath.Base(root)), Level: zstd.SpeedFastest, Now: func() time.Time { return at }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Path
+}
+
+// fakeDevices puts every path under one of the prefixes on its own
+// "disk"; everything else on "disk-0".
+func fakeDevices(t *testing.T, disks ...string) {
+	orig := deviceOfFunc
+	t.Cleanup(func() { deviceOfFunc = orig })
+	deviceOfFunc = func(p string) (string, error) {
+		for i, d := range disks {
+			if strings.HasPrefix(p, d) {
+				return "disk-" + string(rune('1'+i)), nil
+			}
+		}
+		return "disk-0", nil
+	}
+}
+
+func codes(fs []Finding) map[string]Finding {
+	m := map[string]Finding{}
+	for _, f := range fs {
+		m[f.Code] = f
+	}
+	return m
+}
+
+func okChecks(context.Context, string) ([]DBCheck, error) {
+	return []DBCheck{{File: "efaktur.mv.db", Verdict: "ok"}}, nil
+}
+
+func notInUse(context.Context, string) (bool, string, error) { return false, "", nil }
+
+func installed(context.Context, string) (*schedule.Status, error) {
+	return &schedule.Status{Backend: "systemd", Installed: true}, nil
+}
+
+// A well-kept install: a fresh snapshot on another disk, a schedule, the
+// app's own backups intact. Nothing at risk.
+func TestHealthy(t *testing.T) {
+	base := t.TempDir()
+	root := gen(t, filepath.Join(base, "pc", "eFaktur-4.0"), "4.0", 2)
+	usb := filepath.Join(base, "usb")
+	fakeDevices(t, usb)
+	now := time.Now()
+	snapshotOf(t, root, usb, now.Add(-time.Hour))
+	rep, err := Run(context.Background(), Options{Roots: []string{filepath.Join(base, "pc")}, Now: func() time.Time { return now },
+		InUse: notInUse, CheckDB: okChecks, Schedule: installed, SnapshotDirs: []string{usb}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Installs) != 1 {
+		t.Fatalf("installs %+v", rep.Installs)
+	}
+	ir := rep.Installs[0]
+	for _, f := range ir.Findings {
+		if f.Severity != Info {
+			t.Errorf("finding %+v", f)
+		}
+	}
+	if rep.AtRisk {
+		t.Error("at risk")
+	}
+	if ir.Version != "4.0" || ir.DBBytes == 0 || !slices.Equal(ir.Databases, []string{"efaktur.mv.db"}) || *ir.InUse {
+		t.Errorf("install %+v", ir)
+	}
+	if ir.AppBackups.Count != 2 || ir.AppBackups.Bad != 0 || ir.AppBackups.NewestGood == "" || ir.AppBackups.Bytes == 0 {
+		t.Errorf("app backups %+v", ir.AppBackups)
+	}
+	if ir.Snapshots.Count != 1 || ir.Snapshots.Verified != "ok" || *ir.Snapshots.SameDisk || ir.Snapshots.Dir != usb {
+		t.Errorf("snapshots %+v", ir.Snapshots)
+	}
+	if ir.AutoBackup.Disabled || ir.AutoBackup.Updater != "ETaxInvoiceUpd.exe" {
+		t.Errorf("auto backup %+v", ir.AutoBackup)
+	}
+}
+
+// Everything wrong at once: each risk gets its finding, severity and, where
+// one applies, the ETAX error it helps avoid.
+func TestAtRisk(t *testing.T) {
+	base := t.TempDir()
+	root := gen(t, filepath.Join(base, "eFaktur"), "3.2", 3)
+	fakeDevices(t)
+	// The updater renamed, as users do to stop the slow backup at login.
+	os.Rename(filepath.Join(root, "ETaxInvoiceUpd.exe"), filepath.Join(root, "ETaxInvoiceUpd_OLD.exe"))
+	// The newest app zip cut short.
+	zips, _ := filepath.Glob(filepath.Join(root, "backup", "*.zip"))
+	slices.Sort(zips)
+	fi, _ := os.Stat(zips[2])
+	os.Truncate(zips[2], fi.Size()/2)
+	// A snapshot on the same disk, old.
+	out := filepath.Join(base, "efbackup-snapshots")
+	snapshotOf(t, root, out, time.Date(2024, 7, 19, 12, 0, 0, 0, time.UTC))
+	now := time.Date(2024, 9, 1, 12, 0, 0, 0, time.UTC)
+	damaged := func(context.Context, string) ([]DBCheck, error) {
+		return []DBCheck{{File: "efaktur.mv.db", Verdict: "damaged", Detail: "chunk checksum"}}, nil
+	}
+	none := func(context.Context, string) (*schedule.Status, error) { return &schedule.Status{}, nil }
+	rep, err := Run(context.Background(), Options{Roots: []string{root}, Now: func() time.Time { return now },
+		InUse: notInUse, CheckDB: damaged, Schedule: none})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.AtRisk {
+		t.Error("not at risk")
+	}
+	got := codes(rep.Installs[0].Findings)
+	want := map[string]Severity{
+		CodeDBDamaged: Critical, CodeBackupOld: Critical, CodeAutoBackupOff: Warning, CodeNoSchedule: Warning,
+		CodeAppBackupBad: Warning, CodeSameDisk: Warning, CodeOldVersion: Info,
+	}
+	for c, sev := range want {
+		f, ok := got[c]
+		if !ok || f.Severity != sev {
+			t.Errorf("%s: %+v (want %s)", c, f, sev)
+		}
+	}
+	if e := got[CodeDBDamaged].ETAX; !strings.Contains(e, "ETAX-10002") || !strings.Contains(e, "ETAX-40003") {
+		t.Errorf("db-damaged names %q", e)
+	}
+	ab := rep.Installs[0].AppBackups
+	if ab.Bad != 1 || ab.NewestGood != zips[1] || ab.Results[0].Status != "truncated" {
+		t.Errorf("app backups %+v", ab)
+	}
+	if got[CodeAppBackupBad].NextArgs[0] != zips[1] {
+		t.Errorf("next step does not name the newest good zip: %+v", got[CodeAppBackupBad])
+	}
+	if a := rep.Installs[0].AutoBackup; !a.Disabled || !slices.Equal(a.Renamed, []string{"ETaxInvoiceUpd_OLD.exe"}) {
+		t.Errorf("auto backup %+v", a)
+	}
+	// The newest good copy is the snapshot of 19 July: 44 days.
+	if d := rep.Installs[0].LastBackupDays; d < 43.9 || d > 44.1 {
+		t.Errorf("last backup %v days ago", d)
+	}
+}
+
+// No backup of any kind: critical.
+func TestNoBackup(t *testing.T) {
+	root := gen(t, filepath.Join(t.TempDir(), "eFaktur"), "4.0", -1)
+	rep, err := Run(context.Background(), Options{Roots: []string{root}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := codes(rep.Installs[0].Findings)
+	if got[CodeNoBackup].Severity != Critical || got[CodeAppBackupsNone].Severity != Info {
+		t.Errorf("findings %+v", rep.Installs[0].Findings)
+	}
+	if _, ok := got[CodeNoSchedule]; ok {
+		t.Error("no-schedule without a schedule query")
+	}
+}
+
+// Two installs with a database on one disk: ETAX-40003. On two disks:
+// nothing.
+func TestSeveralInstalls(t *testing.T) {
+	base := t.TempDir()
+	gen(t, filepath.Join(base, "old", "eFaktur-3.2"), "3.2", -1)
+	gen(t, filepath.Join(base, "new", "eFaktur-4.0"), "4.0", -1)
+	fakeDevices(t)
+	rep, err := Run(context.Background(), Options{Roots: []string{base}, Quick: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Installs) != 2 || len(rep.Findings) != 1 || rep.Findings[0].Code != CodeSeveralInstalls || rep.Findings[0].ETAX != "ETAX-40003" {
+		t.Fatalf("findings %+v (installs %d)", rep.Findings, len(rep.Installs))
+	}
+	fakeDevices(t, filepath.Join(base, "new"))
+	rep, _ = Run(context.Background(), Options{Roots: []string{base}, Quick: true})
+	if len(rep.Findings) != 0 {
+		t.Errorf("two disks: %+v", rep.Findings)
+	}
+}
+
+// The walk is bounded in depth, skips hidden folders, does not count a bare
+// db/ folder, and takes a root that is itself an install.
+func TestFindInstalls(t *testing.T) {
+	base := t.TempDir()
+	gen(t, filepath.Join(base, "a", "b", "eFaktur"), "4.0", -1)           // depth 3: found
+	gen(t, filepath.Join(base, "a", "b", "c", "d", "eFaktur"), "4.0", -1) // depth 5: not found
+	gen(t, filepath.Join(base, ".hidden", "eFaktur"), "4.0", -1)
+	os.MkdirAll(filepath.Join(base, "project", "db"), 0o755)
+	got, err := FindInstalls([]string{base}, 3, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Root != filepath.Join(base, "a", "b", "eFaktur") {
+		t.Fatalf("found %v", got)
+	}
+	got, _ = FindInstalls([]string{filepath.Join(base, "a", "b", "c", "d", "eFaktur")}, 3, 1000)
+	if len(got) != 1 {
+		t.Errorf("root as install: %v", got)
+	}
+	got, _ = FindInstalls([]string{base}, 3, 2)
+	if len(got) != 0 {
+		t.Errorf("maxDirs 2: %v", got)
+	}
+}
+
+// The last scheduled run failed: said, with its message.
+func TestLastRunFailed(t *testing.T) {
+	base := t.TempDir()
+	root := gen(t, filepath.Join(base, "eFaktur"), "4.0", 2)
+	out := filepath.Join(base, "efbackup-snapshots")
+	now := time.Now()
+	snapshotOf(t, root, out, now.Add(-48*time.Hour))
+	schedule.AppendRun(out, schedule.RunRecord{Time: now.Add(-48 * time.Hour), Label: "eFaktur", Outcome: schedule.OutcomeOK, ExitCode: 0})
+	schedule.AppendRun(out, schedule.RunRecord{Time: now.Add(-24 * time.Hour), Label: "eFaktur", Outcome: schedule.OutcomeInUse, ExitCode: 4, Message: "e-Faktur is open"})
+	rep, err := Run(context.Background(), Options{Roots: []string{root}, Now: func() time.Time { return now }, Schedule: installed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ir := rep.Installs[0]
+	f, ok := codes(ir.Findings)[CodeLastRunFailed]
+	if !ok || f.Args[1] != "in-use" || f.Args[2] != "e-Faktur is open" || ir.LastRun.ExitCode != 4 {
+		t.Fatalf("findings %+v, last run %+v", ir.Findings, ir.LastRun)
+	}
+}
+
+func TestDeviceOfReal(t *testing.T) {
+	a, err := deviceOf(t.TempDir())
+	if err != nil {
+		t.Skip(err)
+	}
+	b, _ := deviceOf(t.TempDir())
+	if a != b {
+		t.Errorf("two temp folders on different devices: %s %s", a, b)
+	}
+	if _, err := deviceOf(filepath.Join(t.TempDir(), "missing")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing path: %v", err)
+	}
+}

@@ -1,0 +1,28 @@
+//go:build !windows
+
+package doctor
+
+import (
+	"os"
+	"strconv"
+	"syscall"
+)
+
+// defaultRoots on Linux and macOS: the home folder and /opt.
+func defaultRoots() []string {
+	home, _ := os.UserHomeDir()
+	return []string{home, "/opt"}
+}
+
+// deviceOf identifies the file system path lives on.
+func deviceOf(path string) (string, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", err
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return "", errNoDevice
+	}
+	return "dev:" + strconv.FormatUint(uint64(st.Dev), 10), nil
+}

@@ -1,0 +1,303 @@
+// Package folderlock keeps two efbackup processes from writing into the
+// same snapshot folder at once: a prune must never delete a snapshot that a
+// running snapshot is about to compare against, and two snapshots must
+// never race for the same name.
+//
+// The lock is a small JSON file, efbackup.lock, created with O_EXCL and
+// owner-only permissions. It records host, PID, boot and time, so that a
+// lock left behind by a crash (kill -9, a power cut) is recognised as
+// stale and taken over instead of blocking every later scheduled run:
+//   - on the same host, when its process is gone (or a zombie), or the
+//     machine has rebooted since (Linux boot id);
+//   - anywhere, when it is older than Options.Stale (6 h by default);
+//   - when it is unreadable and older than a minute (a crash between
+//     creating and writing it).
+//
+// The package never prints. Acquire returns *LockedError when the folder
+// stays locked for longer than Options.Wait.
+package folderlock
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/efbackup/efbackup/internal/fsutil"
+)
+
+// Name is the lock file's name inside the locked folder.
+const Name = "efbackup.lock"
+
+// takeoverName serialises the takeover of a stale lock, so that two
+// waiters cannot both remove it and one of them remove the other's fresh
+// lock.
+const takeoverName = "efbackup.lock.takeover"
+
+// Defaults.
+const (
+	DefaultWait  = 5 * time.Second
+	DefaultStale = 6 * time.Hour
+	// unreadableGrace is how long an empty or garbled lock file is
+	// respected: its writer may be between creating and writing it.
+	unreadableGrace = time.Minute
+)
+
+// Info is what a lock file records.
+type Info struct {
+	Tool    string    `json:"tool"`
+	Host    string    `json:"host"`
+	PID     int       `json:"pid"`
+	Boot    string    `json:"boot,omitempty"` // Linux boot id: a reboot ends every process
+	Time    time.Time `json:"time"`
+	Command string    `json:"command,omitempty"`
+	Token   string    `json:"token"` // tells our own lock from a successor's
+	// Why says, for a lock that was taken over, why it was judged stale
+	// ("process gone", "older than 6h0m0s", ...). Never written to disk.
+	Why string `json:"-"`
+}
+
+// Options tunes Acquire. The zero value waits DefaultWait and treats locks
+// older than DefaultStale as stale.
+type Options struct {
+	Wait    time.Duration // how long to wait for a held lock; 0 means DefaultWait, <0 means do not wait
+	Stale   time.Duration // age after which any lock is stale; 0 means DefaultStale
+	Command string        // recorded for the person reading the lock ("snapshot", "prune")
+	Poll    time.Duration // how often to look again while waiting; 0 means 100 ms
+	Now     func() time.Time
+}
+
+// LockedError says another efbackup process holds the folder.
+type LockedError struct {
+	Dir    string
+	Holder *Info // nil when the lock file could not be read
+	Waited time.Duration
+}
+
+func (e *LockedError) Error() string {
+	if e.Holder == nil {
+		return fmt.Sprintf("%s is locked by another efbackup process", e.Dir)
+	}
+	return fmt.Sprintf("%s is locked by efbackup %s (pid %d on %s since %s)", e.Dir, e.Holder.Command, e.Holder.PID, e.Holder.Host,
+		e.Holder.Time.Local().Format("2006-01-02 15:04:05"))
+}
+
+// Lock is a held folder lock.
+type Lock struct {
+	path string
+	info Info
+}
+
+// Path is the lock file.
+func (l *Lock) Path() string { return l.path }
+
+// Info is what the lock file records.
+func (l *Lock) Info() Info { return l.info }
+
+// Acquire takes the lock on dir, creating dir (0700) if needed. When
+// another process holds it, Acquire waits up to opts.Wait, then returns
+// *LockedError. When the lock it found was stale, it takes it over and
+// returns what the stale lock said in takenOver.
+func Acquire(dir string, opts Options) (l *Lock, takenOver *Info, err error) {
+	if opts.Wait == 0 {
+		opts.Wait = DefaultWait
+	}
+	if opts.Stale <= 0 {
+		opts.Stale = DefaultStale
+	}
+	if opts.Poll <= 0 {
+		opts.Poll = 100 * time.Millisecond
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, nil, err
+	}
+	path := filepath.Join(dir, Name)
+	start := time.Now()
+	for {
+		l, err := create(path, opts)
+		if err == nil {
+			return l, takenOver, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return nil, nil, err
+		}
+		holder, stale, why := judge(path, opts)
+		if stale {
+			old, ok, err := takeOver(dir, path, holder)
+			if err != nil {
+				return nil, nil, err
+			}
+			if ok {
+				if old != nil {
+					old.Why = why
+				} else {
+					old = &Info{Why: why}
+				}
+				takenOver = old
+			}
+			continue // create again; another waiter may have won
+		}
+		waited := time.Since(start)
+		if opts.Wait < 0 || waited >= opts.Wait {
+			return nil, nil, &LockedError{Dir: dir, Holder: holder, Waited: waited}
+		}
+		time.Sleep(min(opts.Poll, opts.Wait-waited))
+	}
+}
+
+// create makes the lock file with O_EXCL and writes the record into it.
+func create(path string, opts Options) (*Lock, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	host, _ := os.Hostname()
+	var tok [8]byte
+	_, _ = rand.Read(tok[:])
+	info := Info{
+		Tool: "efbackup", Host: host, PID: os.Getpid(), Boot: bootID(),
+		Time: opts.Now().UTC().Truncate(time.Millisecond), Command: opts.Command, Token: hex.EncodeToString(tok[:]),
+	}
+	b, _ := json.Marshal(info)
+	b = append(b, '\n')
+	_, werr := f.Write(b)
+	if werr == nil {
+		werr = f.Sync()
+	}
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		_ = os.Remove(path)
+		return nil, werr
+	}
+	_ = fsutil.SyncDir(filepath.Dir(path))
+	return &Lock{path: path, info: info}, nil
+}
+
+// Read returns what the lock file in dir records, or nil when there is
+// none. It is for status displays (doctor).
+func Read(dir string) (*Info, error) {
+	b, err := os.ReadFile(filepath.Join(dir, Name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var in Info
+	if err := json.Unmarshal(b, &in); err != nil {
+		return nil, fmt.Errorf("%s: %v", filepath.Join(dir, Name), err)
+	}
+	return &in, nil
+}
+
+// judge reads the lock at path and decides whether it is stale.
+func judge(path string, opts Options) (holder *Info, stale bool, why string) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false, "" // released meanwhile: just try again
+	}
+	fi, serr := os.Stat(path)
+	var in Info
+	if err != nil || json.Unmarshal(b, &in) != nil || in.PID <= 0 {
+		if serr == nil && opts.Now().Sub(fi.ModTime()) > unreadableGrace {
+			return nil, true, "unreadable lock file"
+		}
+		return nil, false, ""
+	}
+	holder = &in
+	if age := opts.Now().Sub(in.Time); age > opts.Stale {
+		return holder, true, fmt.Sprintf("older than %s", opts.Stale)
+	}
+	host, _ := os.Hostname()
+	if in.Host != host || host == "" {
+		// Another PC sharing the folder (a NAS): only age can tell.
+		return holder, false, ""
+	}
+	if in.Boot != "" && in.Boot != bootID() {
+		return holder, true, "the computer has restarted since"
+	}
+	if in.PID == os.Getpid() {
+		return holder, false, ""
+	}
+	if !processAlive(in.PID) {
+		return holder, true, fmt.Sprintf("process %d is gone", in.PID)
+	}
+	return holder, false, ""
+}
+
+// takeOver removes a stale lock, if it is still the same stale lock,
+// under the takeover lock. It reports whether it removed one.
+func takeOver(dir, path string, stale *Info) (*Info, bool, error) {
+	tpath := filepath.Join(dir, takeoverName)
+	t, err := os.OpenFile(tpath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			// Another process is taking over right now, or crashed while
+			// doing so: a takeover takes milliseconds.
+			if fi, serr := os.Stat(tpath); serr == nil && time.Since(fi.ModTime()) > unreadableGrace {
+				_ = os.Remove(tpath)
+			}
+			time.Sleep(20 * time.Millisecond)
+			return nil, false, nil
+		}
+		return nil, false, err
+	}
+	_ = t.Close()
+	defer os.Remove(tpath)
+	// Still the lock we judged stale? A waiter that was faster may have
+	// replaced it with its own, fresh one.
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	var now Info
+	if stale != nil {
+		if json.Unmarshal(b, &now) != nil || now.Token != stale.Token {
+			return nil, false, nil
+		}
+	} else if json.Unmarshal(b, &now) == nil && now.PID > 0 {
+		return nil, false, nil
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, false, err
+	}
+	return stale, true, nil
+}
+
+// Release removes the lock file, if it is still ours. A lock that was
+// taken over as stale (we ran for more than Options.Stale) belongs to its
+// new owner and is left alone.
+func (l *Lock) Release() error {
+	if l == nil {
+		return nil
+	}
+	b, err := os.ReadFile(l.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var in Info
+	if json.Unmarshal(bytes.TrimSpace(b), &in) != nil || in.Token != l.info.Token {
+		return fmt.Errorf("%s was taken over by another efbackup process", l.path)
+	}
+	if err := os.Remove(l.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,26 @@
+package folderlock
+
+import "golang.org/x/sys/windows"
+
+// stillActive is the exit code GetExitCodeProcess reports for a process
+// that has not ended (STILL_ACTIVE).
+const stillActive = 259
+
+// processAlive reports whether pid names a running process on this host.
+func processAlive(pid int) bool {
+	h, err := windows.OpenProcess(windows.PROCESS_QUERY_LIMITED_INFORMATION, false, uint32(pid))
+	if err != nil {
+		// Access denied means it exists (another user's process); any other
+		// error (invalid parameter) means there is no such process.
+		return err == windows.ERROR_ACCESS_DENIED
+	}
+	defer windows.CloseHandle(h)
+	var code uint32
+	if err := windows.GetExitCodeProcess(h, &code); err != nil {
+		return true
+	}
+	return code == stillActive
+}
+
+// bootID is empty on Windows: the process check and the age apply.
+func bootID() string { return "" }

@@ -1,0 +1,211 @@
+package retention
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/internal/folderlock"
+	"github.com/efbackup/efbackup/internal/fsutil"
+)
+
+// Names of efbackup's own bookkeeping files in a snapshot folder. They are
+// neither snapshots nor foreign files.
+var stateFiles = map[string]bool{
+	folderlock.Name:               true,
+	folderlock.Name + ".takeover": true,
+	"efbackup-runs.log":           true,
+}
+
+// Why a file in the folder is left alone.
+const (
+	SkipForeign       = "not-efbackup"      // not named like an efbackup snapshot
+	SkipNoManifest    = "no-manifest"       // named like one, but neither sidecar nor embedded manifest can be read
+	SkipNameMismatch  = "manifest-mismatch" // the manifest's label or time does not give this file name
+	SkipPartial       = "partial"           // a snapshot being written, or left by a crash
+	SkipSidecarOrphan = "sidecar-without-archive"
+	SkipFolder        = "folder"
+)
+
+// Snapshot is one efbackup snapshot found in a folder: a name efbackup
+// writes and a manifest that gives that very name.
+type Snapshot struct {
+	Path     string           `json:"path"`
+	Name     string           `json:"name"`
+	Label    string           `json:"label"`
+	Time     time.Time        `json:"time"`
+	Size     int64            `json:"archive_bytes"`
+	Manifest *backup.Manifest `json:"-"`
+	// Sidecar says whether the manifest came from the sidecar (false: from
+	// inside the archive, which took a full read).
+	Sidecar bool        `json:"sidecar"`
+	info    fs.FileInfo // as scanned, to notice a replacement before removal
+	report  *backup.VerifyReport
+}
+
+// Skipped is a file prune leaves alone, with the reason.
+type Skipped struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+	Detail string `json:"detail,omitempty"`
+}
+
+// Folder is what a scan of a snapshot folder found.
+type Folder struct {
+	Dir       string
+	Snapshots []*Snapshot // newest first
+	Skipped   []Skipped
+	// unproven are archives named like snapshots whose sidecar is missing
+	// or unreadable: only a full read can tell whether they are ours.
+	unproven []*Snapshot
+}
+
+// Scan lists dir. It reads sidecars only; archives without a usable
+// sidecar are set aside for Plan, which reads them in full.
+func Scan(dir string) (*Folder, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	f := &Folder{Dir: dir}
+	archives := map[string]bool{}
+	for _, e := range entries {
+		if _, _, ok := backup.ParseArchiveName(e.Name()); ok && e.Type().IsRegular() {
+			archives[e.Name()] = true
+		}
+	}
+	for _, e := range entries {
+		name := e.Name()
+		p := filepath.Join(dir, name)
+		switch {
+		case stateFiles[name]:
+			continue
+		case e.IsDir():
+			f.Skipped = append(f.Skipped, Skipped{Path: p, Reason: SkipFolder})
+			continue
+		case strings.HasSuffix(name, fsutil.PartialSuffix):
+			f.Skipped = append(f.Skipped, Skipped{Path: p, Reason: SkipPartial})
+			continue
+		case strings.HasSuffix(name, backup.SidecarSuffix):
+			if archives[strings.TrimSuffix(name, backup.SidecarSuffix)] {
+				continue // travels with its archive
+			}
+			f.Skipped = append(f.Skipped, Skipped{Path: p, Reason: SkipSidecarOrphan})
+			continue
+		}
+		label, t, ok := backup.ParseArchiveName(name)
+		if !ok || !e.Type().IsRegular() {
+			f.Skipped = append(f.Skipped, Skipped{Path: p, Reason: SkipForeign})
+			continue
+		}
+		info, err := os.Lstat(p)
+		if err != nil {
+			return nil, err
+		}
+		s := &Snapshot{Path: p, Name: name, Label: label, Time: t, Size: info.Size(), info: info}
+		m, err := backup.ReadSidecar(p)
+		if err != nil {
+			f.unproven = append(f.unproven, s)
+			continue
+		}
+		if reason := mismatch(m, name); reason != "" {
+			f.Skipped = append(f.Skipped, Skipped{Path: p, Reason: SkipNameMismatch, Detail: reason})
+			continue
+		}
+		s.Manifest, s.Sidecar = m, true
+		f.Snapshots = append(f.Snapshots, s)
+	}
+	f.sort()
+	return f, nil
+}
+
+func (f *Folder) sort() {
+	sort.SliceStable(f.Snapshots, func(i, j int) bool {
+		if !f.Snapshots[i].Time.Equal(f.Snapshots[j].Time) {
+			return f.Snapshots[i].Time.After(f.Snapshots[j].Time)
+		}
+		return f.Snapshots[i].Name < f.Snapshots[j].Name
+	})
+	sort.Slice(f.Skipped, func(i, j int) bool { return f.Skipped[i].Path < f.Skipped[j].Path })
+}
+
+// mismatch says why m cannot be the manifest of the archive called name,
+// or "" when it is.
+func mismatch(m *backup.Manifest, name string) string {
+	if want := backup.ArchiveName(m.Label, m.Created); want != name {
+		return fmt.Sprintf("its manifest (label %q, made %s) belongs to %s", m.Label, m.Created.UTC().Format(time.RFC3339), want)
+	}
+	return ""
+}
+
+// Labels lists the labels of the snapshots, sorted.
+func (f *Folder) Labels() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range f.Snapshots {
+		if !seen[s.Label] {
+			seen[s.Label] = true
+			out = append(out, s.Label)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// NewestOfLabel returns the newest snapshot of label in dir whose sidecar
+// proves it is efbackup's, with that manifest. It reads sidecars only and
+// does not verify the archive. No snapshot: "", nil, nil.
+func NewestOfLabel(dir, label string) (path string, m *backup.Manifest, err error) {
+	f, err := Scan(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil, nil
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	for _, s := range f.Snapshots {
+		if s.Label == label {
+			return s.Path, s.Manifest, nil
+		}
+	}
+	return "", nil, nil
+}
+
+// Unchanged reports whether db holds exactly what the newest snapshot of
+// label in outDir holds: the same files with the same bytes (content_id,
+// computed from SHA-256 of every file, not from times). It then verifies
+// that snapshot in full: a damaged newest snapshot is no reason to skip.
+// A live database the checks find damaged is never "unchanged" either, so
+// that the snapshot runs and reports it.
+//
+// This reads db/ once in full; a snapshot taken afterwards reads it again.
+func Unchanged(ctx context.Context, db, outDir, label string, newChecker func(rel string, size int64) backup.FileChecker) (unchanged bool, newest string, err error) {
+	newest, m, err := NewestOfLabel(outDir, label)
+	if err != nil || newest == "" {
+		return false, "", err
+	}
+	rep, err := backup.HashFolder(ctx, db, backup.FolderOptions{NewChecker: newChecker})
+	if err != nil {
+		return false, newest, err
+	}
+	for _, c := range rep.Checks {
+		if c.Verdict == "damaged" {
+			return false, newest, nil
+		}
+	}
+	if backup.ComputeContentID(rep.Files) != m.ContentID {
+		return false, newest, nil
+	}
+	vr, err := backup.VerifyArchive(ctx, newest, backup.ReadOptions{})
+	if err != nil {
+		return false, newest, err
+	}
+	return vr.OK(), newest, nil
+}

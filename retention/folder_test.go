@@ -1,0 +1,436 @@
+package retention
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/internal/folderlock"
+	"github.com/klauspost/compress/zstd"
+)
+
+// makeDB writes a small db/ folder; content varies with seed.
+func makeDB(t *testing.T, dir string, seed byte) string {
+	t.Helper()
+	db := filepath.Join(dir, "db")
+	if err := os.MkdirAll(db, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	data := make([]byte, 20000)
+	for i := range data {
+		data[i] = byte(i*31) ^ seed
+	}
+	if err := os.WriteFile(filepath.Join(db, "efaktur.mv.db"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(db, "efaktur.trace.db"), []byte("trace"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+type damagedChecker struct{}
+
+func (damagedChecker) Write(p []byte) (int, error) { return len(p), nil }
+func (damagedChecker) Result() backup.FileCheck {
+	return backup.FileCheck{Kind: "h2", Verdict: "damaged", Findings: []backup.CheckFinding{{Verdict: "damaged", Code: "test", Detail: "made up"}}}
+}
+
+// snap writes one real snapshot of db into out, dated at.
+func snap(t *testing.T, db, out, label string, at time.Time, damaged bool) string {
+	t.Helper()
+	opt := backup.SnapshotOptions{DB: db, OutDir: out, Label: label, Level: zstd.SpeedFastest, ToolVersion: "test", Now: func() time.Time { return at }}
+	if damaged {
+		opt.NewChecker = func(string, int64) backup.FileChecker { return damagedChecker{} }
+	}
+	res, err := backup.Snapshot(context.Background(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Path
+}
+
+func names(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = filepath.Base(p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range es {
+		out = append(out, e.Name())
+	}
+	return out
+}
+
+func flip(t *testing.T, p string) {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0x40
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var day0 = time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
+
+// Ten daily snapshots with --keep-last 3: the seven oldest go, archive and
+// sidecar together; everything else in the folder stays.
+func TestPruneRemovesArchiveAndSidecar(t *testing.T) {
+	dir := t.TempDir()
+	db := makeDB(t, dir, 1)
+	out := filepath.Join(dir, "snaps")
+	var all []string
+	for i := 0; i < 10; i++ {
+		all = append(all, snap(t, db, out, "pkp", day0.AddDate(0, 0, i), false))
+	}
+	plan, over, err := Prune(context.Background(), out, PruneOptions{PlanOptions: PlanOptions{Policy: Policy{Last: 3}, Now: func() time.Time { return day0.AddDate(0, 0, 11) }}})
+	if err != nil || over != nil {
+		t.Fatalf("Prune: %v %v", err, over)
+	}
+	var removed []string
+	for _, d := range plan.ToRemove() {
+		if !d.Removed {
+			t.Errorf("%s not removed: %s", d.Name, d.Error)
+		}
+		removed = append(removed, d.Path)
+	}
+	if !slices.Equal(names(removed), names(all[:7])) {
+		t.Fatalf("removed %v, want the 7 oldest", names(removed))
+	}
+	left := dirNames(t, out)
+	want := []string{}
+	for _, p := range all[7:] {
+		want = append(want, filepath.Base(p), filepath.Base(p)+backup.SidecarSuffix)
+	}
+	sort.Strings(want)
+	if !slices.Equal(left, want) {
+		t.Fatalf("left %v\nwant %v", left, want)
+	}
+	g := plan.Groups[0]
+	if g.NewestGood != all[9] || !slices.Equal(g.Decisions[0].Reasons, []string{ReasonLast, ReasonNewestGood}) {
+		t.Errorf("newest: %q %v", g.NewestGood, g.Decisions[0].Reasons)
+	}
+	// Only the newest was read in full: it passed.
+	for _, d := range g.Decisions[1:] {
+		if d.Verified != NotVerified {
+			t.Errorf("%s read although a newer one passed", d.Name)
+		}
+	}
+}
+
+// What prune does not own, it never touches: foreign files, a file named
+// like a snapshot with no manifest, an archive whose manifest gives another
+// name, a .partial, an orphan sidecar, a folder.
+func TestPruneLeavesForeignFiles(t *testing.T) {
+	dir := t.TempDir()
+	db := makeDB(t, dir, 1)
+	out := filepath.Join(dir, "snaps")
+	var all []string
+	for i := 0; i < 4; i++ {
+		all = append(all, snap(t, db, out, "pkp", day0.AddDate(0, 0, i), false))
+	}
+	write := func(name string, data []byte) {
+		if err := os.WriteFile(filepath.Join(out, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("README.txt", []byte("my notes"))
+	write("pkp-20200101T000000Z.tar.zst", []byte("not a snapshot at all"))
+	// A real snapshot copied under another name: its manifest gives the old one.
+	b, _ := os.ReadFile(all[0])
+	write("pkp-20190101T000000Z.tar.zst", b)
+	sc, _ := os.ReadFile(all[0] + backup.SidecarSuffix)
+	write("pkp-20190101T000000Z.tar.zst"+backup.SidecarSuffix, sc)
+	write("pkp-20180101T000000Z.tar.zst.partial", []byte("half"))
+	write("gone-20180101T000000Z.tar.zst"+backup.SidecarSuffix, sc)
+	os.Mkdir(filepath.Join(out, "old"), 0o700)
+
+	plan, _, err := Prune(context.Background(), out, PruneOptions{PlanOptions: PlanOptions{Policy: Policy{Last: 1}, Now: func() time.Time { return day0.AddDate(0, 1, 0) }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reasons := map[string]string{}
+	for _, s := range plan.Skipped {
+		reasons[filepath.Base(s.Path)] = s.Reason
+	}
+	want := map[string]string{
+		"README.txt":                                  SkipForeign,
+		"pkp-20200101T000000Z.tar.zst":                SkipNoManifest,
+		"pkp-20190101T000000Z.tar.zst":                SkipNameMismatch,
+		"pkp-20180101T000000Z.tar.zst.partial":        SkipPartial,
+		"gone-20180101T000000Z.tar.zst.manifest.json": SkipSidecarOrphan,
+		"old": SkipFolder,
+	}
+	for n, r := range want {
+		if reasons[n] != r {
+			t.Errorf("%s: reason %q, want %q", n, reasons[n], r)
+		}
+		if _, err := os.Lstat(filepath.Join(out, n)); err != nil {
+			t.Errorf("%s was touched: %v", n, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "pkp-20190101T000000Z.tar.zst"+backup.SidecarSuffix)); err != nil {
+		t.Errorf("the mismatched archive's sidecar was removed")
+	}
+	if len(plan.ToRemove()) != 3 {
+		t.Errorf("removed %d, want 3", len(plan.ToRemove()))
+	}
+}
+
+// The newest snapshot fails verification: prune walks back to the newest
+// that passes and keeps it, whatever the rules say.
+func TestPruneKeepsNewestVerified(t *testing.T) {
+	dir := t.TempDir()
+	db := makeDB(t, dir, 1)
+	out := filepath.Join(dir, "snaps")
+	var all []string
+	for i := 0; i < 5; i++ {
+		all = append(all, snap(t, db, out, "pkp", day0.AddDate(0, 0, i), false))
+	}
+	flip(t, all[4])
+	flip(t, all[3])
+	plan, _, err := Prune(context.Background(), out, PruneOptions{PlanOptions: PlanOptions{Policy: Policy{Last: 1}, Now: func() time.Time { return day0.AddDate(0, 1, 0) }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := plan.Groups[0]
+	if g.NewestGood != all[2] {
+		t.Fatalf("newest good = %s, want %s", g.NewestGood, all[2])
+	}
+	got := map[string]*Decision{}
+	for _, d := range g.Decisions {
+		got[d.Path] = d
+	}
+	if d := got[all[4]]; !d.Keep || d.Verified != VerifiedDamaged || len(d.Problems) == 0 {
+		t.Errorf("newest (damaged): %+v", d)
+	}
+	if d := got[all[3]]; d.Keep || d.Verified != VerifiedDamaged {
+		t.Errorf("second (damaged, no rule): keep=%v verified=%q", d.Keep, d.Verified)
+	}
+	if d := got[all[2]]; !d.Keep || !slices.Equal(d.Reasons, []string{ReasonNewestGood}) || d.Verified != VerifiedOK {
+		t.Errorf("newest good: %+v", d)
+	}
+	if left := dirNames(t, out); len(left) != 4 {
+		t.Errorf("left %v", left)
+	}
+}
+
+// A snapshot whose database the checks found damaged is intact as a file,
+// but it is not the copy to fall back on: prune keeps an older one too.
+func TestPruneSkipsDamagedDatabase(t *testing.T) {
+	dir := t.TempDir()
+	db := makeDB(t, dir, 1)
+	out := filepath.Join(dir, "snaps")
+	a := snap(t, db, out, "pkp", day0, false)
+	b := snap(t, db, out, "pkp", day0.AddDate(0, 0, 1), false)
+	c := snap(t, db, out, "pkp", day0.AddDate(0, 0, 2), true)
+	plan, _, err := Prune(context.Background(), out, PruneOptions{PlanOptions: PlanOptions{Policy: Policy{Last: 1}, Now: func() time.Time { return day0.AddDate(0, 1, 0) }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := plan.Groups[0]
+	if g.NewestGood != b || g.Decisions[0].Verified != VerifiedDBDamage {
+		t.Fatalf("newest good %s, newest verdict %q", g.NewestGood, g.Decisions[0].Verified)
+	}
+	if _, err := os.Stat(a); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("oldest should go")
+	}
+	for _, p := range []string{b, c} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("%s removed", p)
+		}
+	}
+}
+
+// No snapshot of a label verifies: nothing of it is removed.
+func TestPruneNothingVerifies(t *testing.T) {
+	dir := t.TempDir()
+	db := makeDB(t, dir, 1)
+	out := filepath.Join(dir, "snaps")
+	for i := 0; i < 3; i++ {
+		flip(t, snap(t, db, out, "pkp", day0.AddDate(0, 0, i), false))
+	}
+	plan, _, err := Prune(context.Background(), out, PruneOptions{PlanOptions: PlanOptions{Policy: Policy{Last: 1}, Now: func() time.Time { return day0.AddDate(0, 1, 0) }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.ToRemove()) != 0 || plan.Groups[0].NewestGood != "" {
+		t.Fatalf("removed %d", len(plan.ToRemove()))
+	}
+	for _, d := range plan.Groups[0].Decisions {
+		if !slices.Contains(d.Reasons, ReasonNoneVerified) {
+			t.Errorf("%s reasons %v", d.Name, d.Reasons)
+		}
+	}
+	if n := len(dirNames(t, out)); n != 6 {
+		t.Errorf("%d files left, want 6", n)
+	}
+}
+
+// Labels are pruned separately: one folder, two installs.
+func TestPruneGroupsByLabel(t *testing.T) {
+	dir := t.TempDir()
+	db := makeDB(t, dir, 1)
+	out := filepath.Join(dir, "snaps")
+	for i := 0; i < 4; i++ {
+		snap(t, db, out, "pt-a", day0.AddDate(0, 0, i), false)
+		snap(t, db, out, "pt-b", day0.AddDate(0, 0, i).Add(time.Hour), false)
+	}
+	plan, _, err := Prune(context.Background(), out, PruneOptions{PlanOptions: PlanOptions{Policy: Policy{Last: 2}, Now: func() time.Time { return day0.AddDate(0, 1, 0) }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Groups) != 2 || plan.Groups[0].Label != "pt-a" || plan.Groups[1].Label != "pt-b" {
+		t.Fatalf("groups %+v", plan.Groups)
+	}
+	for _, g := range plan.Groups {
+		kept := 0
+		for _, d := range g.Decisions {
+			if d.Keep {
+				kept++
+			}
+		}
+		if kept != 2 {
+			t.Errorf("%s: kept %d, want 2", g.Label, kept)
+		}
+	}
+}
+
+// An archive whose sidecar is gone (a crash between removing the two) is
+// still recognised by its embedded manifest, and pruned like any other.
+func TestPruneArchiveWithoutSidecar(t *testing.T) {
+	dir := t.TempDir()
+	db := makeDB(t, dir, 1)
+	out := filepath.Join(dir, "snaps")
+	old := snap(t, db, out, "pkp", day0, false)
+	snap(t, db, out, "pkp", day0.AddDate(0, 0, 1), false)
+	os.Remove(old + backup.SidecarSuffix)
+	plan, _, err := Prune(context.Background(), out, PruneOptions{PlanOptions: PlanOptions{Policy: Policy{Last: 1}, Now: func() time.Time { return day0.AddDate(0, 1, 0) }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rm := plan.ToRemove()
+	if len(rm) != 1 || rm[0].Path != old || rm[0].Sidecar || !rm[0].Removed {
+		t.Fatalf("to remove %+v", rm)
+	}
+}
+
+// While another efbackup holds the folder, prune removes nothing; a dry
+// run removes nothing and takes no lock.
+func TestPruneLockedAndDryRun(t *testing.T) {
+	dir := t.TempDir()
+	db := makeDB(t, dir, 1)
+	out := filepath.Join(dir, "snaps")
+	for i := 0; i < 3; i++ {
+		snap(t, db, out, "pkp", day0.AddDate(0, 0, i), false)
+	}
+	l, _, err := folderlock.Acquire(out, folderlock.Options{Command: "snapshot"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := PruneOptions{PlanOptions: PlanOptions{Policy: Policy{Last: 1}, Now: func() time.Time { return day0.AddDate(0, 1, 0) }}, Lock: folderlock.Options{Wait: 100 * time.Millisecond}}
+	var le *folderlock.LockedError
+	if _, _, err := Prune(context.Background(), out, opts); !errors.As(err, &le) {
+		t.Fatalf("want *LockedError, got %v", err)
+	}
+	opts.DryRun = true
+	plan, _, err := Prune(context.Background(), out, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.ToRemove()) != 2 {
+		t.Errorf("dry run plans %d removals, want 2", len(plan.ToRemove()))
+	}
+	l.Release()
+	if n := len(dirNames(t, out)); n != 6 {
+		t.Errorf("%d files left, want 6", n)
+	}
+}
+
+// A snapshot replaced between the plan and the removal is kept.
+func TestExecuteKeepsChangedFile(t *testing.T) {
+	dir := t.TempDir()
+	db := makeDB(t, dir, 1)
+	out := filepath.Join(dir, "snaps")
+	old := snap(t, db, out, "pkp", day0, false)
+	snap(t, db, out, "pkp", day0.AddDate(0, 0, 1), false)
+	plan, err := MakePlan(context.Background(), out, PlanOptions{Policy: Policy{Last: 1}, Now: func() time.Time { return day0.AddDate(0, 1, 0) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(old)
+	os.Remove(old)
+	os.WriteFile(old, b, 0o600)
+	if err := plan.Execute(); err == nil {
+		t.Fatal("Execute removed a replaced file without complaint")
+	}
+	d := plan.Groups[0].Decisions[1]
+	if !d.Keep || d.Removed || !slices.Contains(d.Reasons, ReasonChangedOnDisk) {
+		t.Errorf("decision %+v", d)
+	}
+	if _, err := os.Stat(old); err != nil {
+		t.Error("replaced file removed")
+	}
+}
+
+// Unchanged compares content, not times, and never trusts a damaged
+// snapshot.
+func TestUnchanged(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := makeDB(t, dir, 1)
+	out := filepath.Join(dir, "snaps")
+	if u, newest, err := Unchanged(ctx, db, out, "pkp", nil); u || newest != "" || err != nil {
+		t.Fatalf("no snapshot yet: %v %q %v", u, newest, err)
+	}
+	snap(t, db, out, "pkp", day0, false)
+	p := snap(t, db, out, "pkp", day0.AddDate(0, 0, 1), false)
+	if u, newest, err := Unchanged(ctx, db, out, "pkp", nil); !u || newest != p || err != nil {
+		t.Fatalf("same bytes: %v %q %v", u, newest, err)
+	}
+	// New times, same bytes: unchanged.
+	later := time.Now().Add(time.Hour)
+	os.Chtimes(filepath.Join(db, "efaktur.mv.db"), later, later)
+	if u, _, _ := Unchanged(ctx, db, out, "pkp", nil); !u {
+		t.Error("a touched but identical database counts as changed")
+	}
+	// Another label: nothing to compare with.
+	if u, _, _ := Unchanged(ctx, db, out, "other", nil); u {
+		t.Error("unchanged against another label")
+	}
+	// Damaged newest snapshot: not unchanged.
+	flip(t, p)
+	if u, _, _ := Unchanged(ctx, db, out, "pkp", nil); u {
+		t.Error("unchanged against a damaged snapshot")
+	}
+	flip(t, p)
+	// Same size, one byte different: changed.
+	makeDB(t, dir, 2)
+	if u, _, _ := Unchanged(ctx, db, out, "pkp", nil); u {
+		t.Error("a different database counts as unchanged")
+	}
+	// A live database the checks call damaged: never skipped.
+	makeDB(t, dir, 1)
+	if u, _, _ := Unchanged(ctx, db, out, "pkp", func(string, int64) backup.FileChecker { return damagedChecker{} }); u {
+		t.Error("a damaged live database counts as unchanged")
+	}
+}

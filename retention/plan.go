@@ -1,0 +1,288 @@
+package retention
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/internal/folderlock"
+)
+
+// Verification verdicts of a snapshot in a plan.
+const (
+	VerifiedOK       = "ok"               // read in full, intact, database not recorded as damaged
+	VerifiedDamaged  = "damaged"          // the archive fails verification
+	VerifiedDBDamage = "database-damaged" // the archive is intact, but holds a database the checks found damaged
+	NotVerified      = ""                 // not read: an older snapshot behind a good one
+)
+
+// Decision is what prune does with one snapshot, and why.
+type Decision struct {
+	*Snapshot
+	Keep     bool             `json:"keep"`
+	Reasons  []string         `json:"reasons"`
+	Verified string           `json:"verified,omitempty"`
+	Problems []backup.Problem `json:"problems,omitempty"`
+	Removed  bool             `json:"removed"`
+	Error    string           `json:"error,omitempty"`
+}
+
+// Group is the decisions for one label, newest first.
+type Group struct {
+	Label     string      `json:"label"`
+	Decisions []*Decision `json:"snapshots"`
+	// NewestGood is the newest snapshot that passed verification, "" when
+	// none did (and then nothing of the label is removed).
+	NewestGood string `json:"newest_verified"`
+}
+
+// Plan is a prune's complete decision for a folder.
+type Plan struct {
+	Dir     string    `json:"folder"`
+	Policy  Policy    `json:"policy"`
+	Groups  []*Group  `json:"labels"`
+	Skipped []Skipped `json:"left_alone"`
+}
+
+// PlanOptions tunes MakePlan.
+type PlanOptions struct {
+	Policy   Policy
+	Location *time.Location   // for day/week/month/year buckets; nil means time.Local
+	Now      func() time.Time // nil means time.Now
+	// Read is passed to backup.VerifyArchive (the database checks).
+	Read backup.ReadOptions
+	// OnVerify, when set, is called before each full read.
+	OnVerify func(path string)
+	// Labels, when not empty, limits the plan to these labels.
+	Labels []string
+}
+
+// MakePlan scans dir and decides, label by label, what to keep:
+//  1. archives without a usable sidecar are read in full; one is ours only
+//     when its embedded manifest gives its exact file name;
+//  2. the rules of opts.Policy run over each label's snapshots;
+//  3. the snapshots of each label are verified newest first until one
+//     passes, and that one is kept whatever the rules say (a snapshot of
+//     a database the checks found damaged does not pass);
+//  4. when none passes, every snapshot of the label is kept.
+//
+// Files that are not provably efbackup snapshots are listed in Skipped and
+// never in a decision. MakePlan reads only; it changes nothing.
+func MakePlan(ctx context.Context, dir string, opts PlanOptions) (*Plan, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	f, err := Scan(dir)
+	if err != nil {
+		return nil, err
+	}
+	wanted := func(label string) bool {
+		if len(opts.Labels) == 0 {
+			return true
+		}
+		for _, l := range opts.Labels {
+			if l == label {
+				return true
+			}
+		}
+		return false
+	}
+	verify := func(s *Snapshot) error {
+		if s.report != nil {
+			return nil
+		}
+		if opts.OnVerify != nil {
+			opts.OnVerify(s.Path)
+		}
+		rep, err := backup.VerifyArchive(ctx, s.Path, opts.Read)
+		if err != nil {
+			return err
+		}
+		s.report = rep
+		return nil
+	}
+	for _, s := range f.unproven {
+		if !wanted(s.Label) {
+			continue
+		}
+		if err := verify(s); err != nil {
+			return nil, err
+		}
+		var m *backup.Manifest
+		if s.report.ManifestBytes != nil {
+			m, _ = backup.ParseManifest(s.report.ManifestBytes)
+		}
+		if m == nil {
+			f.Skipped = append(f.Skipped, Skipped{Path: s.Path, Reason: SkipNoManifest,
+				Detail: "neither the sidecar nor the archive holds a readable manifest"})
+			continue
+		}
+		if reason := mismatch(m, s.Name); reason != "" {
+			f.Skipped = append(f.Skipped, Skipped{Path: s.Path, Reason: SkipNameMismatch, Detail: reason})
+			continue
+		}
+		s.Manifest = m
+		f.Snapshots = append(f.Snapshots, s)
+	}
+	f.unproven = nil
+	f.sort()
+
+	plan := &Plan{Dir: dir, Policy: opts.Policy, Groups: []*Group{}, Skipped: f.Skipped}
+	if plan.Skipped == nil {
+		plan.Skipped = []Skipped{}
+	}
+	now := opts.Now()
+	for _, label := range f.Labels() {
+		if !wanted(label) {
+			continue
+		}
+		g := &Group{Label: label}
+		var items []Item
+		for _, s := range f.Snapshots {
+			if s.Label == label {
+				g.Decisions = append(g.Decisions, &Decision{Snapshot: s})
+				items = append(items, Item{Time: s.Time})
+			}
+		}
+		for i, v := range Apply(items, opts.Policy, opts.Location, now) {
+			g.Decisions[i].Keep, g.Decisions[i].Reasons = v.Keep, append([]string{}, v.Reasons...)
+		}
+		for _, d := range g.Decisions {
+			if err := verify(d.Snapshot); err != nil {
+				return nil, err
+			}
+			d.Problems = d.report.Problems
+			switch {
+			case !d.report.OK():
+				d.Verified = VerifiedDamaged
+			case d.Manifest.Checks != nil && d.Manifest.Checks.Verdict == "damaged":
+				d.Verified = VerifiedDBDamage
+			default:
+				d.Verified = VerifiedOK
+			}
+			if d.Verified == VerifiedOK {
+				g.NewestGood = d.Path
+				d.Keep = true
+				d.Reasons = append(d.Reasons, ReasonNewestGood)
+				break
+			}
+		}
+		if g.NewestGood == "" {
+			for _, d := range g.Decisions {
+				d.Keep = true
+				d.Reasons = append(d.Reasons, ReasonNoneVerified)
+			}
+		}
+		plan.Groups = append(plan.Groups, g)
+	}
+	return plan, nil
+}
+
+// ToRemove lists the snapshots the plan removes.
+func (p *Plan) ToRemove() []*Decision {
+	var out []*Decision
+	for _, g := range p.Groups {
+		for _, d := range g.Decisions {
+			if !d.Keep {
+				out = append(out, d)
+			}
+		}
+	}
+	return out
+}
+
+// Execute removes what the plan says, each snapshot's sidecar first and
+// then its archive: a crash in between leaves an archive without sidecar,
+// which the next prune recognises by its embedded manifest and removes,
+// never a sidecar that looks like a snapshot that is not there. A file
+// that changed since the scan is kept. It returns the first error; every
+// decision records its own outcome.
+func (p *Plan) Execute() error {
+	var first error
+	for _, d := range p.ToRemove() {
+		if err := removeSnapshot(d.Snapshot); err != nil {
+			d.Keep = true
+			d.Error = err.Error()
+			if errors.Is(err, errChanged) {
+				d.Reasons = append(d.Reasons, ReasonChangedOnDisk)
+			} else {
+				d.Reasons = append(d.Reasons, ReasonRemoveFailed)
+			}
+			if first == nil {
+				first = err
+			}
+			continue
+		}
+		d.Removed = true
+	}
+	return first
+}
+
+var errChanged = errors.New("changed since it was checked")
+
+func removeSnapshot(s *Snapshot) error {
+	now, err := os.Lstat(s.Path)
+	if err != nil {
+		return err
+	}
+	if !os.SameFile(now, s.info) || now.Size() != s.info.Size() || !now.ModTime().Equal(s.info.ModTime()) {
+		return fmt.Errorf("%s %w", s.Path, errChanged)
+	}
+	if err := os.Remove(s.Path + backup.SidecarSuffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return os.Remove(s.Path)
+}
+
+// PruneOptions tunes Prune.
+type PruneOptions struct {
+	PlanOptions
+	DryRun bool
+	Lock   folderlock.Options
+	// Hook, when set, is called at named points ("prune-locked",
+	// "prune-before-remove"); tests stop the process there.
+	Hook func(point string)
+}
+
+// Prune plans and, unless DryRun, removes, all while holding the folder
+// lock, so that no snapshot or other prune runs meanwhile. A dry run takes
+// no lock and writes nothing. takenOver is the stale lock it replaced, if
+// any.
+func Prune(ctx context.Context, dir string, opts PruneOptions) (plan *Plan, takenOver *folderlock.Info, err error) {
+	hook := opts.Hook
+	if hook == nil {
+		hook = func(string) {}
+	}
+	if !opts.DryRun {
+		if opts.Lock.Command == "" {
+			opts.Lock.Command = "prune"
+		}
+		l, over, err := folderlock.Acquire(dir, opts.Lock)
+		if err != nil {
+			return nil, nil, err
+		}
+		takenOver = over
+		defer func() {
+			if rerr := l.Release(); rerr != nil && err == nil {
+				err = rerr
+			}
+		}()
+		hook("prune-locked")
+	}
+	plan, err = MakePlan(ctx, dir, opts.PlanOptions)
+	if err != nil {
+		return nil, takenOver, err
+	}
+	if opts.DryRun {
+		return plan, nil, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return plan, takenOver, err
+	}
+	hook("prune-before-remove")
+	return plan, takenOver, plan.Execute()
+}

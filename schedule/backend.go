@@ -1,0 +1,318 @@
+package schedule
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/efbackup/efbackup/internal/fsutil"
+)
+
+// Runner runs a system tool (schtasks, systemctl, crontab, launchctl).
+// Tests replace it.
+type Runner interface {
+	Run(ctx context.Context, stdin []byte, name string, args ...string) (stdout []byte, err error)
+}
+
+// RunError is a tool that failed, with what it said.
+type RunError struct {
+	Cmd    []string
+	Code   int
+	Stderr string
+}
+
+func (e *RunError) Error() string {
+	msg := strings.TrimSpace(e.Stderr)
+	if msg == "" {
+		msg = fmt.Sprintf("exit status %d", e.Code)
+	}
+	return fmt.Sprintf("%s: %s", strings.Join(e.Cmd, " "), msg)
+}
+
+// ExecRunner runs tools with os/exec.
+type ExecRunner struct{}
+
+func (ExecRunner) Run(ctx context.Context, stdin []byte, name string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, name, args...)
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if err != nil {
+		code := -1
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			code = ee.ExitCode()
+		} else {
+			return stdout.Bytes(), err // not found, not executable
+		}
+		return stdout.Bytes(), &RunError{Cmd: append([]string{name}, args...), Code: code, Stderr: stderr.String() + stdout.String()}
+	}
+	return stdout.Bytes(), nil
+}
+
+// Env is the system a backend works on. DefaultEnv describes this one.
+type Env struct {
+	Runner    Runner
+	GOOS      string
+	ConfigDir string // os.UserConfigDir(): systemd user units and efbackup's record live under it
+	Home      string
+	TempDir   string
+	UID       int
+	// SystemdUser reports whether a systemd user manager is reachable
+	// (Linux); nil means no.
+	SystemdUser func(ctx context.Context) bool
+}
+
+// DefaultEnv is this system, with tools run through os/exec.
+func DefaultEnv() Env {
+	cfg, _ := os.UserConfigDir()
+	home, _ := os.UserHomeDir()
+	e := Env{Runner: ExecRunner{}, GOOS: runtime.GOOS, ConfigDir: cfg, Home: home, TempDir: os.TempDir(), UID: os.Getuid()}
+	e.SystemdUser = func(ctx context.Context) bool {
+		if _, err := os.Stat("/run/systemd/system"); err != nil {
+			return false
+		}
+		_, err := e.Runner.Run(ctx, nil, "systemctl", "--user", "show-environment")
+		return err == nil
+	}
+	return e
+}
+
+// Backend is one way of running efbackup daily.
+type Backend interface {
+	Name() string
+	// Plan is exactly what Install would write and run.
+	Plan(s Spec) (*Plan, error)
+	// Install is idempotent: installing again replaces the schedule. It
+	// returns the plan it carried out.
+	Install(ctx context.Context, s Spec) (*Plan, error)
+	// Remove removes only what carries efbackup's mark; it returns what
+	// it removed, or ErrNotInstalled.
+	Remove(ctx context.Context, label string) ([]string, error)
+	Query(ctx context.Context, label string) (*Status, error)
+}
+
+// Plan is what an install writes and runs.
+type Plan struct {
+	Backend  string        `json:"backend"`
+	Files    []PlanFile    `json:"files"`
+	Commands []PlanCommand `json:"commands"`
+	// Notes are stable codes for what the user should know (Note...).
+	Notes []string `json:"notes,omitempty"`
+}
+
+// PlanFile is a file an install writes.
+type PlanFile struct {
+	Path    string `json:"path"`
+	Content string `json:"content"`
+	// Temporary files are passed to a tool and removed afterwards.
+	Temporary bool `json:"temporary,omitempty"`
+}
+
+// PlanCommand is a tool an install runs, in order.
+type PlanCommand struct {
+	Args []string `json:"args"`
+	// Stdin, when set, is what the tool reads (crontab -).
+	Stdin string `json:"stdin,omitempty"`
+	// MayFail commands are run for their effect if any (launchctl bootout
+	// of an agent that is not loaded).
+	MayFail bool `json:"may_fail,omitempty"`
+}
+
+// Notes.
+const (
+	NoteS4U         = "s4u"          // runs whether or not logged on; no network credentials
+	NoteS4UFallback = "s4u-fallback" // S4U was refused: the task runs only while logged on
+	NoteLinger      = "linger"       // a systemd user timer needs lingering to run while logged out
+	NoteCronCatchUp = "cron-no-catchup"
+	NoteLaunchdWake = "launchd-wake"
+)
+
+// Status is whether a schedule is installed.
+type Status struct {
+	Backend   string `json:"backend"`
+	Installed bool   `json:"installed"`
+	Where     string `json:"where,omitempty"`
+	// Spec is what efbackup recorded when it installed the schedule, if
+	// the record is there.
+	Spec *Spec `json:"spec,omitempty"`
+}
+
+// Backends lists the names Backend accepts.
+var Backends = []string{"schtasks", "systemd", "cron", "launchd"}
+
+// Backend returns the named backend, or for "" and "auto" the one for this
+// system: schtasks on Windows, launchd on macOS, systemd where a user
+// manager runs, cron elsewhere.
+func (e Env) Backend(ctx context.Context, name string) (Backend, error) {
+	if name == "" || name == "auto" {
+		switch {
+		case e.GOOS == "windows":
+			name = "schtasks"
+		case e.GOOS == "darwin":
+			name = "launchd"
+		case e.SystemdUser != nil && e.SystemdUser(ctx):
+			name = "systemd"
+		default:
+			name = "cron"
+		}
+	}
+	switch name {
+	case "schtasks":
+		return schtasks{e}, nil
+	case "systemd":
+		return systemd{e}, nil
+	case "cron":
+		return cron{e}, nil
+	case "launchd":
+		return launchd{e}, nil
+	}
+	return nil, fmt.Errorf("unknown scheduler %q (use %s)", name, strings.Join(Backends, ", "))
+}
+
+// candidates are the backends a schedule may have been installed with on
+// this system.
+func (e Env) candidates() []string {
+	switch e.GOOS {
+	case "windows":
+		return []string{"schtasks"}
+	case "darwin":
+		return []string{"launchd", "cron"}
+	}
+	return []string{"systemd", "cron"}
+}
+
+// Find looks for an efbackup schedule of label with every backend that
+// applies to this system, and returns the first installed one (with the
+// recorded spec), or a Status with Installed false.
+func (e Env) Find(ctx context.Context, label string) (*Status, error) {
+	var firstErr error
+	for _, name := range e.candidates() {
+		b, _ := e.Backend(ctx, name)
+		st, err := b.Query(ctx, label)
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		if st.Installed {
+			st.Spec, _ = e.readRecord(label)
+			return st, nil
+		}
+	}
+	return &Status{}, firstErr
+}
+
+// Install installs s with backend b and records the spec.
+func (e Env) Install(ctx context.Context, b Backend, s Spec) (*Plan, error) {
+	p, err := b.Install(ctx, s)
+	if err != nil {
+		return p, err
+	}
+	rec, _ := json.MarshalIndent(s, "", "  ")
+	path := e.recordPath(s.Label)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return p, err
+	}
+	return p, fsutil.ReplaceFileAtomic(path, append(rec, '\n'), 0o600)
+}
+
+// PlanWithRecord is b.Plan(s) plus the record file Install writes.
+func (e Env) PlanWithRecord(b Backend, s Spec) (*Plan, error) {
+	p, err := b.Plan(s)
+	if err != nil {
+		return nil, err
+	}
+	rec, _ := json.MarshalIndent(s, "", "  ")
+	p.Files = append(p.Files, PlanFile{Path: e.recordPath(s.Label), Content: string(rec) + "\n"})
+	return p, nil
+}
+
+// Remove removes the schedule of label from b and the record.
+func (e Env) Remove(ctx context.Context, b Backend, label string) ([]string, error) {
+	removed, err := b.Remove(ctx, label)
+	if err != nil {
+		return removed, err
+	}
+	if rerr := os.Remove(e.recordPath(label)); rerr == nil {
+		removed = append(removed, e.recordPath(label))
+	} else if !errors.Is(rerr, fs.ErrNotExist) {
+		return removed, rerr
+	}
+	return removed, nil
+}
+
+func (e Env) recordPath(label string) string {
+	return filepath.Join(e.ConfigDir, "efbackup", "schedules", label+".json")
+}
+
+func (e Env) readRecord(label string) (*Spec, error) {
+	b, err := os.ReadFile(e.recordPath(label))
+	if err != nil {
+		return nil, err
+	}
+	var s Spec
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// writeFiles writes the plan's lasting files, owner-only, replacing any
+// earlier version.
+func writeFiles(p *Plan) error {
+	for _, f := range p.Files {
+		if f.Temporary {
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(f.Path), 0o700); err != nil {
+			return err
+		}
+		if err := fsutil.ReplaceFileAtomic(f.Path, []byte(f.Content), 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func runCommands(ctx context.Context, r Runner, cmds []PlanCommand) error {
+	for _, c := range cmds {
+		var stdin []byte
+		if c.Stdin != "" {
+			stdin = []byte(c.Stdin)
+		}
+		if _, err := r.Run(ctx, stdin, c.Args[0], c.Args[1:]...); err != nil && !c.MayFail {
+			return err
+		}
+	}
+	return nil
+}
+
+// hasMark reports whether the file at path exists and carries line.
+func hasMark(path, line string) (exists, marked bool, err error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, false, nil
+	}
+	if err != nil {
+		return false, false, err
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.TrimSpace(l) == line {
+			return true, true, nil
+		}
+	}
+	return true, false, nil
+}

@@ -1,0 +1,139 @@
+package schedule
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// RunLogName is the log of scheduled runs, in the snapshot folder: one
+// JSON object per line, one line per run, owner-only.
+const RunLogName = "efbackup-runs.log"
+
+// Outcomes of a scheduled run.
+const (
+	OutcomeOK          = "ok"          // a new snapshot was made (and the prune ran)
+	OutcomeUnchanged   = "unchanged"   // db/ was byte-identical to the newest snapshot: none was written
+	OutcomeFailed      = "failed"      // exit 1
+	OutcomeUsage       = "usage"       // exit 2: the schedule's command line is wrong (install moved?)
+	OutcomeIntegrity   = "integrity"   // exit 3: damage found
+	OutcomeInUse       = "in-use"      // exit 4: e-Faktur was open
+	OutcomeLocked      = "locked"      // another efbackup held the folder
+	OutcomeInterrupted = "interrupted" // exit 130
+)
+
+// RunRecord is one line of the run log.
+type RunRecord struct {
+	Time     time.Time `json:"time"`
+	Label    string    `json:"label"`
+	Outcome  string    `json:"outcome"`
+	ExitCode int       `json:"exit_code"`
+	// Snapshot is the file name of the snapshot made, or for "unchanged"
+	// the snapshot the database still matches.
+	Snapshot string  `json:"snapshot,omitempty"`
+	Pruned   int     `json:"pruned"`
+	Seconds  float64 `json:"seconds"`
+	Host     string  `json:"host,omitempty"`
+	Message  string  `json:"message,omitempty"`
+	Hint     string  `json:"hint,omitempty"`
+}
+
+// Success reports whether the run left an up-to-date, good copy.
+func (r *RunRecord) Success() bool {
+	return r.Outcome == OutcomeOK || r.Outcome == OutcomeUnchanged
+}
+
+// AppendRun adds one line to the run log in dir. The line is written with
+// one append, so that a crash leaves at most a torn last line, which
+// LastRun skips.
+func AppendRun(dir string, r RunRecord) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(filepath.Join(dir, RunLogName), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(append(b, '\n'))
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// maxTail bounds how much of the log is read: a line a day for years is
+// still far less.
+const maxTail = 256 << 10
+
+// Runs returns the records of the log in dir, oldest first, from its last
+// maxTail bytes. A missing log is no records.
+func Runs(dir string) ([]RunRecord, error) {
+	f, err := os.Open(filepath.Join(dir, RunLogName))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	start := int64(0)
+	if fi.Size() > maxTail {
+		start = fi.Size() - maxTail
+	}
+	b, err := io.ReadAll(io.NewSectionReader(f, start, fi.Size()-start))
+	if err != nil {
+		return nil, err
+	}
+	if start > 0 {
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			b = b[i+1:] // the first line is cut
+		}
+	}
+	var out []RunRecord
+	for _, line := range bytes.Split(b, []byte("\n")) {
+		var r RunRecord
+		if len(bytes.TrimSpace(line)) == 0 || json.Unmarshal(line, &r) != nil || r.Time.IsZero() {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// LastRun returns the newest record of the log in dir, or nil when there is
+// none.
+func LastRun(dir string) (*RunRecord, error) {
+	runs, err := Runs(dir)
+	if err != nil || len(runs) == 0 {
+		return nil, err
+	}
+	return &runs[len(runs)-1], nil
+}
+
+// LastRunOf is LastRun for one label (a folder may hold several installs'
+// snapshots); with success set, it returns the last successful run.
+func LastRunOf(dir, label string, success bool) (*RunRecord, error) {
+	runs, err := Runs(dir)
+	if err != nil {
+		return nil, err
+	}
+	for i := len(runs) - 1; i >= 0; i-- {
+		if runs[i].Label == label && (!success || runs[i].Success()) {
+			return &runs[i], nil
+		}
+	}
+	return nil, nil
+}
