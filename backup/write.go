@@ -211,15 +211,51 @@ func ScanDB(db string) (files []SourceFile, dirs []Dir, err error) {
 	return files, dirs, err
 }
 
+// EncoderWindow is the zstd window efbackup compresses with. The parallel
+// encoder keeps several jobs of four windows each in flight, so the window
+// sets the memory a snapshot needs: 1 MiB keeps a snapshot under 64 MiB of
+// memory whatever the database size, and costs under 1% of size against
+// zstd -3 on H2 files (see docs/performance.md).
+const EncoderWindow = 1 << 20
+
 // NewEncoder returns the zstd encoder efbackup uses: frame checksum on, and
 // parallel block compression so that both cores of a small office PC work.
 func NewEncoder(w io.Writer, level zstd.EncoderLevel) (*zstd.Encoder, error) {
 	return zstd.NewWriter(w,
 		zstd.WithEncoderLevel(level),
 		zstd.WithEncoderCRC(true),
+		zstd.WithWindowSize(EncoderWindow),
 		zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)),
 		zstd.WithConcurrentBlocks(true),
 	)
+}
+
+// RemoveStalePartials removes the ".partial" files that interrupted
+// snapshots left in dir: half-written archives and sidecars, never a
+// finished snapshot. Call it only while holding the folder lock, when no
+// other efbackup can be writing one. It returns the names removed.
+func RemoveStalePartials(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	for _, e := range entries {
+		n := e.Name()
+		if !e.Type().IsRegular() || !strings.HasSuffix(n, fsutil.PartialSuffix) {
+			continue
+		}
+		base := strings.TrimSuffix(n, fsutil.PartialSuffix)
+		base = strings.TrimSuffix(base, SidecarSuffix)
+		if _, _, ok := ParseArchiveName(base); !ok {
+			continue // not ours
+		}
+		if err := os.Remove(filepath.Join(dir, n)); err != nil {
+			return removed, err
+		}
+		removed = append(removed, n)
+	}
+	return removed, nil
 }
 
 // Snapshot reads db/ once and writes a snapshot into OutDir: data first,
@@ -245,11 +281,29 @@ func Snapshot(ctx context.Context, opt SnapshotOptions) (*SnapshotResult, error)
 	if err := os.MkdirAll(opt.OutDir, 0o700); err != nil {
 		return nil, err
 	}
-	created := opt.Now().UTC().Truncate(time.Second)
-	final := filepath.Join(opt.OutDir, ArchiveName(opt.Label, created))
-	out, err := fsutil.CreateAtomic(final, FilePerm)
-	if err != nil {
-		return nil, err
+	// Names have one-second resolution; a second snapshot of the same
+	// label within the same second waits for the next one rather than
+	// fail or touch the first.
+	var (
+		created time.Time
+		final   string
+		out     *fsutil.AtomicFile
+	)
+	for attempt := 0; ; attempt++ {
+		created = opt.Now().UTC().Truncate(time.Second)
+		final = filepath.Join(opt.OutDir, ArchiveName(opt.Label, created))
+		out, err = fsutil.CreateAtomic(final, FilePerm)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, fsutil.ErrExists) || attempt == 2 {
+			return nil, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(time.Until(created.Add(time.Second)) + 10*time.Millisecond):
+		}
 	}
 	committed := false
 	defer func() {

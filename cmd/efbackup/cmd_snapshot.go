@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
@@ -144,10 +145,10 @@ func runSnapshot(c *cli.Context, u *ui, opts snapshotOptions) error {
 		return err
 	}
 	defer release()
-	if opts.SkipUnchanged {
-		if done, err := snapshotUnchanged(c.Context, u, t.DB, t.Out, t.Label); done || err != nil {
-			return err
-		}
+	// With the folder held, a .partial can only be left by a run that was
+	// killed: it is never a snapshot, so it goes.
+	if removed, err := backup.RemoveStalePartials(t.Out); err == nil && len(removed) > 0 {
+		u.info("%s", u.T("snapshot.removedpartial", strings.Join(removed, ", ")))
 	}
 	ctx := c.Context
 	var warnings []string
@@ -160,6 +161,13 @@ func runSnapshot(c *cli.Context, u *ui, opts snapshotOptions) error {
 		warnings = append(warnings, w)
 		u.warn(w, "")
 	}
+	// Compare only a database that is not in use: a torn read proves
+	// nothing either way.
+	if opts.SkipUnchanged {
+		if done, err := snapshotUnchanged(c.Context, u, t.DB, t.Out, t.Label); done || err != nil {
+			return err
+		}
+	}
 	files, _, err := backup.ScanDB(t.DB)
 	if err != nil {
 		return err
@@ -169,6 +177,7 @@ func runSnapshot(c *cli.Context, u *ui, opts snapshotOptions) error {
 		total += f.Size()
 	}
 	progress, finish := u.progress(u.T("progress.snapshot"), total)
+	slow := testSlow()
 	start := time.Now()
 	res, err := backup.Snapshot(ctx, backup.SnapshotOptions{
 		DB:             t.DB,
@@ -183,6 +192,9 @@ func runSnapshot(c *cli.Context, u *ui, opts snapshotOptions) error {
 		Progress: func(done, total int64) {
 			if progress != nil {
 				progress(done)
+			}
+			if d := slow; d > 0 {
+				time.Sleep(d)
 			}
 		},
 		BeforeCommit: func() error {

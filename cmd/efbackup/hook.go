@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"strconv"
 	"time"
 )
 
@@ -22,4 +23,15 @@ func testHook(point string) {
 		fmt.Fprintf(os.Stderr, "efbackup: test hook: paused at %s\n", point)
 		time.Sleep(3 * time.Second)
 	}
+}
+
+// testSlow is the pause EFBACKUP_TEST_SLOW_MS asks for after each MiB
+// copied, so that the crash tests' random kills land inside the copy.
+// Unset, it is zero.
+func testSlow() time.Duration {
+	ms, err := strconv.Atoi(os.Getenv("EFBACKUP_TEST_SLOW_MS"))
+	if err != nil || ms <= 0 {
+		return 0
+	}
+	return time.Duration(ms) * time.Millisecond
 }

@@ -47,6 +47,7 @@ var messages = map[string]msg{
 	"snapshot.version":         {"  e-Faktur version: %s", "  versi e-Faktur: %s"},
 	"snapshot.damaged":         {"DAMAGED DATABASE: the snapshot %s was made, but the database inside it is damaged", "DATABASE RUSAK: snapshot %s sudah dibuat, tetapi database di dalamnya rusak"},
 	"snapshot.damaged.allowed": {"the database is damaged; --allow-damaged was given, so this ends with exit code 0", "database rusak; --allow-damaged diberikan, jadi perintah ini selesai dengan kode 0"},
+	"snapshot.removedpartial":  {"removed unfinished files left by an interrupted run: %s", "menghapus file belum selesai dari proses yang terhenti: %s"},
 	"progress.snapshot":        {"snapshot", "snapshot"},
 	"progress.verify":          {"verify %s", "verifikasi %s"},
 	"progress.restore":         {"restore", "pemulihan"},
