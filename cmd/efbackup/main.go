@@ -173,6 +173,10 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		}
 		return l.T("err.io", pe.Op, pe.Path, pe.Err), h
 	}
+	var h interface{ Hint() string }
+	if errors.As(err, &h) {
+		return err.Error(), h.Hint()
+	}
 	return err.Error(), ""
 }
 

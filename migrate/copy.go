@@ -1,0 +1,237 @@
+package migrate
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/internal/fsutil"
+)
+
+// CreateFile creates one file of the staged copy. Tests swap it to simulate
+// a full disk or a denied permission.
+var CreateFile = func(path string, perm os.FileMode) (fsutil.File, error) {
+	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+}
+
+// copyOptions tune stageCopy.
+type copyOptions struct {
+	progress func(done, total int64)
+	throttle time.Duration
+	hook     func(string)
+}
+
+// stageCopy copies the source db/ into the new, empty folder staging, and
+// returns what it read: every file with its size, time, mode and SHA-256.
+// The caller compares that with what the safety snapshot read; a file that
+// changes while it is copied fails here with *backup.ChangedError. Every
+// file and folder is fsynced before it returns, so that the rename that
+// follows publishes data that is on disk.
+func stageCopy(ctx context.Context, srcDB, staging string, opt copyOptions) ([]backup.File, error) {
+	files, dirs, err := backup.ScanDB(srcDB)
+	if err != nil {
+		return nil, err
+	}
+	var total int64
+	for _, f := range files {
+		total += f.Size()
+	}
+	sort.Slice(dirs, func(i, k int) bool { return dirs[i].Path < dirs[k].Path })
+	for _, d := range dirs {
+		if err := os.Mkdir(filepath.Join(staging, filepath.FromSlash(d.Path)), 0o700); err != nil {
+			return nil, err
+		}
+	}
+	buf := make([]byte, 1<<20)
+	if opt.throttle > 0 {
+		// Slowed down for tests: small chunks, so that a kill can land
+		// between any two of them.
+		buf = make([]byte, 64<<10)
+		opt.throttle /= 16
+	}
+	var done int64
+	out := make([]backup.File, 0, len(files))
+	for i, f := range files {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		dst := filepath.Join(staging, filepath.FromSlash(f.Rel))
+		cf, err := copyOne(ctx, f, dst, buf, opt, func(n int64) {
+			done += n
+			if opt.progress != nil {
+				opt.progress(done, total)
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cf)
+		if i == 0 && opt.hook != nil {
+			opt.hook("migrate-copy-first-file")
+		}
+	}
+	// Folder modes last: a read-only source folder must still have been
+	// writable while it was filled.
+	for i := len(dirs) - 1; i >= 0; i-- {
+		p := filepath.Join(staging, filepath.FromSlash(dirs[i].Path))
+		if err := fsutil.SyncDir(p); err != nil {
+			return nil, err
+		}
+		if err := os.Chmod(p, fs.FileMode(dirs[i].Mode)&fs.ModePerm|0o700); err != nil {
+			return nil, err
+		}
+	}
+	if fi, err := os.Stat(srcDB); err == nil {
+		if err := os.Chmod(staging, fi.Mode().Perm()|0o700); err != nil {
+			return nil, err
+		}
+	}
+	return out, fsutil.SyncDir(staging)
+}
+
+// compareReads checks that the staged copy read exactly what the safety
+// snapshot read: two reads of the source that disagree mean it changed
+// in between.
+func compareReads(srcDB string, copied []backup.File, m *backup.Manifest) error {
+	want := make(map[string]backup.File, len(m.Files))
+	for _, f := range m.Files {
+		want[f.Path] = f
+	}
+	for _, c := range copied {
+		w, ok := want[c.Path]
+		abs := filepath.Join(srcDB, filepath.FromSlash(c.Path))
+		switch {
+		case !ok:
+			return &backup.ChangedError{Path: abs, Detail: "it appeared while the safety snapshot was made"}
+		case w.Size != c.Size:
+			return &backup.ChangedError{Path: abs, Detail: fmt.Sprintf("the copy read %d bytes, the safety snapshot %d", c.Size, w.Size)}
+		case w.SHA256 != c.SHA256:
+			return &backup.ChangedError{Path: abs, Detail: "the copy and the safety snapshot read different bytes"}
+		}
+		delete(want, c.Path)
+	}
+	for p := range want {
+		return &backup.ChangedError{Path: filepath.Join(srcDB, filepath.FromSlash(p)), Detail: "it disappeared while it was copied"}
+	}
+	return nil
+}
+
+// copyOne copies one file, hashing what it reads, and fails with
+// *backup.ChangedError when the file is not the one the scan saw, or
+// changes while it is read.
+func copyOne(ctx context.Context, f backup.SourceFile, dst string, buf []byte, opt copyOptions, progress func(int64)) (backup.File, error) {
+	in, err := os.Open(f.Abs)
+	if err != nil {
+		return backup.File{}, err
+	}
+	defer in.Close()
+	fi, err := in.Stat()
+	if err != nil {
+		return backup.File{}, err
+	}
+	if !os.SameFile(fi, f.Info) {
+		return backup.File{}, &backup.ChangedError{Path: f.Abs, Detail: "replaced by another file"}
+	}
+	size := fi.Size()
+	out, err := CreateFile(dst, backup.FilePerm)
+	if err != nil {
+		return backup.File{}, err
+	}
+	closed := false
+	defer func() {
+		if !closed {
+			out.Close()
+		}
+	}()
+	h := sha256.New()
+	var n int64
+	for n < size {
+		if err := ctx.Err(); err != nil {
+			return backup.File{}, err
+		}
+		chunk := int64(len(buf))
+		if size-n < chunk {
+			chunk = size - n
+		}
+		k, rerr := io.ReadFull(in, buf[:chunk])
+		if k > 0 {
+			h.Write(buf[:k])
+			if _, err := out.Write(buf[:k]); err != nil {
+				return backup.File{}, err
+			}
+			n += int64(k)
+			progress(int64(k))
+			if opt.throttle > 0 {
+				time.Sleep(opt.throttle)
+			}
+		}
+		if rerr != nil {
+			if errors.Is(rerr, io.ErrUnexpectedEOF) || errors.Is(rerr, io.EOF) {
+				return backup.File{}, &backup.ChangedError{Path: f.Abs, Detail: fmt.Sprintf("shrank from %d to %d bytes", size, n)}
+			}
+			return backup.File{}, rerr
+		}
+	}
+	var one [1]byte
+	if k, _ := in.Read(one[:]); k > 0 {
+		return backup.File{}, &backup.ChangedError{Path: f.Abs, Detail: fmt.Sprintf("grew beyond %d bytes", size)}
+	}
+	after, err := in.Stat()
+	if err != nil {
+		return backup.File{}, err
+	}
+	if after.Size() != size || !after.ModTime().Equal(fi.ModTime()) {
+		return backup.File{}, &backup.ChangedError{Path: f.Abs, Detail: "its size or time changed while it was copied"}
+	}
+	if err := out.Sync(); err != nil {
+		return backup.File{}, err
+	}
+	closed = true
+	if err := out.Close(); err != nil {
+		return backup.File{}, err
+	}
+	if err := os.Chmod(dst, fi.Mode().Perm()); err != nil {
+		return backup.File{}, err
+	}
+	if err := os.Chtimes(dst, fi.ModTime(), fi.ModTime()); err != nil {
+		return backup.File{}, err
+	}
+	return backup.File{Path: f.Rel, Size: size, Mode: backup.Mode(fi.Mode().Perm()), MTime: fi.ModTime().UTC(), SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// removeStaging removes a staging folder the tool created and filled. It
+// refuses anything that is not a plain folder of the recorded name, and
+// never follows a link inside it.
+func removeStaging(path string) error {
+	fi, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() || !strings.HasSuffix(path, fsutil.PartialSuffix) {
+		return fmt.Errorf("refusing to remove %s: not a staging folder", path)
+	}
+	// Folders may have been made read-only by the copy of their modes.
+	_ = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			_ = os.Chmod(p, 0o700)
+		}
+		return nil
+	})
+	if err := os.RemoveAll(path); err != nil {
+		return err
+	}
+	return fsutil.SyncDir(filepath.Dir(path))
+}

@@ -1,0 +1,307 @@
+package migrate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/efbackup/efbackup/internal/fsutil"
+)
+
+// UndoOptions say which target to put back.
+type UndoOptions struct {
+	Target string
+	DryRun bool
+	// InUse, Now, Hook and Log are as in Options.
+	InUse func(ctx context.Context, db string) (warnings []string, err error)
+	Now   func() time.Time
+	Hook  func(point string)
+	Log   func(Event)
+}
+
+// UndoAction is one thing an undo does (or, with DryRun, would do).
+type UndoAction struct {
+	Op   string `json:"op"` // exchange, rename, remove
+	From string `json:"from"`
+	To   string `json:"to,omitempty"`
+}
+
+// UndoResult says what the journal showed and what the undo did.
+type UndoResult struct {
+	Target string `json:"target"`
+	DryRun bool   `json:"dry_run"`
+	// What the journal recorded.
+	ID         string `json:"id"`
+	From       string `json:"from"`
+	To         string `json:"to"`
+	Source     string `json:"source"`
+	State      string `json:"migration_state"` // running, done, undoing
+	LastStep   string `json:"last_step,omitempty"`
+	LastStatus string `json:"last_status,omitempty"`
+	Found      string `json:"found"` // the layout: before-swap, swapped, ...
+	HadDB      bool   `json:"target_had_db"`
+	// What the undo did.
+	Actions []UndoAction `json:"actions"`
+	// KeptAt is where the migrated db/ went, if it was ever in place: it
+	// may hold work done in the new version, so it is never deleted.
+	KeptAt string `json:"kept_at,omitempty"`
+	// Snapshots are the safety snapshots; they are never deleted.
+	Snapshots []string  `json:"snapshots"`
+	Warnings  []Warning `json:"warnings,omitempty"`
+	Journal   *Journal  `json:"-"`
+}
+
+// Undo puts the target back as it was before the last migration into it,
+// from whatever state that migration reached: finished, or interrupted at
+// any moment. It touches only what the journal says the tool created. The
+// original db/ is renamed back; a migrated db/ that was ever in place is
+// moved aside (db.undone-migrate-<time>), never deleted; a staged copy that
+// never was in place is removed. The safety snapshots are kept.
+func Undo(ctx context.Context, opt UndoOptions) (*UndoResult, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.InUse == nil {
+		opt.InUse = func(context.Context, string) ([]string, error) { return nil, nil }
+	}
+	hook := opt.Hook
+	if hook == nil {
+		hook = func(string) {}
+	}
+	root, err := filepath.Abs(opt.Target)
+	if err != nil {
+		return nil, err
+	}
+	root = filepath.Clean(root)
+	j, err := ReadJournal(root)
+	if err != nil {
+		return nil, err
+	}
+	if j == nil {
+		if _, err := Detect(root); err != nil {
+			return nil, err
+		}
+		return nil, &JournalError{Kind: JournalNothing, Target: root}
+	}
+	res := &UndoResult{
+		Target: root, DryRun: opt.DryRun, ID: j.ID, From: j.From, To: j.To, Source: j.Source,
+		State: j.State, HadDB: j.TargetHadDB, Snapshots: j.SnapshotPaths(), Journal: j,
+	}
+	if last := j.LastStep(); last != nil {
+		res.LastStep, res.LastStatus = last.Name, last.Status
+	}
+	lay, err := inspect(j)
+	if err != nil {
+		return nil, err
+	}
+	res.Found = lay.kind
+	if lay.kind == layoutOdd {
+		return nil, inconsistent(j, lay)
+	}
+	if lay.D != holdsNothing {
+		ws, err := opt.InUse(ctx, j.path(j.TargetDB))
+		if err != nil {
+			return nil, err
+		}
+		for _, w := range ws {
+			res.Warnings = append(res.Warnings, Warning{Code: WarnInUseSignal, Path: j.path(j.TargetDB), Detail: w})
+		}
+	}
+	if opt.DryRun {
+		res.Actions, res.KeptAt = planUndo(j, lay, opt.Now())
+		return res, nil
+	}
+	jw := &journalWriter{j: j, now: opt.Now, log: opt.Log}
+	done, err := undoLayout(ctx, j, jw, hook, opt.Now)
+	if done != nil {
+		res.Actions, res.KeptAt = done.Actions, done.KeptAt
+	}
+	if err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// rollback is Undo for a migration that failed after its swap, in the
+// same process.
+func rollback(ctx context.Context, j *Journal, jw *journalWriter, hook func(string), now func() time.Time) (*UndoResult, error) {
+	return undoLayout(ctx, j, jw, hook, now)
+}
+
+// keepsCopy says whether a copy under the staging name may have been in
+// place as db/: only an exchange can have put it there and taken it back.
+func keepsCopy(j *Journal) bool {
+	return j.SwapMethod == SwapExchange && j.started(StepSwap)
+}
+
+// planUndo lists the actions undoLayout would take from layout l, without
+// doing them.
+func planUndo(j *Journal, l *layout, now time.Time) ([]UndoAction, string) {
+	d, s, a := j.path(j.TargetDB), j.path(j.Staging), j.path(j.Aside)
+	u := j.path(j.Undone)
+	if u == "" {
+		u = filepath.Join(j.Target, filepath.Base(d)+".undone-migrate-"+fsutil.Timestamp(now))
+	}
+	var acts []UndoAction
+	kept := ""
+	switch l.kind {
+	case layoutBeforeSwap, layoutForeign:
+		if l.S == holdsCopy {
+			if keepsCopy(j) {
+				acts = append(acts, UndoAction{Op: "rename", From: s, To: u})
+				kept = u
+			} else {
+				acts = append(acts, UndoAction{Op: "remove", From: s})
+			}
+		}
+	case layoutExchanged:
+		acts = append(acts, UndoAction{Op: "exchange", From: s, To: d}, UndoAction{Op: "rename", From: s, To: u})
+		kept = u
+	case layoutHalfSwapped:
+		acts = append(acts, UndoAction{Op: "rename", From: a, To: d})
+		if keepsCopy(j) {
+			acts = append(acts, UndoAction{Op: "rename", From: s, To: u})
+			kept = u
+		} else {
+			acts = append(acts, UndoAction{Op: "remove", From: s})
+		}
+	case layoutSwapped:
+		switch {
+		case !j.TargetHadDB:
+			acts = append(acts, UndoAction{Op: "rename", From: d, To: u})
+		case j.SwapMethod == SwapExchange:
+			acts = append(acts, UndoAction{Op: "exchange", From: a, To: d}, UndoAction{Op: "rename", From: a, To: u})
+		default:
+			acts = append(acts, UndoAction{Op: "rename", From: d, To: u}, UndoAction{Op: "rename", From: a, To: d})
+		}
+		kept = u
+	case layoutUndoMid:
+		acts = append(acts, UndoAction{Op: "rename", From: a, To: u})
+		kept = u
+	case layoutUndoHalf:
+		acts = append(acts, UndoAction{Op: "rename", From: a, To: d})
+		kept = u
+	}
+	if l.U == holdsCopy {
+		kept = u
+	}
+	return acts, kept
+}
+
+// undoLayout moves the target back one action at a time, re-reading the
+// layout after each, so that a kill at any point leaves a layout the next
+// undo continues from. It then removes what the tool created that holds no
+// user data, and finally the journal.
+func undoLayout(ctx context.Context, j *Journal, jw *journalWriter, hook func(string), now func() time.Time) (*UndoResult, error) {
+	res := &UndoResult{Target: j.Target}
+	d, s, a := j.path(j.TargetDB), j.path(j.Staging), j.path(j.Aside)
+	if j.Undone == "" {
+		name, err := freeName(j.Target, filepath.Base(d)+".undone-migrate-"+fsutil.Timestamp(now()), "")
+		if err != nil {
+			return res, err
+		}
+		j.Undone = name
+	}
+	u := j.path(j.Undone)
+	j.State = StateUndoing
+	st, err := jw.begin(StepUndo)
+	if err != nil {
+		return res, err
+	}
+	hook("migrate-undo-started")
+	do := func(op, from, to string) error {
+		var err error
+		switch op {
+		case "exchange":
+			err = exchange(from, to)
+			if err == nil {
+				err = fsutil.SyncDir(j.Target)
+			}
+		case "rename":
+			err = renameNoReplace(from, to)
+			if err == nil {
+				err = fsutil.SyncDir(j.Target)
+			}
+		case "remove":
+			err = removeStaging(from)
+		}
+		if err != nil {
+			return err
+		}
+		res.Actions = append(res.Actions, UndoAction{Op: op, From: from, To: to})
+		if to == u {
+			res.KeptAt = u
+		}
+		hook("migrate-undo-" + op)
+		return nil
+	}
+loop:
+	for i := 0; ; i++ {
+		if i > 8 {
+			return res, errors.New("undo: the folders keep changing under the tool")
+		}
+		l, err := inspect(j)
+		if err != nil {
+			return res, err
+		}
+		if l.U == holdsCopy {
+			res.KeptAt = u
+		}
+		var op, from, to string
+		switch l.kind {
+		case layoutBeforeSwap, layoutForeign:
+			if l.S != holdsCopy {
+				break loop
+			}
+			if keepsCopy(j) {
+				op, from, to = "rename", s, u
+			} else {
+				op, from = "remove", s
+			}
+		case layoutExchanged:
+			op, from, to = "exchange", s, d
+		case layoutHalfSwapped, layoutUndoHalf:
+			op, from, to = "rename", a, d
+		case layoutSwapped:
+			switch {
+			case !j.TargetHadDB:
+				op, from, to = "rename", d, u
+			case j.SwapMethod == SwapExchange:
+				op, from, to = "exchange", a, d
+			default:
+				op, from, to = "rename", d, u
+			}
+		case layoutUndoMid:
+			op, from, to = "rename", a, u
+		default:
+			return res, inconsistent(j, l)
+		}
+		if err := do(op, from, to); err != nil {
+			return res, err
+		}
+	}
+	for _, sn := range j.Snapshots {
+		if err := removeIfExists(sn.Path + fsutil.PartialSuffix); err != nil {
+			return res, err
+		}
+	}
+	// The reports describe a migration that is no longer in place.
+	for _, p := range j.reportPaths() {
+		for _, f := range []string{p + fsutil.PartialSuffix, p} {
+			if err := removeIfExists(f); err != nil {
+				return res, err
+			}
+		}
+	}
+	if err := st.end("ok", fmt.Sprintf("%d action(s)", len(res.Actions))); err != nil {
+		return res, err
+	}
+	hook("migrate-undo-before-journal")
+	if err := removeJournal(j.Target); err != nil {
+		return res, err
+	}
+	hook("migrate-undo-done")
+	return res, nil
+}
