@@ -28,7 +28,7 @@ func NewDecoder(r io.Reader) (*zstd.Decoder, error) {
 	return zstd.NewReader(r,
 		zstd.WithDecoderMaxWindow(MaxWindow),
 		zstd.WithDecoderMaxMemory(MaxWindow),
-		zstd.WithDecoderConcurrency(2),
+		zstd.WithDecoderConcurrency(4),
 		zstd.WithDecoderLowmem(true),
 	)
 }
@@ -255,31 +255,60 @@ func (p *pass) readFile(ctx context.Context, tr io.Reader, e *entry, buf []byte)
 		}
 		sink = w
 	}
-	var n int64
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		k, err := tr.Read(buf)
-		if k > 0 {
-			b := buf[:k]
+	// Decompressing and hashing each take most of a core: a second
+	// goroutine hashes, checks and writes one half of buf while this one
+	// fills the other.
+	half := len(buf) / 2
+	free := make(chan []byte, 2)
+	free <- buf[:half:half]
+	free <- buf[half:]
+	work := make(chan []byte)
+	done := make(chan struct{})
+	var werr error
+	go func() {
+		defer close(done)
+		for b := range work {
 			h.Write(b)
 			if chk != nil {
 				chk.Write(b)
 			}
-			if sink != nil {
-				if _, werr := sink.Write(b); werr != nil {
-					return werr
+			if sink != nil && werr == nil {
+				if _, err := sink.Write(b); err != nil {
+					werr = err
 				}
 			}
-			n += int64(k)
+			free <- b[:cap(b)]
 		}
-		if err == io.EOF {
-			break
+	}()
+	var n int64
+	readErr := func() error {
+		for {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			b := <-free
+			k, err := tr.Read(b)
+			if k > 0 {
+				work <- b[:k]
+				n += int64(k)
+			} else {
+				free <- b
+			}
+			if err == io.EOF {
+				return nil
+			}
+			if err != nil {
+				return &streamError{err}
+			}
 		}
-		if err != nil {
-			return &streamError{err}
-		}
+	}()
+	close(work)
+	<-done
+	if readErr != nil {
+		return readErr
+	}
+	if werr != nil {
+		return werr
 	}
 	e.sha256 = hex.EncodeToString(h.Sum(nil))
 	p.rep.Files++

@@ -13,7 +13,6 @@ import (
 
 	"github.com/efbackup/efbackup/backup"
 	"github.com/efbackup/efbackup/internal/fsutil"
-	"github.com/klauspost/compress/zstd"
 )
 
 // Options say what to migrate where. The command layer fills them in; the
@@ -749,7 +748,7 @@ func compareStates(files []backup.SourceFile, states []FileState) []string {
 
 // zstdLevel is the compression of the safety snapshots: the snapshot
 // command's default.
-var zstdLevel = zstd.SpeedDefault
+var zstdLevel = backup.DefaultLevel
 
 func (j *Journal) reportPaths() []string {
 	var out []string

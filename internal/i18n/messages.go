@@ -24,7 +24,7 @@ var messages = map[string]msg{
 	"flag.db":         {"the db/ folder itself, instead of --install", "folder db/ itu sendiri, sebagai ganti --install"},
 	"flag.out":        {"folder for snapshots (default $EFBACKUP_OUT, else efbackup-snapshots beside the install folder)", "folder snapshot (bawaan $EFBACKUP_OUT, atau efbackup-snapshots di samping folder instalasi)"},
 	"flag.label":      {"name at the start of the snapshot file (default: the install folder's name)", "nama di awal file snapshot (bawaan: nama folder instalasi)"},
-	"flag.level":      {"compression: fastest, default, better or best", "kompresi: fastest, default, better atau best"},
+	"flag.level":      {"compression: fastest, default (the same as fastest today), better or best", "kompresi: fastest, default (saat ini sama dengan fastest), better atau best"},
 	"flag.allowdamaged": {
 		"exit 0 even when the database checks find damage (the snapshot is made either way)",
 		"keluar dengan 0 walaupun pemeriksaan database menemukan kerusakan (snapshot tetap dibuat)",

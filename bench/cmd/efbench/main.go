@@ -101,7 +101,7 @@ func main() {
 	}
 	add(snap("efbackup snapshot (checks on)", nil, ""))
 	add(snap("efbackup snapshot (checks off)", []string{"EFBACKUP_NO_DB_CHECKS=1"}, ""))
-	add(snap("efbackup snapshot --level fastest", nil, "fastest"))
+	add(snap("efbackup snapshot --level better", nil, "better"))
 	efSnap := filepath.Join(*work, "efbackup_snapshot_(checks_on).tar.zst")
 
 	if has("restic") {
@@ -155,6 +155,32 @@ func main() {
 			return timeCmd("", env, "restic", "-q", "-r", repo, "check", "--read-data")
 		})})
 	}
+	// A whole migration: preflight, both safety snapshots, staged copy,
+	// verification, swap, post-check.
+	target := filepath.Join(*work, "target-4.0")
+	if _, err := os.Stat(target); err != nil {
+		cmd := exec.Command("go", "run", "./fixtures/cmd/mkinstall", "-version", "4.0", "-out", target, "-backups", "0")
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		must(cmd.Run())
+	}
+	migSnaps := filepath.Join(*work, "migrate-snaps")
+	resetTarget := func() {
+		os.RemoveAll(migSnaps)
+		matches, _ := filepath.Glob(filepath.Join(target, "db*"))
+		for _, m := range matches {
+			os.RemoveAll(m)
+		}
+		reports, _ := filepath.Glob(filepath.Join(target, "efbackup-migrate*"))
+		for _, m := range reports {
+			os.RemoveAll(m)
+		}
+	}
+	add(row{name: "efbackup migrate 3.2 -> 4.0", m: median(func() measurement {
+		resetTarget()
+		return timeCmd("", nil, *bin, "migrate", "--from", "3.2", "--to", "4.0", "--source", data, "--target", target, "--snapshot-dir", migSnaps, "--quiet", "--no-progress")
+	})})
+	resetTarget()
+
 	// Memory on a larger database.
 	if *bigMiB > 0 {
 		big := dataset(*bigMiB)
@@ -294,6 +320,7 @@ func writeReport(rows []row, dbBytes int64) {
 		{"verify wall time vs zstd -d | sha256sum", "efbackup verify (checks on)", "zstd -d | sha256sum (peer archive)", 0.7, ratioWall},
 		{"verify (checks off) wall time vs zstd -d | sha256sum", "efbackup verify (checks off)", "zstd -d | sha256sum (peer archive)", 0.7, ratioWall},
 		{"verify wall time vs restic check --read-data", "efbackup verify (checks on)", "restic check --read-data", 0.7, ratioWall},
+		{"migrate wall time vs tar | zstd -3 -T0", "efbackup migrate 3.2 -> 4.0", "tar | zstd -3 -T0", 2.5, ratioWall},
 	}
 	b.WriteString("\n## Targets\n\n| Target | Ratio | Limit | Result |\n| --- | ---: | ---: | --- |\n")
 	for _, t := range targets {
