@@ -298,7 +298,7 @@ func writeReport(rows []row, dbBytes int64) {
 	b.WriteString("| Command | Wall time (s) | Peak RSS (MiB) | Output (MiB) |\n| --- | ---: | ---: | ---: |\n")
 	for _, r := range rows {
 		if r.skipped != "" {
-			fmt.Fprintf(&b, "| %s | skipped: %s | | |\n", r.name, r.skipped)
+			fmt.Fprintf(&b, "| %s | skipped: %s | | |\n", cell(r.name), r.skipped)
 			continue
 		}
 		rss := "-"
@@ -309,7 +309,7 @@ func writeReport(rows []row, dbBytes int64) {
 		if r.m.size > 0 {
 			out = fmt.Sprintf("%.1f", float64(r.m.size)/(1<<20))
 		}
-		fmt.Fprintf(&b, "| `%s` | %.2f | %s | %s |\n", r.name, r.m.wall.Seconds(), rss, out)
+		fmt.Fprintf(&b, "| `%s` | %.2f | %s | %s |\n", cell(r.name), r.m.wall.Seconds(), rss, out)
 	}
 	targets := []target{
 		{"snapshot wall time vs tar | zstd -3 -T0", "efbackup snapshot (checks on)", "tar | zstd -3 -T0", 1.1, ratioWall},
@@ -326,7 +326,7 @@ func writeReport(rows []row, dbBytes int64) {
 	for _, t := range targets {
 		a, c := find(rows, t.a), find(rows, t.b)
 		if a == nil || c == nil {
-			fmt.Fprintf(&b, "| %s | - | %.2f | not measured |\n", t.what, t.max)
+			fmt.Fprintf(&b, "| %s | - | %.2f | not measured |\n", cell(t.what), t.max)
 			continue
 		}
 		r := t.measure(a, c)
@@ -334,7 +334,7 @@ func writeReport(rows []row, dbBytes int64) {
 		if r > t.max {
 			res = "**missed**"
 		}
-		fmt.Fprintf(&b, "| %s | %.2f | ≤ %.2f | %s |\n", t.what, r, t.max, res)
+		fmt.Fprintf(&b, "| %s | %.2f | ≤ %.2f | %s |\n", cell(t.what), r, t.max, res)
 	}
 	for _, r := range rows {
 		if strings.HasPrefix(r.name, "efbackup") && r.skipped == "" {
@@ -342,7 +342,7 @@ func writeReport(rows []row, dbBytes int64) {
 			if r.m.rssKB > 64*1024 {
 				res = "**missed**"
 			}
-			fmt.Fprintf(&b, "| peak RSS of `%s` | %.1f MiB | ≤ 64 MiB | %s |\n", r.name, float64(r.m.rssKB)/1024, res)
+			fmt.Fprintf(&b, "| peak RSS of `%s` | %.1f MiB | ≤ 64 MiB | %s |\n", cell(r.name), float64(r.m.rssKB)/1024, res)
 		}
 	}
 	b.WriteString(extraNotes)
@@ -358,6 +358,9 @@ const extraNotes = `
   writes a manifest and SHA256SUMS, fsyncs, renames atomically and checks that no file changed while it was read.
 - restic and borg write into fresh repositories each run (no deduplication against earlier runs).
 `
+
+// cell escapes the pipes of shell pipelines inside a markdown table cell.
+func cell(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
 
 func cpuModel() string {
 	b, err := os.ReadFile("/proc/cpuinfo")
