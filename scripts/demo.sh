@@ -60,5 +60,24 @@ run "the restored db/ matches the snapshot byte for byte" 0 "$BIN" verify --db e
 printf '\nfolders now in the install (the previous db/ is kept):\n'
 ls -1 eFaktur-3.2 | sed 's/^/  /'
 
+# Upgrading: move db/ from the 3.2 install into a fresh 4.0 install, then undo.
+run "generate a fresh e-Faktur 4.0 install (no db/ yet, as after unpacking)" 0 \
+  go run -C "$OLDPWD" ./fixtures/cmd/mkinstall -version 4.0 -out "$WORK/eFaktur-4.0" -quiet
+rm -rf eFaktur-4.0/db
+run "migrate 3.2 -> 4.0, dry run: the plan, sizes and free space; nothing is written" 0 \
+  "$BIN" migrate --from 3.2 --to 4.0 --source eFaktur-3.2 --target eFaktur-4.0 --snapshot-dir snapshots --dry-run
+run "migrate 3.2 -> 4.0: safety snapshots, staged and verified copy, swap, post-check, report" 0 \
+  "$BIN" migrate --from 3.2 --to 4.0 --source eFaktur-3.2 --target eFaktur-4.0 --snapshot-dir snapshots --no-progress
+run "the new install's db/ is byte for byte the old one" 0 "$BIN" verify --db eFaktur-4.0/db --against "$SNAP"
+run "undo the migration: the 4.0 install is put back as it was" 0 "$BIN" migrate --undo --target eFaktur-4.0
+
+# Running by itself: retention, scheduling, and the risk report.
+run "prune, dry run: which snapshots a 'keep the newest 1' rule would keep, and why" 0 \
+  "$BIN" prune --out snapshots --keep-last 1 --dry-run
+run "schedule show: exactly what a daily 17:30 snapshot would install on this system" 0 \
+  "$BIN" schedule show --install eFaktur-3.2 --out snapshots --daily 17:30 --keep-daily 7
+run "doctor: the installs found here, and what is at risk (exit 3 when something is)" 3 \
+  "$BIN" doctor "$WORK" --out snapshots
+
 printf '\n== demo finished: %d step(s), %d unexpected\n' "$step" "$failed"
 [ "$failed" = 0 ]
