@@ -49,7 +49,7 @@ func HashFolder(ctx context.Context, dir string, opt FolderOptions) (*FolderRepo
 	buf := make([]byte, 1<<20)
 	var done int64
 	for _, f := range files {
-		mf, err := copyFile(ctx, nil, f, buf, opt.NewChecker, func(n int64) {
+		mf, err := StreamFile(ctx, f, buf, nil, opt.NewChecker, func(n int64) {
 			done += n
 			if opt.Progress != nil {
 				opt.Progress(done, total)

@@ -423,10 +423,28 @@ func dirHeader(name string, mode fs.FileMode, t time.Time) *tar.Header {
 	return &tar.Header{Typeflag: tar.TypeDir, Name: name, Mode: int64(mode.Perm()), ModTime: t, Format: tar.FormatPAX}
 }
 
-// copyFile streams one file into the tar (when tw is not nil), hashing it and feeding the
-// database checker on the way, and fails with *ChangedError if the file is
-// not the same at the end as at the start.
+// copyFile writes one file's tar header and streams its bytes into the tar.
 func copyFile(ctx context.Context, tw *tar.Writer, f SourceFile, buf []byte, newChecker func(string, int64) FileChecker, progress func(int64)) (File, error) {
+	hdr := &tar.Header{
+		Typeflag: tar.TypeReg,
+		Name:     DBPrefix + f.Rel,
+		Size:     f.Info.Size(),
+		Mode:     int64(f.Info.Mode().Perm()),
+		ModTime:  f.Info.ModTime(),
+		Format:   tar.FormatPAX,
+	}
+	if err := tw.WriteHeader(hdr); err != nil {
+		return File{}, err
+	}
+	return StreamFile(ctx, f, buf, tw, newChecker, progress)
+}
+
+// StreamFile reads one scanned file exactly once: it writes the bytes to w
+// (when not nil), hashes them, feeds the database checker, and fails with
+// *ChangedError if the file is not the one the scan saw, or changes, grows
+// or shrinks while it is read. Snapshots, live-folder checks and the staged
+// copy of a migration all read the source through it.
+func StreamFile(ctx context.Context, f SourceFile, buf []byte, w io.Writer, newChecker func(string, int64) FileChecker, progress func(int64)) (File, error) {
 	src, err := os.Open(f.Abs)
 	if err != nil {
 		return File{}, err
@@ -436,24 +454,14 @@ func copyFile(ctx context.Context, tw *tar.Writer, f SourceFile, buf []byte, new
 	if err != nil {
 		return File{}, err
 	}
-	// The walk saw one file; make sure the open found the same one, and
-	// not a link or a replacement put there in between.
+	// The scan saw one file; make sure the open found the same one, and
+	// not a link or a replacement put there in between, unchanged.
 	if !os.SameFile(fi, f.Info) {
 		return File{}, &ChangedError{Path: f.Abs, Detail: "replaced by another file"}
 	}
 	size := fi.Size()
-	hdr := &tar.Header{
-		Typeflag: tar.TypeReg,
-		Name:     DBPrefix + f.Rel,
-		Size:     size,
-		Mode:     int64(fi.Mode().Perm()),
-		ModTime:  fi.ModTime(),
-		Format:   tar.FormatPAX,
-	}
-	if tw != nil {
-		if err := tw.WriteHeader(hdr); err != nil {
-			return File{}, err
-		}
+	if size != f.Info.Size() || !fi.ModTime().Equal(f.Info.ModTime()) {
+		return File{}, &ChangedError{Path: f.Abs, Detail: fmt.Sprintf("changed between the scan and the read (%d bytes, then %d)", f.Info.Size(), size)}
 	}
 	h := sha256.New()
 	var chk FileChecker
@@ -476,13 +484,15 @@ func copyFile(ctx context.Context, tw *tar.Writer, f SourceFile, buf []byte, new
 			if chk != nil {
 				chk.Write(b)
 			}
-			if tw != nil {
-				if _, werr := tw.Write(b); werr != nil {
+			if w != nil {
+				if _, werr := w.Write(b); werr != nil {
 					return File{}, werr
 				}
 			}
 			n += int64(k)
-			progress(int64(k))
+			if progress != nil {
+				progress(int64(k))
+			}
 		}
 		if err != nil {
 			if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {

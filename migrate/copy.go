@@ -2,11 +2,8 @@ package migrate
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -130,19 +127,6 @@ func compareReads(srcDB string, copied []backup.File, m *backup.Manifest) error 
 // *backup.ChangedError when the file is not the one the scan saw, or
 // changes while it is read.
 func copyOne(ctx context.Context, f backup.SourceFile, dst string, buf []byte, opt copyOptions, progress func(int64)) (backup.File, error) {
-	in, err := os.Open(f.Abs)
-	if err != nil {
-		return backup.File{}, err
-	}
-	defer in.Close()
-	fi, err := in.Stat()
-	if err != nil {
-		return backup.File{}, err
-	}
-	if !os.SameFile(fi, f.Info) {
-		return backup.File{}, &backup.ChangedError{Path: f.Abs, Detail: "replaced by another file"}
-	}
-	size := fi.Size()
 	out, err := CreateFile(dst, backup.FilePerm)
 	if err != nil {
 		return backup.File{}, err
@@ -153,45 +137,14 @@ func copyOne(ctx context.Context, f backup.SourceFile, dst string, buf []byte, o
 			out.Close()
 		}
 	}()
-	h := sha256.New()
-	var n int64
-	for n < size {
-		if err := ctx.Err(); err != nil {
-			return backup.File{}, err
+	mf, err := backup.StreamFile(ctx, f, buf, out, nil, func(n int64) {
+		progress(n)
+		if opt.throttle > 0 {
+			time.Sleep(opt.throttle)
 		}
-		chunk := int64(len(buf))
-		if size-n < chunk {
-			chunk = size - n
-		}
-		k, rerr := io.ReadFull(in, buf[:chunk])
-		if k > 0 {
-			h.Write(buf[:k])
-			if _, err := out.Write(buf[:k]); err != nil {
-				return backup.File{}, err
-			}
-			n += int64(k)
-			progress(int64(k))
-			if opt.throttle > 0 {
-				time.Sleep(opt.throttle)
-			}
-		}
-		if rerr != nil {
-			if errors.Is(rerr, io.ErrUnexpectedEOF) || errors.Is(rerr, io.EOF) {
-				return backup.File{}, &backup.ChangedError{Path: f.Abs, Detail: fmt.Sprintf("shrank from %d to %d bytes", size, n)}
-			}
-			return backup.File{}, rerr
-		}
-	}
-	var one [1]byte
-	if k, _ := in.Read(one[:]); k > 0 {
-		return backup.File{}, &backup.ChangedError{Path: f.Abs, Detail: fmt.Sprintf("grew beyond %d bytes", size)}
-	}
-	after, err := in.Stat()
+	})
 	if err != nil {
 		return backup.File{}, err
-	}
-	if after.Size() != size || !after.ModTime().Equal(fi.ModTime()) {
-		return backup.File{}, &backup.ChangedError{Path: f.Abs, Detail: "its size or time changed while it was copied"}
 	}
 	if err := out.Sync(); err != nil {
 		return backup.File{}, err
@@ -200,13 +153,13 @@ func copyOne(ctx context.Context, f backup.SourceFile, dst string, buf []byte, o
 	if err := out.Close(); err != nil {
 		return backup.File{}, err
 	}
-	if err := os.Chmod(dst, fi.Mode().Perm()); err != nil {
+	if err := os.Chmod(dst, os.FileMode(mf.Mode)); err != nil {
 		return backup.File{}, err
 	}
-	if err := os.Chtimes(dst, fi.ModTime(), fi.ModTime()); err != nil {
+	if err := os.Chtimes(dst, mf.MTime, mf.MTime); err != nil {
 		return backup.File{}, err
 	}
-	return backup.File{Path: f.Rel, Size: size, Mode: backup.Mode(fi.Mode().Perm()), MTime: fi.ModTime().UTC(), SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+	return mf, nil
 }
 
 // removeStaging removes a staging folder the tool created and filled. It
