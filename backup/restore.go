@@ -2,6 +2,7 @@ package backup
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -101,9 +102,19 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 	res.Plan = plan
 	hook("restore-verified")
 
-	if err := os.Mkdir(plan.Staging, 0o700); err != nil {
-		return res, err
+	// A staging folder left by a killed run keeps its name: it is never
+	// removed blindly (after an exchange it can hold the previous db/).
+	for i := 2; ; i++ {
+		err := os.Mkdir(plan.Staging, 0o700)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, fs.ErrExist) || i > 100 {
+			return res, err
+		}
+		plan.Staging = fmt.Sprintf("%s.%s-%s-%d%s", opt.DB, StagingTag, fsutil.Timestamp(now), i, fsutil.PartialSuffix)
 	}
+	res.Plan = plan
 	staged := false
 	defer func() {
 		if !staged {
@@ -133,6 +144,30 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 	}
 	hook("restore-before-swap")
 	if plan.MoveAside != "" {
+		// Where the system can, exchange the two folders in one step, so
+		// that db/ is never missing, not even after a power cut; the
+		// previous db/ then takes its aside name. Elsewhere (Windows), two
+		// renames.
+		err := fsutil.Exchange(plan.Staging, opt.DB)
+		switch {
+		case err == nil:
+			// The staging name now holds the previous db/: it must never
+			// be cleaned up as a staging folder.
+			staged = true
+			hook("restore-exchanged")
+			moved, err := fsutil.MoveAsideFrom(plan.Staging, opt.DB, AsideTag, now)
+			if err != nil {
+				return res, fmt.Errorf("the snapshot is restored into %s, but the previous db/ could not be renamed from %s: %w", opt.DB, plan.Staging, err)
+			}
+			res.MovedTo = moved
+			if err := fsutil.SyncDir(filepath.Dir(opt.DB)); err != nil {
+				return res, err
+			}
+			hook("restore-done")
+			return res, nil
+		case !errors.Is(err, fsutil.ErrExchangeUnsupported):
+			return res, err
+		}
 		moved, err := fsutil.MoveAside(opt.DB, AsideTag, now)
 		if err != nil {
 			return res, fmt.Errorf("moving %s aside: %w", opt.DB, err)
@@ -140,7 +175,7 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 		res.MovedTo = moved
 		hook("restore-moved-aside")
 	}
-	if err := os.Rename(plan.Staging, opt.DB); err != nil {
+	if err := fsutil.RenameNoReplace(plan.Staging, opt.DB); err != nil {
 		if res.MovedTo != "" {
 			if rerr := os.Rename(res.MovedTo, opt.DB); rerr != nil {
 				return res, fmt.Errorf("putting the restored folder in place failed (%v), and moving the original back from %s also failed: %w", err, res.MovedTo, rerr)

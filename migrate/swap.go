@@ -1,24 +1,15 @@
 package migrate
 
-import (
-	"errors"
-	"io/fs"
-	"os"
-)
+import "github.com/efbackup/efbackup/internal/fsutil"
 
 // errExchangeUnsupported says the system or file system cannot exchange
 // two names in one step.
-var errExchangeUnsupported = errors.New("atomic exchange not supported")
+var errExchangeUnsupported = fsutil.ErrExchangeUnsupported
 
-// renameChecked renames from to to after checking that to is free: the
-// portable best effort where the system has no "no replace" rename.
-func renameChecked(from, to string) error {
-	if _, err := os.Lstat(to); err == nil {
-		return &os.LinkError{Op: "rename", Old: from, New: to, Err: fs.ErrExist}
-	}
-	return os.Rename(from, to)
-}
+// renameNoReplace renames a folder, failing if the new name is taken.
+var renameNoReplace = fsutil.RenameNoReplace
 
-// exchange is sysExchange; tests swap it to exercise the two-rename path
-// that Windows and some file systems take.
-var exchange = sysExchange
+// exchange swaps two folders in one step where the system can; tests swap
+// it to exercise the two-rename path that Windows and some file systems
+// take.
+var exchange = fsutil.Exchange

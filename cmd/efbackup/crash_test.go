@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -133,4 +134,69 @@ func TestCrashSnapshot(t *testing.T) {
 		}
 		t.Logf("%d complete snapshots in the folder", n)
 	}
+}
+
+// The crash harness for restore: killed at every step boundary, the
+// install's db/ is always either the previous one or the complete restored
+// one, the previous one is never lost, and the next restore succeeds.
+func TestCrashRestore(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crash harness: not in -short mode")
+	}
+	src := genInstall(t, "3.2")
+	out := t.TempDir()
+	if b, err := child([]string{"snapshot", "--install", src, "--out", out, "--quiet"}).CombinedOutput(); err != nil {
+		t.Fatalf("snapshot: %v\n%s", err, b)
+	}
+	snap := onlySnapshot(t, out)
+	m, err := backup.ReadSidecar(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	swap := "restore-exchanged" // Linux and macOS exchange the folders in one step
+	if runtime.GOOS != "linux" && runtime.GOOS != "darwin" {
+		swap = "restore-moved-aside"
+	}
+	points := []string{"restore-verified", "restore-extracted", "restore-before-swap", swap, "restore-done"}
+	isRestored := func(dir string) bool {
+		rep, err := backup.VerifyFolder(context.Background(), dir, m, backup.FolderOptions{})
+		return err == nil && len(rep.Problems) == 0
+	}
+	for _, p := range points {
+		inst := genInstall(t, "3.2")
+		db := filepath.Join(inst, "db")
+		// The install's current db/ differs from the snapshot: work entered
+		// after it was taken.
+		if err := os.WriteFile(filepath.Join(db, "entered-later.txt"), []byte("faktur 010.000-26.00000001"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		oldHash, _ := treeHash(db)
+		err := child([]string{"restore", snap, "--install", inst}, "EFBACKUP_TEST_KILL_AT="+p).Run()
+		if !killedBySignal(err) {
+			t.Fatalf("kill at %s: the process was not killed there (%v)", p, err)
+		}
+		// db/ is the previous one or the complete restored one.
+		if h, _ := treeHash(db); h != oldHash && !isRestored(db) {
+			t.Fatalf("killed at %s: db/ is neither the previous nor the restored folder", p)
+		}
+		// The previous db/ still exists somewhere, whole.
+		found := false
+		cands, _ := filepath.Glob(filepath.Join(inst, "db*"))
+		for _, c := range cands {
+			if h, _ := treeHash(c); h == oldHash {
+				found = true
+			}
+		}
+		if !found {
+			t.Fatalf("killed at %s: the previous db/ is gone (have %v)", p, cands)
+		}
+		// The next restore succeeds.
+		if b, err := child([]string{"restore", snap, "--install", inst}).CombinedOutput(); err != nil {
+			t.Fatalf("killed at %s: the next restore failed: %v\n%s", p, err, b)
+		}
+		if !isRestored(db) {
+			t.Fatalf("killed at %s: after the next restore db/ does not match the snapshot", p)
+		}
+	}
+	t.Logf("restore crash harness: %d kills at step boundaries, invariants held after each", len(points))
 }

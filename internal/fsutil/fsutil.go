@@ -181,21 +181,36 @@ func ReplaceFileAtomic(path string, data []byte, perm os.FileMode) error {
 // YYYYMMDDTHHMMSSZ.
 func Timestamp(t time.Time) string { return t.UTC().Format("20060102T150405Z") }
 
-// MoveAside renames path to path+"."+tag+"-"+timestamp (adding -2, -3, ...
-// if that name is taken) and fsyncs the parent. It never deletes anything.
-// It returns the new name.
-func MoveAside(path, tag string, now time.Time) (string, error) {
+// AsideName returns the first free name of the form
+// path+"."+tag+"-"+timestamp, adding -2, -3, ... if that name is taken.
+func AsideName(path, tag string, now time.Time) (string, error) {
 	base := fmt.Sprintf("%s.%s-%s", path, tag, Timestamp(now))
 	dst := base
 	for i := 2; ; i++ {
 		if _, err := os.Lstat(dst); errors.Is(err, fs.ErrNotExist) {
-			break
+			return dst, nil
 		} else if err != nil {
 			return "", err
 		}
 		dst = fmt.Sprintf("%s-%d", base, i)
 	}
-	if err := os.Rename(path, dst); err != nil {
+}
+
+// MoveAside renames path to its AsideName and fsyncs the parent. It never
+// deletes anything. It returns the new name.
+func MoveAside(path, tag string, now time.Time) (string, error) {
+	return MoveAsideFrom(path, path, tag, now)
+}
+
+// MoveAsideFrom renames src to the AsideName of path: after an exchange,
+// the previous contents of path sit under another name, and take path's
+// aside name from there.
+func MoveAsideFrom(src, path, tag string, now time.Time) (string, error) {
+	dst, err := AsideName(path, tag, now)
+	if err != nil {
+		return "", err
+	}
+	if err := RenameNoReplace(src, dst); err != nil {
 		return "", err
 	}
 	return dst, SyncDir(filepath.Dir(path))

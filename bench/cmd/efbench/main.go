@@ -1,3 +1,5 @@
+//go:build !windows
+
 // Command efbench measures efbackup against its peers on the same data, in
 // the same run, and writes the figures to docs/performance.md.
 //

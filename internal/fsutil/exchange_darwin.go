@@ -1,4 +1,4 @@
-package migrate
+package fsutil
 
 import (
 	"os"
@@ -6,21 +6,21 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// sysExchange swaps the names of two folders in one step (renamex_np with
+// Exchange swaps the names of two folders in one step (renamex_np with
 // RENAME_SWAP), so that db/ never goes missing.
-func sysExchange(a, b string) error {
+func Exchange(a, b string) error {
 	err := unix.RenamexNp(a, b, unix.RENAME_SWAP)
 	switch err {
 	case nil:
 		return nil
 	case unix.ENOTSUP, unix.EINVAL, unix.ENOSYS:
-		return errExchangeUnsupported
+		return ErrExchangeUnsupported
 	}
 	return &os.LinkError{Op: "exchange", Old: a, New: b, Err: err}
 }
 
-// renameNoReplace renames from to to, failing if to exists.
-func renameNoReplace(from, to string) error {
+// RenameNoReplace renames from to to, failing if to exists.
+func RenameNoReplace(from, to string) error {
 	err := unix.RenamexNp(from, to, unix.RENAME_EXCL)
 	switch err {
 	case nil:

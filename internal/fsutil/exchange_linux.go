@@ -1,4 +1,4 @@
-package migrate
+package fsutil
 
 import (
 	"os"
@@ -6,23 +6,23 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// sysExchange swaps the names of two folders in one step (renameat2 with
-// RENAME_EXCHANGE), so that db/ never goes missing. errExchangeUnsupported
+// Exchange swaps the names of two folders in one step (renameat2 with
+// RENAME_EXCHANGE), so that db/ never goes missing. ErrExchangeUnsupported
 // means the file system cannot: the caller falls back to two renames.
-func sysExchange(a, b string) error {
+func Exchange(a, b string) error {
 	err := unix.Renameat2(unix.AT_FDCWD, a, unix.AT_FDCWD, b, unix.RENAME_EXCHANGE)
 	switch err {
 	case nil:
 		return nil
 	case unix.ENOSYS, unix.EINVAL, unix.EOPNOTSUPP:
-		return errExchangeUnsupported
+		return ErrExchangeUnsupported
 	}
 	return &os.LinkError{Op: "exchange", Old: a, New: b, Err: err}
 }
 
-// renameNoReplace renames from to to, failing if to exists: on Linux a
+// RenameNoReplace renames from to to, failing if to exists: on Linux a
 // plain rename would silently replace an empty folder.
-func renameNoReplace(from, to string) error {
+func RenameNoReplace(from, to string) error {
 	err := unix.Renameat2(unix.AT_FDCWD, from, unix.AT_FDCWD, to, unix.RENAME_NOREPLACE)
 	switch err {
 	case nil:
