@@ -8,7 +8,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 BIN := bin/efbackup
 WORK ?= $(CURDIR)/.work
 
-.PHONY: all build test test-short deps-test deps-bench lint cross bench demo clean fuzz
+.PHONY: all build test test-short test-windows deps-test deps-windows deps-bench lint cross bench demo clean fuzz
 
 all: build
 
@@ -29,6 +29,19 @@ deps-test:
 
 test: deps-test
 	$(GO) test -race -timeout 15m ./...
+
+# efbackup.exe end to end under Wine (Windows paths, long paths, LockFileEx).
+WINDOWS_PKGS := wine64 gcc-mingw-w64-x86-64 python3
+deps-windows:
+	@missing=""; for p in $(WINDOWS_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+test-windows: deps-windows
+	bash scripts/wine-e2e.sh $(WORK)/wine-e2e
 
 test-short:
 	$(GO) test -short ./...

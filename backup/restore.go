@@ -119,7 +119,7 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 	defer func() {
 		if !staged {
 			// Only our own fresh folder, holding only what we extracted.
-			_ = os.RemoveAll(plan.Staging)
+			_ = fsutil.RemoveAll(plan.Staging)
 		}
 	}()
 	if err := extract(ctx, archive, plan.Staging, m); err != nil {

@@ -456,7 +456,7 @@ func StreamFile(ctx context.Context, f SourceFile, buf []byte, w io.Writer, newC
 	}
 	// The scan saw one file; make sure the open found the same one, and
 	// not a link or a replacement put there in between, unchanged.
-	if !os.SameFile(fi, f.Info) {
+	if !sameFile(fi, f.Info) {
 		return File{}, &ChangedError{Path: f.Abs, Detail: "replaced by another file"}
 	}
 	size := fi.Size()
@@ -514,7 +514,7 @@ func StreamFile(ctx context.Context, f SourceFile, buf []byte, w io.Writer, newC
 		return File{}, &ChangedError{Path: f.Abs, Detail: fmt.Sprintf("size or time changed (%d bytes at %s, then %d bytes at %s)",
 			size, fi.ModTime().UTC().Format(time.RFC3339Nano), after.Size(), after.ModTime().UTC().Format(time.RFC3339Nano))}
 	}
-	if now, err := os.Lstat(f.Abs); err != nil || !os.SameFile(now, fi) {
+	if now, err := os.Lstat(f.Abs); err != nil || !sameFile(now, fi) {
 		return File{}, &ChangedError{Path: f.Abs, Detail: "renamed or replaced while being read"}
 	}
 	mf := File{

@@ -183,7 +183,7 @@ func removeStaging(path string) error {
 		}
 		return nil
 	})
-	if err := os.RemoveAll(path); err != nil {
+	if err := fsutil.RemoveAll(path); err != nil {
 		return err
 	}
 	return fsutil.SyncDir(filepath.Dir(path))

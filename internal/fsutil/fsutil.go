@@ -215,3 +215,30 @@ func MoveAsideFrom(src, path, tag string, now time.Time) (string, error) {
 	}
 	return dst, SyncDir(filepath.Dir(path))
 }
+
+// RemoveAll removes a folder efbackup itself created (a staging folder),
+// like os.RemoveAll, with a slower file-by-file fallback for file systems
+// where the fast path fails (seen under Wine).
+func RemoveAll(path string) error {
+	err := os.RemoveAll(path)
+	if err == nil {
+		return nil
+	}
+	var paths []string
+	werr := filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		paths = append(paths, p)
+		return nil
+	})
+	if werr != nil {
+		return err
+	}
+	for i := len(paths) - 1; i >= 0; i-- {
+		if rerr := os.Remove(paths[i]); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+			return rerr
+		}
+	}
+	return nil
+}

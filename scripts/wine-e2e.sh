@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# make test-windows: efbackup.exe end to end under Wine, with Windows paths
+# (drive letters, backslashes, "Program Files"-style names with spaces, a
+# path longer than 260 characters) and in-use detection against a mingw
+# helper that holds a LockFileEx lock the way Java does.
+#
+# Go 1.24+ needs ProcessPrng from bcryptprimitives.dll, which Wine 8 lacks;
+# a tiny DLL built from internal/inuse/testdata/winlock/processprng.c
+# provides it in the test prefix only.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=${1:-$root/.work/wine-e2e}
+winlock=$root/internal/inuse/testdata/winlock
+CC=${CC:-x86_64-w64-mingw32-gcc}
+WINE=${WINE:-/usr/lib/wine/wine64}
+[ -x "$WINE" ] || WINE=$(command -v wine64 || command -v wine)
+export WINEPREFIX=${WINEPREFIX:-$root/.work/wineprefix}
+export WINEDEBUG=-all
+export WINEDLLOVERRIDES="bcryptprimitives=n,b"
+
+rm -rf "$work"
+mkdir -p "$work/bin"
+"$CC" -O2 -municode -o "$work/bin/holdlock.exe" "$winlock/holdlock.c" || exit 1
+"$CC" -shared -O2 -o "$work/bin/bcryptprimitives.dll" "$winlock/processprng.c" -ladvapi32 || exit 1
+if [ ! -f "$WINEPREFIX/system.reg" ]; then
+  echo "creating the Wine prefix $WINEPREFIX"
+  "$WINE" wineboot --init >/dev/null 2>&1 || true
+  for _ in $(seq 120); do [ -f "$WINEPREFIX/system.reg" ] && break; sleep 1; done
+  command -v wineserver >/dev/null && wineserver -w
+fi
+cp "$work/bin/bcryptprimitives.dll" "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll"
+(cd "$root" && CGO_ENABLED=0 GOOS=windows GOARCH=amd64 go build -o "$work/bin/efbackup.exe" ./cmd/efbackup) || exit 1
+
+# Wine maps / to Z:. (winepath itself cuts paths at 260 characters.)
+winpath() { local p; p=$(realpath -m "$1"); printf 'Z:%s' "${p//\//\\}"; }
+pass=0; fail=0
+# expect CODE TITLE ARGS...: run efbackup.exe and check its exit code.
+expect() {
+  local want=$1 title=$2; shift 2
+  "$WINE" "$work/bin/efbackup.exe" "$@" >"$work/out.txt" 2>&1
+  local got=$?
+  if [ "$got" = "$want" ]; then
+    pass=$((pass + 1)); printf 'ok   %-60s exit %s\n' "$title" "$got"
+  else
+    fail=$((fail + 1)); printf 'FAIL %-60s exit %s, want %s\n' "$title" "$got" "$want"; sed 's/^/     /' "$work/out.txt"
+  fi
+}
+mkinstall() { (cd "$root" && go run ./fixtures/cmd/mkinstall -quiet -version "$1" -out "$2") >/dev/null || exit 1; }
+
+pf="$work/Program Files/Direktorat Jenderal Pajak"
+mkinstall 3.2 "$pf/e-Faktur 3.2"
+mkinstall 4.0 "$pf/e-Faktur 4.0"; rm -rf "$pf/e-Faktur 4.0/db"
+inst=$(winpath "$pf/e-Faktur 3.2"); target=$(winpath "$pf/e-Faktur 4.0")
+snaps=$(winpath "$work/Cadangan eFaktur")
+echo "install: $inst"
+
+expect 0 "snapshot (drive letter, spaces, backslashes)" snapshot --install "$inst" --out "$snaps" --no-progress
+snap=$(ls "$work/Cadangan eFaktur/"*.tar.zst | head -1)
+expect 0 "verify the snapshot" verify "$(winpath "$snap")"
+expect 0 "list" list --out "$snaps"
+cp "$snap" "$work/rusak.tar.zst"
+python3 -c 'import sys;p=sys.argv[1];b=bytearray(open(p,"rb").read());b[len(b)//2]^=0x40;open(p,"wb").write(b)' "$work/rusak.tar.zst"
+expect 3 "verify a damaged copy" verify "$(winpath "$work/rusak.tar.zst")"
+expect 0 "verify --db (live folder)" verify --db "$inst\\db"
+expect 0 "restore (the old db\\ is moved aside)" restore "$(winpath "$snap")" --install "$inst"
+ls -d "$pf/e-Faktur 3.2/"db.before-restore-* >/dev/null 2>&1 && pass=$((pass + 1)) && echo "ok   the previous db\\ was kept aside" || { fail=$((fail + 1)); echo "FAIL no db.before-restore-* folder"; }
+expect 0 "migrate 3.2 -> 4.0" migrate --from 3.2 --to 4.0 --source "$inst" --target "$target" --snapshot-dir "$snaps" --no-progress
+expect 0 "migrate --undo" migrate --undo --target "$target"
+
+# A path longer than 260 characters.
+long="$work/$(for i in 1 2 3 4 5 6 7 8 9; do printf 'folder-panjang-nomor-%02d-untuk-uji-jalur/' "$i"; done)e-Faktur"
+mkinstall 3.2 "$long"
+lw=$(winpath "$long")
+echo "long path: ${#lw} characters"
+expect 0 "snapshot from a path over 260 characters" snapshot --install "$lw" --out "$lw\\..\\snaps" --no-progress
+lsnap=$(ls "$long/../snaps/"*.tar.zst | head -1)
+expect 0 "restore into a path over 260 characters" restore "$(winpath "$lsnap")" --install "$lw"
+
+# In use: holdlock.exe holds a LockFileEx lock on the database, as Java does.
+dbfile=$(winpath "$pf/e-Faktur 3.2/db/efaktur.mv.db")
+mkfifo "$work/hold.in"
+"$WINE" "$work/bin/holdlock.exe" "$dbfile" lock <"$work/hold.in" >"$work/hold.out" 2>&1 &
+holder=$!
+exec 9>"$work/hold.in"
+for _ in $(seq 60); do grep -q READY "$work/hold.out" 2>/dev/null && break; sleep 0.5; done
+expect 4 "snapshot of a database locked like Java does (LockFileEx)" snapshot --install "$inst" --out "$snaps" --no-progress
+exec 9>&-
+wait $holder
+expect 0 "snapshot once the lock is released" snapshot --install "$inst" --out "$snaps" --no-progress
+
+echo "windows-e2e: $pass passed, $fail failed"
+[ "$fail" = 0 ]
