@@ -8,7 +8,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 BIN := bin/efbackup
 WORK ?= $(CURDIR)/.work
 
-.PHONY: all build test test-short test-windows deps-test deps-windows deps-bench lint cross bench demo clean fuzz
+.PHONY: all build test test-short test-windows crash deps-test deps-windows deps-bench lint cross bench demo clean fuzz
 
 all: build
 
@@ -42,6 +42,11 @@ deps-windows:
 
 test-windows: deps-windows
 	bash scripts/wine-e2e.sh $(WORK)/wine-e2e
+
+# The long crash run: thousands of SIGKILLs across snapshot, restore and
+# migrate (CRASH_RUNS random kills per harness; the quick run is in make test).
+crash:
+	EFBACKUP_CRASH_RUNS=$${CRASH_RUNS:-1000} $(GO) test -count=1 -timeout 6h -run 'Crash' -v ./cmd/efbackup ./migrate 2>&1 | grep -E '^(---|ok|FAIL|PASS)|crash harness|kills'
 
 test-short:
 	$(GO) test -short ./...
