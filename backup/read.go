@@ -83,7 +83,7 @@ func (r *VerifyReport) Err() error {
 func classify(h *tar.Header) (e entry, problem string) {
 	e = entry{name: h.Name, size: h.Size, mode: h.Mode}
 	switch h.Typeflag {
-	case tar.TypeReg, tar.TypeRegA: //nolint:staticcheck // old archives use TypeRegA
+	case tar.TypeReg: // the reader already turns the old TypeRegA into TypeReg
 	case tar.TypeDir:
 		e.dir = true
 	case tar.TypeSymlink:

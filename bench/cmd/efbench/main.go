@@ -33,7 +33,6 @@ type measurement struct {
 type row struct {
 	name    string
 	m       measurement
-	note    string
 	skipped string
 }
 
