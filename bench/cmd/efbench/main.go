@@ -347,9 +347,19 @@ func writeReport(rows []row, dbBytes int64) {
 		}
 	}
 	b.WriteString(extraNotes)
+	// Keep the hand-written reading of the figures across runs.
+	if old, err := os.ReadFile(*outFile); err == nil {
+		if i := strings.Index(string(old), "\n"+keptHeading); i >= 0 {
+			b.WriteString(string(old[i:]))
+		}
+	}
 	must(os.WriteFile(*outFile, []byte(b.String()), 0o644))
 	fmt.Print(b.String())
 }
+
+// keptHeading starts the part of the report that people write, which a new
+// run keeps.
+const keptHeading = "## Reading these figures"
 
 const extraNotes = `
 ## Notes
