@@ -154,12 +154,13 @@ func Acquire(dir string, opts Options) (l *Lock, takenOver *Info, err error) {
 	}
 }
 
-// create makes the lock file with O_EXCL and writes the record into it.
+// create makes the lock file with its record already inside: the record is
+// written to a private file first and then hard-linked to the lock name,
+// which fails if the name is taken. A process killed half-way therefore
+// never leaves an empty lock file behind (an empty one would block the next
+// scheduled run until it looked stale). Where the file system has no hard
+// links (FAT, some NAS shares), it falls back to O_EXCL and a write.
 func create(path string, opts Options) (*Lock, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return nil, err
-	}
 	host, _ := os.Hostname()
 	var tok [8]byte
 	_, _ = rand.Read(tok[:])
@@ -169,6 +170,33 @@ func create(path string, opts Options) (*Lock, error) {
 	}
 	b, _ := json.Marshal(info)
 	b = append(b, '\n')
+	tmp := fmt.Sprintf("%s.%d.%s.tmp", path, os.Getpid(), info.Token)
+	if err := writeSynced(tmp, b, os.O_WRONLY|os.O_CREATE|os.O_EXCL); err == nil {
+		lerr := os.Link(tmp, path)
+		_ = os.Remove(tmp)
+		if lerr == nil {
+			_ = fsutil.SyncDir(filepath.Dir(path))
+			return &Lock{path: path, info: info}, nil
+		}
+		if errors.Is(lerr, fs.ErrExist) {
+			return nil, lerr
+		}
+		// No hard links here: fall through to O_EXCL.
+	}
+	if err := writeSynced(path, b, os.O_WRONLY|os.O_CREATE|os.O_EXCL); err != nil {
+		return nil, err
+	}
+	_ = fsutil.SyncDir(filepath.Dir(path))
+	return &Lock{path: path, info: info}, nil
+}
+
+// writeSynced creates path with flag, writes b and fsyncs it; on a failed
+// write it removes what it created.
+func writeSynced(path string, b []byte, flag int) error {
+	f, err := os.OpenFile(path, flag, 0o600)
+	if err != nil {
+		return err
+	}
 	_, werr := f.Write(b)
 	if werr == nil {
 		werr = f.Sync()
@@ -178,10 +206,8 @@ func create(path string, opts Options) (*Lock, error) {
 	}
 	if werr != nil {
 		_ = os.Remove(path)
-		return nil, werr
 	}
-	_ = fsutil.SyncDir(filepath.Dir(path))
-	return &Lock{path: path, info: info}, nil
+	return werr
 }
 
 // Read returns what the lock file in dir records, or nil when there is
