@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"sync"
 	"testing"
+
+	"github.com/efbackup/efbackup/internal/treetest"
 )
 
 // crash is what the test hook panics with: the in-process stand-in for a
@@ -81,15 +83,15 @@ func checkCrashState(t *testing.T, e *env, srcBefore, tgtBefore map[string]strin
 	if after := tree(t, e.src); !sameTree(srcBefore, after) {
 		t.Fatalf("%s: the source changed:\n%s", point, diffTrees(srcBefore, after))
 	}
-	orig := content(t, e.tgt)
+	orig := treetest.Content(t, e.tgt)
 	_ = orig
 	origDB := contentOf(sub(tgtBefore, "db"))
-	srcDB := content(t, filepath.Join(e.src, "db"))
+	srcDB := treetest.Content(t, filepath.Join(e.src, "db"))
 	hadDB := len(origDB) > 0
 	db := filepath.Join(e.tgt, "db")
 	var dbIs string
 	if _, err := os.Stat(db); err == nil {
-		c := content(t, db)
+		c := treetest.Content(t, db)
 		switch {
 		case hadDB && sameTree(c, origDB):
 			dbIs = "original"
@@ -125,7 +127,7 @@ func checkCrashState(t *testing.T, e *env, srcBefore, tgtBefore map[string]strin
 			t.Fatalf("%s: unexpected name %s in the target", point, n)
 		}
 		if hadDB && !foundOrig {
-			if fi, err := os.Stat(filepath.Join(e.tgt, n)); err == nil && fi.IsDir() && sameTree(content(t, filepath.Join(e.tgt, n)), origDB) {
+			if fi, err := os.Stat(filepath.Join(e.tgt, n)); err == nil && fi.IsDir() && sameTree(treetest.Content(t, filepath.Join(e.tgt, n)), origDB) {
 				foundOrig = true
 			}
 		}
@@ -231,17 +233,17 @@ func crashThen(t *testing.T, withDB bool, point, then string) {
 	}
 	checkCrashState(t, e, srcBefore, tgtBefore, point)
 	origDB := contentOf(sub(tgtBefore, "db"))
-	srcDB := content(t, filepath.Join(e.src, "db"))
+	srcDB := treetest.Content(t, filepath.Join(e.src, "db"))
 	switch then {
 	case "rerun":
 		res, err := Run(context.Background(), e.opts())
 		if err != nil {
 			t.Fatalf("rerun after a crash at %s: %v", point, err)
 		}
-		if !sameTree(content(t, filepath.Join(e.tgt, "db")), srcDB) {
+		if !sameTree(treetest.Content(t, filepath.Join(e.tgt, "db")), srcDB) {
 			t.Fatal("after the rerun, db/ is not the copy")
 		}
-		if withDB && !sameTree(content(t, res.Plan.Aside), origDB) {
+		if withDB && !sameTree(treetest.Content(t, res.Plan.Aside), origDB) {
 			t.Fatal("after the rerun, the original is not aside")
 		}
 		checkSnapshots(t, e.snaps)
@@ -273,7 +275,7 @@ func checkUndone(t *testing.T, e *env, srcBefore, tgtBefore map[string]string) {
 		if !regexp.MustCompile(`^db\.undone-migrate-`).MatchString(n) {
 			t.Fatalf("after undo the target holds %s", n)
 		}
-		if !sameTree(content(t, filepath.Join(e.tgt, n)), content(t, filepath.Join(e.src, "db"))) {
+		if !sameTree(treetest.Content(t, filepath.Join(e.tgt, n)), treetest.Content(t, filepath.Join(e.src, "db"))) {
 			t.Fatalf("%s is not the copy", n)
 		}
 	}

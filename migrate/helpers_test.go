@@ -92,33 +92,6 @@ func tree(t testing.TB, root string) map[string]string {
 	return out
 }
 
-// content is like tree, but only names and bytes: what a copy must equal.
-func content(t testing.TB, root string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		if d.IsDir() {
-			out[filepath.ToSlash(rel)] = "dir"
-			return nil
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		s := sha256.Sum256(b)
-		out[filepath.ToSlash(rel)] = hex.EncodeToString(s[:])
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 func diffTrees(a, b map[string]string) string {
 	var out []string
 	for k, v := range a {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/efbackup/efbackup/backup"
 	"github.com/efbackup/efbackup/internal/fsutil"
+	"github.com/efbackup/efbackup/internal/treetest"
 )
 
 func TestCheckTransition(t *testing.T) {
@@ -81,7 +82,7 @@ func TestMigrateIntoFreshInstall(t *testing.T) {
 	if !sameTree(srcBefore, tree(t, e.src)) {
 		t.Fatalf("the source changed:\n%s", diffTrees(srcBefore, tree(t, e.src)))
 	}
-	if !sameTree(content(t, filepath.Join(e.src, "db")), content(t, filepath.Join(e.tgt, "db"))) {
+	if !sameTree(treetest.Content(t, filepath.Join(e.src, "db")), treetest.Content(t, filepath.Join(e.tgt, "db"))) {
 		t.Fatal("the target's db/ is not a copy of the source's")
 	}
 	// db/ keeps the source's file times and modes.
@@ -177,7 +178,7 @@ func TestMigrateKeepsTargetDBAndUndo(t *testing.T) {
 			if got := sub(tree(t, e.tgt), filepath.Base(aside)); !sameTree(origDB, got) {
 				t.Fatalf("the original db/ was changed when kept aside:\n%s", diffTrees(origDB, got))
 			}
-			if !sameTree(content(t, filepath.Join(e.src, "db")), content(t, filepath.Join(e.tgt, "db"))) {
+			if !sameTree(treetest.Content(t, filepath.Join(e.src, "db")), treetest.Content(t, filepath.Join(e.tgt, "db"))) {
 				t.Fatal("db/ is not the copy")
 			}
 			if n := len(snapshotFiles(t, e.snaps)); n != 2 {
@@ -193,7 +194,7 @@ func TestMigrateKeepsTargetDBAndUndo(t *testing.T) {
 			if !sameTree(origDB, sub(after, "db")) {
 				t.Fatalf("undo did not restore the original:\n%s", diffTrees(origDB, sub(after, "db")))
 			}
-			if u.KeptAt == "" || !sameTree(content(t, filepath.Join(e.src, "db")), content(t, u.KeptAt)) {
+			if u.KeptAt == "" || !sameTree(treetest.Content(t, filepath.Join(e.src, "db")), treetest.Content(t, u.KeptAt)) {
 				t.Fatalf("the migrated copy is not kept: %+v", u)
 			}
 			extra := extraNames(t, e.tgt, tgtBefore)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -118,8 +117,6 @@ func (u *ui) usageErr(key string, args ...any) error {
 // extraCommands holds the constructors registered by init functions of
 // command files.
 var extraCommands []func(u *ui) *cli.Command
-
-var _ io.Writer = (*strings.Builder)(nil)
 
 // flagsFirst moves a command's flags in front of its positional arguments.
 // urfave/cli stops reading flags at the first argument, but the documented

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 
 	"github.com/efbackup/efbackup/backup"
 	"github.com/efbackup/efbackup/migrate"
@@ -299,6 +297,3 @@ func hasDamage(ps []backup.Problem) bool {
 	}
 	return false
 }
-
-var _ = errors.New
-var _ = strings.TrimSpace

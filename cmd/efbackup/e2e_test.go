@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -209,5 +208,3 @@ func TestInterruptedSnapshot(t *testing.T) {
 		t.Fatalf("left behind after Ctrl-C: %v", left)
 	}
 }
-
-var _ = context.Background

@@ -2,8 +2,6 @@ package main
 
 import (
 	"bufio"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,6 +22,7 @@ import (
 
 	"github.com/efbackup/efbackup/fixtures/install"
 	"github.com/efbackup/efbackup/internal/fsutil"
+	"github.com/efbackup/efbackup/internal/treetest"
 	"github.com/efbackup/efbackup/migrate"
 )
 
@@ -118,34 +117,6 @@ func copyTree(t testing.TB, from, to string) {
 	}
 }
 
-// contentMap is every name under root with its SHA-256 ("dir" for
-// folders): what a byte-identical copy must match.
-func contentMap(t testing.TB, root string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		if d.IsDir() {
-			out[filepath.ToSlash(rel)] = "dir"
-			return nil
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		s := sha256.Sum256(b)
-		out[filepath.ToSlash(rel)] = hex.EncodeToString(s[:])
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 func sameMap(a, b map[string]string) bool {
 	if len(a) != len(b) {
 		return false
@@ -195,7 +166,7 @@ func migrateJSON(t testing.TB, stdout string) migrateOutput {
 func TestMigrateKeepsTargetData(t *testing.T) {
 	t.Setenv("EFBACKUP_LOCK_WATCH", "100ms")
 	e := newMigrateEnv(t, true, nil)
-	orig := contentMap(t, filepath.Join(e.tgt, "db"))
+	orig := treetest.Content(t, filepath.Join(e.tgt, "db"))
 	srcHash := mustTreeHash(t, e.src)
 	code, stdout, stderr := runCLI(t, e.args("--json")...)
 	if code != 0 {
@@ -206,10 +177,10 @@ func TestMigrateKeepsTargetData(t *testing.T) {
 	if r == nil || r.MovedAside == "" || len(r.NextSteps) != 5 {
 		t.Fatalf("report: %+v", out)
 	}
-	if !sameMap(orig, contentMap(t, r.MovedAside)) {
+	if !sameMap(orig, treetest.Content(t, r.MovedAside)) {
 		t.Fatal("the target's db/ was not kept aside byte for byte")
 	}
-	if !sameMap(contentMap(t, filepath.Join(e.src, "db")), contentMap(t, filepath.Join(e.tgt, "db"))) {
+	if !sameMap(treetest.Content(t, filepath.Join(e.src, "db")), treetest.Content(t, filepath.Join(e.tgt, "db"))) {
 		t.Fatal("db/ is not a copy of the source")
 	}
 	if mustTreeHash(t, e.src) != srcHash {
@@ -327,7 +298,7 @@ func TestMigrateFailures(t *testing.T) {
 				e := newMigrateEnv(t, withDB, nil)
 				f.setup(t, e)
 				tgt, snaps := mustTreeHash(t, e.tgt), mustTreeHash(t, e.snaps)
-				srcDB := contentMap(t, filepath.Join(e.src, "db"))
+				srcDB := treetest.Content(t, filepath.Join(e.src, "db"))
 				code, _, stderr := runCLI(t, e.args()...)
 				if code != f.code {
 					t.Fatalf("exit %d, want %d:\n%s", code, f.code, stderr)
@@ -343,7 +314,7 @@ func TestMigrateFailures(t *testing.T) {
 				if f.name == "snapshot folder not writable" && mustTreeHash(t, e.snaps) != snaps {
 					t.Error("the snapshot folder changed")
 				}
-				if f.name != "source changes during the copy" && !sameMap(srcDB, contentMap(t, filepath.Join(e.src, "db"))) {
+				if f.name != "source changes during the copy" && !sameMap(srcDB, treetest.Content(t, filepath.Join(e.src, "db"))) {
 					t.Error("the source changed")
 				}
 			})
@@ -604,10 +575,10 @@ func (h *crashHarness) run(withDB bool, point string, delay time.Duration, then 
 		padSource(t, e)
 	}
 	srcHash := mustTreeHash(t, e.src)
-	srcDB := contentMap(t, filepath.Join(e.src, "db"))
+	srcDB := treetest.Content(t, filepath.Join(e.src, "db"))
 	var origDB map[string]string
 	if withDB {
-		origDB = contentMap(t, filepath.Join(e.tgt, "db"))
+		origDB = treetest.Content(t, filepath.Join(e.tgt, "db"))
 	}
 	before := topLevel(t, e.tgt)
 	what := fmt.Sprintf("kill at %q (db=%v)", point, withDB)
@@ -646,7 +617,7 @@ func (h *crashHarness) run(withDB bool, point string, delay time.Duration, then 
 			t.Fatalf("%s: the rerun failed with exit %d:\n%s", what, code, stderr)
 		}
 		out := migrateJSON(t, stdout)
-		if !sameMap(srcDB, contentMap(t, filepath.Join(e.tgt, "db"))) {
+		if !sameMap(srcDB, treetest.Content(t, filepath.Join(e.tgt, "db"))) {
 			t.Fatalf("%s: after the rerun db/ is not the copy", what)
 		}
 		if withDB {
@@ -654,7 +625,7 @@ func (h *crashHarness) run(withDB bool, point string, delay time.Duration, then 
 			if out.Report != nil {
 				aside = out.Report.MovedAside
 			}
-			if !sameMap(origDB, contentMap(t, aside)) {
+			if !sameMap(origDB, treetest.Content(t, aside)) {
 				t.Fatalf("%s: after the rerun the original is not at %s", what, aside)
 			}
 		}
@@ -693,7 +664,7 @@ func (h *crashHarness) check(e *migrateEnv, what, srcHash string, srcDB, origDB 
 	db := filepath.Join(e.tgt, "db")
 	state := "original"
 	if _, err := os.Stat(db); err == nil {
-		c := contentMap(t, db)
+		c := treetest.Content(t, db)
 		switch {
 		case origDB != nil && sameMap(c, origDB):
 		case sameMap(c, srcDB):
@@ -723,7 +694,7 @@ func (h *crashHarness) check(e *migrateEnv, what, srcHash string, srcDB, origDB 
 			t.Fatalf("%s: db/ is the original, but the target also holds %s", what, n)
 		}
 		if !foundOrig {
-			if fi, err := os.Stat(filepath.Join(e.tgt, n)); err == nil && fi.IsDir() && sameMap(origDB, contentMap(t, filepath.Join(e.tgt, n))) {
+			if fi, err := os.Stat(filepath.Join(e.tgt, n)); err == nil && fi.IsDir() && sameMap(origDB, treetest.Content(t, filepath.Join(e.tgt, n))) {
 				foundOrig = true
 			}
 		}
@@ -742,7 +713,7 @@ func (h *crashHarness) checkOriginal(e *migrateEnv, what, srcHash string, srcDB,
 	}
 	db := filepath.Join(e.tgt, "db")
 	if origDB != nil {
-		if !sameMap(origDB, contentMap(t, db)) {
+		if !sameMap(origDB, treetest.Content(t, db)) {
 			t.Fatalf("%s: after undo db/ is not the original", what)
 		}
 	} else if _, err := os.Stat(db); err == nil {
@@ -756,7 +727,7 @@ func (h *crashHarness) checkOriginal(e *migrateEnv, what, srcHash string, srcDB,
 		if have[n] {
 			continue
 		}
-		if !strings.HasPrefix(n, "db.undone-migrate-") || !sameMap(srcDB, contentMap(t, filepath.Join(e.tgt, n))) {
+		if !strings.HasPrefix(n, "db.undone-migrate-") || !sameMap(srcDB, treetest.Content(t, filepath.Join(e.tgt, n))) {
 			t.Fatalf("%s: after undo the target holds %s", what, n)
 		}
 	}
@@ -769,8 +740,8 @@ func (h *crashHarness) undoKill(point string) {
 	e := newMigrateEnv(t, true, h.tpl)
 	defer os.RemoveAll(e.root)
 	srcHash := mustTreeHash(t, e.src)
-	srcDB := contentMap(t, filepath.Join(e.src, "db"))
-	origDB := contentMap(t, filepath.Join(e.tgt, "db"))
+	srcDB := treetest.Content(t, filepath.Join(e.src, "db"))
+	origDB := treetest.Content(t, filepath.Join(e.tgt, "db"))
 	before := topLevel(t, e.tgt)
 	if code, _, stderr := runCLI(t, e.args()...); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -783,7 +754,7 @@ func (h *crashHarness) undoKill(point string) {
 	h.undoKills++
 	what := fmt.Sprintf("undo killed at %q", point)
 	// db/ is never missing (an exchange) and holds the original or the copy.
-	c := contentMap(t, filepath.Join(e.tgt, "db"))
+	c := treetest.Content(t, filepath.Join(e.tgt, "db"))
 	if !sameMap(c, origDB) && !sameMap(c, srcDB) {
 		t.Fatalf("%s: db/ holds neither the original nor the copy", what)
 	}
