@@ -29,6 +29,7 @@ const (
 	ProblemHostile         = "hostile"          // an entry that must never be extracted
 	ProblemDuplicate       = "duplicate"        // an entry appears twice
 	ProblemDatabaseDamaged = "database-damaged" // a database-file check found damage
+	ProblemUnreadable      = "unreadable"       // the disk returned an error while the snapshot was read
 )
 
 // IntegrityError reports every problem found in a snapshot or folder.
@@ -64,6 +65,22 @@ type ChangedError struct {
 func (e *ChangedError) Error() string {
 	return fmt.Sprintf("%s changed while it was being read (%s)", e.Path, e.Detail)
 }
+
+// ReadError says a source file could not be read part of the way through:
+// the disk, a bad sector or a network share failed. Nothing was written
+// under a final name; the file itself may be damaged.
+type ReadError struct {
+	Path   string
+	Offset int64 // bytes read before the failure
+	Size   int64
+	Err    error
+}
+
+func (e *ReadError) Error() string {
+	return fmt.Sprintf("%s could not be read at byte %d of %d: %v", e.Path, e.Offset, e.Size, e.Err)
+}
+
+func (e *ReadError) Unwrap() error { return e.Err }
 
 // UnsupportedFileError says db/ holds something efbackup will not copy:
 // a symbolic link, a device, a socket. Following a link could read

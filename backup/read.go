@@ -15,6 +15,8 @@ import (
 	"strings"
 
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/efbackup/efbackup/internal/faultio"
 )
 
 // MaxWindow caps the zstd window a reader accepts. efbackup's own encoder
@@ -145,7 +147,8 @@ type pass struct {
 	// sinkDone is called after a file's bytes were written to the sink.
 	sinkDone func(e *entry) error
 	opt      ReadOptions
-	complete bool // the tar end marker and the zstd end were reached cleanly
+	complete bool            // the tar end marker and the zstd end were reached cleanly
+	read     *countingReader // the compressed bytes read so far
 }
 
 type countingReader struct {
@@ -164,7 +167,11 @@ func (c *countingReader) Read(p []byte) (int, error) {
 }
 
 func (p *pass) run(ctx context.Context, r io.Reader) error {
+	if f, ok := r.(*os.File); ok {
+		r = faultio.Reader(f.Name(), f)
+	}
 	cr := &countingReader{r: r, progress: p.opt.Progress}
+	p.read = cr
 	dec, err := NewDecoder(cr)
 	if err != nil {
 		return err
@@ -347,7 +354,17 @@ func (p *pass) streamProblem(err error, doing string) {
 		kind = ProblemTruncated
 	}
 	detail := err.Error()
+	var pe *os.PathError
 	switch {
+	case errors.As(err, &pe):
+		// The disk, not the data: the bytes could not be read at all.
+		kind = ProblemUnreadable
+		at := int64(-1)
+		if p.read != nil {
+			at = p.read.n
+		}
+		p.rep.add(kind, "", "the disk returned %q while %s, after %d bytes of the snapshot; the disk or share holding it may be failing: copy the snapshot to another disk and verify it there", pe.Err.Error(), doing, at)
+		return
 	case errors.Is(err, zstd.ErrCRCMismatch):
 		detail = "zstd frame checksum mismatch: the compressed data is damaged"
 	case errors.Is(err, zstd.ErrWindowSizeExceeded), errors.Is(err, zstd.ErrDecoderSizeExceeded):

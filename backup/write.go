@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/efbackup/efbackup/internal/faultio"
 	"github.com/efbackup/efbackup/internal/fsutil"
 	"github.com/klauspost/compress/zstd"
 )
@@ -463,6 +464,7 @@ func StreamFile(ctx context.Context, f SourceFile, buf []byte, w io.Writer, newC
 	if size != f.Info.Size() || !fi.ModTime().Equal(f.Info.ModTime()) {
 		return File{}, &ChangedError{Path: f.Abs, Detail: fmt.Sprintf("changed between the scan and the read (%d bytes, then %d)", f.Info.Size(), size)}
 	}
+	r := faultio.Reader(f.Abs, src)
 	h := sha256.New()
 	var chk FileChecker
 	if newChecker != nil {
@@ -477,7 +479,7 @@ func StreamFile(ctx context.Context, f SourceFile, buf []byte, w io.Writer, newC
 		if size-n < want {
 			want = size - n
 		}
-		k, err := io.ReadFull(src, buf[:want])
+		k, err := io.ReadFull(r, buf[:want])
 		if k > 0 {
 			b := buf[:k]
 			h.Write(b)
@@ -498,7 +500,11 @@ func StreamFile(ctx context.Context, f SourceFile, buf []byte, w io.Writer, newC
 			if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 				return File{}, &ChangedError{Path: f.Abs, Detail: fmt.Sprintf("shrank from %d to %d bytes", size, n)}
 			}
-			return File{}, err
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err // the path is already in the ReadError
+			}
+			return File{}, &ReadError{Path: f.Abs, Offset: n, Size: size, Err: err}
 		}
 	}
 	// More data after the size we started with means it grew.

@@ -559,11 +559,14 @@ func stepErr(u *ui, st *migrate.StepError, target string) error {
 		de *migrate.DamagedError
 		iu *inuse.InUseError
 		ie *backup.IntegrityError
+		re *backup.ReadError
 		pe *os.PathError
 	)
 	switch {
 	case canceled:
 		return st.Err
+	case errors.As(st.Err, &re):
+		return &migrateFailure{msg: u.T("migrate.err.step", step, u.T("err.read", re.Path, re.Offset, re.Size, re.Err)), hint: u.T("hint.read")}
 	case errors.As(st.Err, &de):
 		return damagedErr(u, de)
 	case errors.As(st.Err, &iu), errors.As(st.Err, &ie):

@@ -18,6 +18,7 @@ import (
 	"syscall"
 
 	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/internal/faultio"
 	"github.com/efbackup/efbackup/internal/i18n"
 	"github.com/efbackup/efbackup/internal/inuse"
 	"github.com/efbackup/efbackup/migrate"
@@ -51,6 +52,10 @@ func main() {
 // run is main without os.Exit, so that tests can drive the real program.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	lang := i18n.Detect(preScanLang(args))
+	if err := faultio.FromEnv(); err != nil { // tests only; inert unless set
+		fmt.Fprintln(stderr, "efbackup:", err)
+		return ExitUsage
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	ui := &ui{lang: lang, stdout: stdout, stderr: stderr, stdin: stdin}
@@ -142,6 +147,7 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		inf *integrityFinding
 		le  *lockedError
 		uf  *backup.UnsupportedFileError
+		re  *backup.ReadError
 		pe  *os.PathError
 	)
 	switch {
@@ -173,6 +179,8 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		return b.String(), l.T("hint.integrity")
 	case errors.As(err, &uf):
 		return l.T("err.unsupported", uf.Path, uf.Type), l.T("hint.unsupported")
+	case errors.As(err, &re):
+		return l.T("err.read", re.Path, re.Offset, re.Size, re.Err), l.T("hint.read")
 	case errors.As(err, &pe):
 		h := l.T("hint.io")
 		if errors.Is(err, syscall.ENOSPC) {

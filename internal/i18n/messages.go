@@ -100,6 +100,7 @@ var messages = map[string]msg{
 	"problem.hostile":          {"refused entry", "entri ditolak"},
 	"problem.duplicate":        {"duplicate entry", "entri ganda"},
 	"problem.database-damaged": {"damaged database file", "file database rusak"},
+	"problem.unreadable":       {"unreadable (disk error)", "tidak terbaca (kesalahan disk)"},
 
 	// Errors and hints.
 	"err.interrupted":    {"interrupted; unfinished files were removed", "dihentikan; file yang belum selesai sudah dihapus"},
@@ -110,6 +111,7 @@ var messages = map[string]msg{
 	"err.inuse":          {"the database in %s is in use: %s", "database di %s sedang dipakai: %s"},
 	"err.changed":        {"%s changed while it was being read (%s); no snapshot was kept", "%s berubah saat dibaca (%s); tidak ada snapshot yang disimpan"},
 	"err.integrity":      {"%s: %d problem(s) found", "%s: ditemukan %d masalah"},
+	"err.read":           {"%s could not be read at byte %d of %d: %v", "%s tidak dapat dibaca pada byte %d dari %d: %v"},
 	"err.unsupported":    {"%s is a %s; efbackup copies only plain files and folders", "%s adalah %s; efbackup hanya menyalin file dan folder biasa"},
 	"err.io":             {"%s %s: %v", "%s %s: %v"},
 	"err.installanddb":   {"give --install or --db, not both", "berikan --install atau --db, jangan keduanya"},
@@ -147,6 +149,7 @@ var messages = map[string]msg{
 		"if the database lives elsewhere, snapshot that folder with --db",
 		"jika database berada di tempat lain, buat snapshot folder itu dengan --db",
 	},
+	"hint.read":       {"the disk or the file may be failing: keep your existing snapshots, run a disk check (chkdsk on Windows), then run again; if the same file fails again, restore it from the newest good snapshot", "disk atau file mungkin rusak: simpan snapshot yang ada, jalankan pemeriksaan disk (chkdsk di Windows), lalu jalankan lagi; jika file yang sama gagal lagi, pulihkan dari snapshot baik terbaru"},
 	"hint.io":         {"check the path and the disk, then run the command again", "periksa path dan disk, lalu jalankan perintah lagi"},
 	"hint.nospace":    {"the disk is full: free space or choose another folder with --out", "disk penuh: kosongkan ruang atau pilih folder lain dengan --out"},
 	"hint.permission": {"permission denied: run as a user who may read the source and write the destination", "akses ditolak: jalankan sebagai pengguna yang boleh membaca sumber dan menulis tujuan"},
