@@ -82,6 +82,20 @@ func (e *ReadError) Error() string {
 
 func (e *ReadError) Unwrap() error { return e.Err }
 
+// SidecarError says a snapshot was written and committed under its final
+// name, complete and verifiable, but the sidecar copy of its manifest (used
+// for fast listing) could not be written.
+type SidecarError struct {
+	Archive string
+	Err     error
+}
+
+func (e *SidecarError) Error() string {
+	return fmt.Sprintf("snapshot %s is complete, but its sidecar could not be written: %v", e.Archive, e.Err)
+}
+
+func (e *SidecarError) Unwrap() error { return e.Err }
+
 // UnsupportedFileError says db/ holds something efbackup will not copy:
 // a symbolic link, a device, a socket. Following a link could read
 // outside db/; skipping it silently could leave the database out.

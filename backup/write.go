@@ -415,7 +415,7 @@ func Snapshot(ctx context.Context, opt SnapshotOptions) (*SnapshotResult, error)
 	if err := fsutil.WriteFileAtomic(sidecar, mb, FilePerm); err != nil {
 		// The archive is complete and carries its own manifest; only the
 		// fast-listing copy is missing.
-		return &SnapshotResult{Path: final, Manifest: m, ArchiveSize: size}, fmt.Errorf("snapshot %s is complete, but its sidecar could not be written: %w", final, err)
+		return &SnapshotResult{Path: final, Manifest: m, ArchiveSize: size}, &SidecarError{Archive: final, Err: err}
 	}
 	return &SnapshotResult{Path: final, Sidecar: sidecar, Manifest: m, ArchiveSize: size}, nil
 }

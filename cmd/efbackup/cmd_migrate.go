@@ -458,6 +458,16 @@ func migrateErr(u *ui, err error, target string) error {
 	case errors.As(err, &je):
 		return journalErr(u, je, target)
 	}
+	var pe *os.PathError
+	if errors.As(err, &pe) && !isKind[*usageError](err) {
+		hint := u.T("migrate.hint.step")
+		if errors.Is(pe, syscall.ENOSPC) {
+			hint = u.T("migrate.hint.nospace")
+		} else if errors.Is(pe, os.ErrPermission) {
+			hint = u.T("migrate.hint.permission")
+		}
+		return &migrateFailure{msg: u.T("err.io", pe.Op, pe.Path, pe.Err), hint: hint}
+	}
 	return err
 }
 

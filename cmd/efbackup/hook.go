@@ -11,7 +11,9 @@ import (
 //   - EFBACKUP_TEST_KILL_AT=POINT kills the process there, as a power cut
 //     would (no cleanup runs);
 //   - EFBACKUP_TEST_PAUSE_AT=POINT pauses there for a few seconds, so that
-//     a test can send Ctrl-C at a known moment.
+//     a test can send Ctrl-C at a known moment; with
+//     EFBACKUP_TEST_RESUME_FILE=PATH it waits until PATH exists instead,
+//     so that a test can fill the disk at that point.
 //
 // Unset, it does nothing.
 func testHook(point string) {
@@ -21,7 +23,18 @@ func testHook(point string) {
 	}
 	if os.Getenv("EFBACKUP_TEST_PAUSE_AT") == point {
 		fmt.Fprintf(os.Stderr, "efbackup: test hook: paused at %s\n", point)
-		time.Sleep(3 * time.Second)
+		resume := os.Getenv("EFBACKUP_TEST_RESUME_FILE")
+		if resume == "" {
+			time.Sleep(3 * time.Second)
+			return
+		}
+		// Wait until the test has done its part (filled the disk, say)
+		// and created the resume file.
+		for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+			if _, err := os.Stat(resume); err == nil {
+				return
+			}
+		}
 	}
 }
 

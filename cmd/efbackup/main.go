@@ -148,6 +148,7 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		le  *lockedError
 		uf  *backup.UnsupportedFileError
 		re  *backup.ReadError
+		sce *backup.SidecarError
 		pe  *os.PathError
 	)
 	switch {
@@ -179,6 +180,15 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		return b.String(), l.T("hint.integrity")
 	case errors.As(err, &uf):
 		return l.T("err.unsupported", uf.Path, uf.Type), l.T("hint.unsupported")
+	case errors.As(err, &sce):
+		h := l.T("hint.io")
+		if errors.Is(err, syscall.ENOSPC) {
+			h = l.T("hint.nospace")
+		} else if errors.Is(err, os.ErrPermission) {
+			h = l.T("hint.permission")
+		}
+		h += "; " + l.T("hint.sidecar")
+		return l.T("err.sidecar", sce.Archive, sce.Archive+backup.SidecarSuffix, unwrapPath(sce.Err)), h
 	case errors.As(err, &re):
 		return l.T("err.read", re.Path, re.Offset, re.Size, re.Err), l.T("hint.read")
 	case errors.As(err, &pe):
@@ -195,6 +205,16 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		return err.Error(), h.Hint()
 	}
 	return err.Error(), ""
+}
+
+// unwrapPath drops the path from an *os.PathError when the message names
+// the file already.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 func problemLine(l i18n.Lang, p backup.Problem) string {

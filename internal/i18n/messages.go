@@ -112,6 +112,8 @@ var messages = map[string]msg{
 	"err.changed":        {"%s changed while it was being read (%s); no snapshot was kept", "%s berubah saat dibaca (%s); tidak ada snapshot yang disimpan"},
 	"err.integrity":      {"%s: %d problem(s) found", "%s: ditemukan %d masalah"},
 	"err.read":           {"%s could not be read at byte %d of %d: %v", "%s tidak dapat dibaca pada byte %d dari %d: %v"},
+	"err.sidecar":        {"snapshot %s is complete and verifiable, but its sidecar %s could not be written: %v", "snapshot %s lengkap dan dapat diverifikasi, tetapi file pendampingnya %s tidak dapat ditulis: %v"},
+	"hint.sidecar":       {"keep that snapshot: it is complete, and verify and list read the archive itself; only list --no-verify shows it as no-sidecar", "simpan snapshot itu: isinya lengkap, dan verify serta list membaca arsipnya sendiri; hanya list --no-verify yang menampilkannya sebagai no-sidecar"},
 	"err.unsupported":    {"%s is a %s; efbackup copies only plain files and folders", "%s adalah %s; efbackup hanya menyalin file dan folder biasa"},
 	"err.io":             {"%s %s: %v", "%s %s: %v"},
 	"err.installanddb":   {"give --install or --db, not both", "berikan --install atau --db, jangan keduanya"},
@@ -151,6 +153,6 @@ var messages = map[string]msg{
 	},
 	"hint.read":       {"the disk or the file may be failing: keep your existing snapshots, run a disk check (chkdsk on Windows), then run again; if the same file fails again, restore it from the newest good snapshot", "disk atau file mungkin rusak: simpan snapshot yang ada, jalankan pemeriksaan disk (chkdsk di Windows), lalu jalankan lagi; jika file yang sama gagal lagi, pulihkan dari snapshot baik terbaru"},
 	"hint.io":         {"check the path and the disk, then run the command again", "periksa path dan disk, lalu jalankan perintah lagi"},
-	"hint.nospace":    {"the disk is full: free space or choose another folder with --out", "disk penuh: kosongkan ruang atau pilih folder lain dengan --out"},
+	"hint.nospace":    {"the disk is full: free space on it (or give snapshot another folder with --out), then run the command again", "disk penuh: kosongkan ruang di disk itu (atau beri snapshot folder lain dengan --out), lalu jalankan perintah lagi"},
 	"hint.permission": {"permission denied: run as a user who may read the source and write the destination", "akses ditolak: jalankan sebagai pengguna yang boleh membaca sumber dan menulis tujuan"},
 }
