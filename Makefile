@@ -8,7 +8,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 BIN := bin/efbackup
 WORK ?= $(CURDIR)/.work
 
-.PHONY: all build test test-short test-windows crash deps-test deps-windows deps-bench lint cross bench demo clean fuzz
+.PHONY: all build test test-short test-windows crash deps-test deps-windows deps-bench lint cross bench demo clean fuzz fuzz-ci
 
 all: build
 
@@ -80,6 +80,11 @@ demo: build
 
 fuzz:
 	@bash scripts/fuzz.sh $${FUZZTIME:-30s}
+
+# CI: every fuzz target for a short fixed time (the seed corpora and any
+# saved crashers also run as plain tests in make test).
+fuzz-ci:
+	@bash scripts/fuzz.sh 10s
 
 clean:
 	rm -rf bin $(WORK)
