@@ -12,8 +12,9 @@ import (
 )
 
 // Content maps every name under root (with "/") to the SHA-256 of its
-// bytes, or "dir" for folders. Modes and times are left out: it is what a
-// copy must equal byte for byte.
+// bytes, "dir" for folders, or "link to TARGET" for symbolic links (never
+// followed). Modes and times are left out: it is what a copy must equal
+// byte for byte.
 func Content(t testing.TB, root string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
@@ -24,6 +25,14 @@ func Content(t testing.TB, root string) map[string]string {
 		rel, _ := filepath.Rel(root, p)
 		if d.IsDir() {
 			out[filepath.ToSlash(rel)] = "dir"
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			target, err := os.Readlink(p)
+			if err != nil {
+				return err
+			}
+			out[filepath.ToSlash(rel)] = "link to " + target
 			return nil
 		}
 		b, err := os.ReadFile(p)
