@@ -22,7 +22,9 @@ func TestSnapshotRefusesLinksOutOfDB(t *testing.T) {
 	outside := t.TempDir()
 	must(t, os.WriteFile(filepath.Join(outside, "secret"), []byte("not part of db/"), 0o644))
 	for name, plant := range map[string]func(db string) error{
-		"link to a file":   func(db string) error { return os.Symlink(filepath.Join(outside, "secret"), filepath.Join(db, "efaktur.lock.db")) },
+		"link to a file": func(db string) error {
+			return os.Symlink(filepath.Join(outside, "secret"), filepath.Join(db, "efaktur.lock.db"))
+		},
 		"link to a folder": func(db string) error { return os.Symlink(outside, filepath.Join(db, "sub", "more")) },
 		"relative link":    func(db string) error { return os.Symlink("../../etc", filepath.Join(db, "up")) },
 	} {
