@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -256,4 +257,45 @@ func listTree(t *testing.T, root string) string {
 		return nil
 	})
 	return b.String()
+}
+
+// hostileCorpus is the corpus on disk: each hand-made archive as a file,
+// with its expected verdict in expected.json, so that the command-line
+// tests (cmd/efbackup) and anyone else can run the real program on them.
+// EFBACKUP_WRITE_HOSTILE_CORPUS=1 go test ./backup -run TestHostileCorpus
+// rewrites it from hostileCases.
+const hostileCorpus = "../fixtures/hostile"
+
+func TestHostileCorpus(t *testing.T) {
+	if os.Getenv("EFBACKUP_WRITE_HOSTILE_CORPUS") == "1" {
+		cases := hostileCases(t)
+		want := map[string]string{}
+		must(t, os.MkdirAll(hostileCorpus, 0o755))
+		for name, c := range cases {
+			must(t, os.WriteFile(filepath.Join(hostileCorpus, name+ArchiveSuffix), c.archive, 0o644))
+			want[name+ArchiveSuffix] = c.kind
+		}
+		b, err := json.MarshalIndent(want, "", "  ")
+		must(t, err)
+		must(t, os.WriteFile(filepath.Join(hostileCorpus, "expected.json"), append(b, '\n'), 0o644))
+	}
+	want := readHostileExpected(t)
+	if len(want) < 24 {
+		t.Fatalf("the corpus holds %d cases, want at least 24", len(want))
+	}
+	for name, kind := range want {
+		rep, err := VerifyArchive(context.Background(), filepath.Join(hostileCorpus, name), ReadOptions{})
+		must(t, err)
+		if !hasProblem(rep, kind, "") {
+			t.Errorf("%s: verify did not report %q; problems: %v", name, kind, rep.Problems)
+		}
+	}
+}
+
+func readHostileExpected(t *testing.T) map[string]string {
+	b, err := os.ReadFile(filepath.Join(hostileCorpus, "expected.json"))
+	must(t, err)
+	var want map[string]string
+	must(t, json.Unmarshal(b, &want))
+	return want
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,7 +24,7 @@ import (
 // stdout, stderr, the exit code and the files left behind.
 func TestMain(m *testing.M) {
 	if os.Getenv("EFBACKUP_AS_MAIN") == "1" {
-		os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+		main() // exactly what the built program does, memory limit included
 	}
 	testscript.Main(m, map[string]func(){
 		"efbackup": func() { os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr)) },
@@ -128,12 +129,17 @@ func cmdTreeHash(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv(args[1], h)
 }
 
-// perm FILE MODE: the file's permission bits are MODE (Unix only).
+// perm FILE MODE: the file's permission bits are MODE (Unix only: on
+// Windows it checks that FILE exists and says the mode is not checked).
 func cmdPerm(ts *testscript.TestScript, neg bool, args []string) {
 	fi, err := os.Stat(ts.MkAbs(args[0]))
 	ts.Check(err)
 	want, err := strconv.ParseUint(args[1], 8, 32)
 	ts.Check(err)
+	if runtime.GOOS == "windows" {
+		ts.Logf("perm: mode %s not checked: Windows has no Unix permission bits (Go reports 0666 or 0444)", args[1])
+		return
+	}
 	if uint64(fi.Mode().Perm()) != want {
 		ts.Fatalf("%s has mode %04o, want %s", args[0], fi.Mode().Perm(), args[1])
 	}
