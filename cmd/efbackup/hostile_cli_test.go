@@ -17,7 +17,7 @@ import (
 )
 
 // The hostile-archive corpus (fixtures/hostile, each file with its expected
-// verdict) through the real program: verify and restore refuse every one
+// verdict) through the real program, built as users get it: verify and restore refuse every one
 // with exit 3 and the expected problem kind, write nothing anywhere (the
 // install sits three folders deep, so "../" escapes would land inside the
 // watched tree), and stay under the 64 MiB memory promise while doing it.
@@ -34,6 +34,12 @@ func TestHostileCorpusCLI(t *testing.T) {
 	}
 	if len(want) < 24 {
 		t.Fatalf("the corpus holds only %d cases", len(want))
+	}
+	// The memory promise is about the program users run: build it
+	// (without the race detector, which multiplies memory use).
+	bin := filepath.Join(t.TempDir(), "efbackup")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	root := t.TempDir()
 	inst := filepath.Join(root, "a", "b", "c", "eFaktur")
@@ -57,7 +63,8 @@ func TestHostileCorpusCLI(t *testing.T) {
 		}
 		before := treetest.Content(t, root)
 		for _, args := range [][]string{{"verify", snap, "--json"}, {"restore", snap, "--install", inst, "--json"}} {
-			cmd := child(args)
+			cmd := exec.Command(bin, args...)
+			cmd.Env = append(os.Environ(), "EFBACKUP_LANG=en")
 			var stdout, stderr strings.Builder
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			err := cmd.Run()
