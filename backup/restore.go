@@ -2,12 +2,15 @@ package backup
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"runtime"
 	"strings"
 	"time"
 
@@ -17,13 +20,23 @@ import (
 // RestoreOptions says what to restore where.
 type RestoreOptions struct {
 	// DB is the db/ folder to replace (it may not exist). Its parent, the
-	// install folder, receives the staging folder and the moved-aside copy.
+	// install folder, receives the staging folder, the moved-aside copy and
+	// the restore journal.
 	DB           string
 	Now          func() time.Time
 	NewChecker   func(rel string, size int64) FileChecker
 	FolderChecks FolderCheckFunc
-	Progress     func(compressedDone int64)
-	Hook         func(point string)
+	// Progress is called while the snapshot is verified (compressed bytes
+	// read so far).
+	Progress func(compressedDone int64)
+	// ExtractProgress is called while the snapshot is extracted into the
+	// staging folder (compressed bytes read so far).
+	ExtractProgress func(compressedDone int64)
+	// NoExchange makes the swap take two renames even where the system
+	// can exchange the folders in one step: the path Windows always takes.
+	// Tests use it to exercise that path elsewhere.
+	NoExchange bool
+	Hook       func(point string)
 }
 
 // RestorePlan is what a restore will do, and what --dry-run prints.
@@ -64,6 +77,9 @@ type RestoreResult struct {
 	Manifest  *Manifest
 	Verify    *VerifyReport
 	Extracted *FolderReport
+	// Recovered is what the restore found and did about an earlier restore
+	// of the same install that was interrupted (nil: nothing).
+	Recovered *RestoreRecovery
 }
 
 // Restore verifies the snapshot, extracts it into a staging folder beside
@@ -71,6 +87,13 @@ type RestoreResult struct {
 // db/ aside (never deleting it) and renames the staging folder into place.
 // If anything fails before the swap, the staging folder is removed and db/
 // is untouched.
+//
+// From the moment it reserves the staging folder until both folders carry
+// their final names, a journal beside db/ (RestoreJournalName) records the
+// names and, on Unix, the folders' identities. A restore killed anywhere in
+// between is finished or rolled back by the next one (RecoverRestore), which
+// Restore runs first. The caller keeps other restores of the same install
+// out meanwhile (the command takes the install folder's lock).
 func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreResult, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
@@ -79,9 +102,15 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 	if hook == nil {
 		hook = func(string) {}
 	}
+	res := &RestoreResult{}
+	rec, err := RecoverRestore(opt.DB)
+	res.Recovered = rec
+	if err != nil {
+		return res, err
+	}
 	rep, err := VerifyArchive(ctx, archive, ReadOptions{NewChecker: opt.NewChecker, FolderChecks: opt.FolderChecks, Progress: opt.Progress})
 	if err != nil {
-		return nil, err
+		return res, err
 	}
 	// Damage inside the databases is the user's call (restore warns); any
 	// other problem means the archive cannot be trusted.
@@ -91,7 +120,7 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 			fatal = append(fatal, p)
 		}
 	}
-	res := &RestoreResult{Verify: rep, Manifest: rep.Manifest}
+	res.Verify, res.Manifest = rep, rep.Manifest
 	if len(fatal) > 0 || rep.Manifest == nil {
 		return res, &IntegrityError{Target: archive, Problems: rep.Problems}
 	}
@@ -102,27 +131,53 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 	res.Plan = plan
 	hook("restore-verified")
 
-	// A staging folder left by a killed run keeps its name: it is never
-	// removed blindly (after an exchange it can hold the previous db/).
+	dir := filepath.Dir(opt.DB)
+	host, _ := os.Hostname()
+	j := &RestoreJournal{
+		Schema: RestoreJournalSchema, State: RestoreStateStaging, Started: now.UTC(), Snapshot: archive,
+		DB: filepath.Base(opt.DB), PID: os.Getpid(), Host: host,
+	}
+	// The staging folder's name is written to the journal before the
+	// folder is created: a folder of that name is then provably ours, and
+	// the next run may remove it. A name already taken (a folder left by
+	// an older version, say) is never reused or removed.
 	for i := 2; ; i++ {
-		err := os.Mkdir(plan.Staging, 0o700)
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, fs.ErrExist) || i > 100 {
+		_, err := os.Lstat(plan.Staging)
+		if errors.Is(err, fs.ErrNotExist) {
+			j.Staging = filepath.Base(plan.Staging)
+			if err := writeRestoreJournal(dir, j); err != nil {
+				return res, err
+			}
+			err = os.Mkdir(plan.Staging, 0o700)
+			if err == nil {
+				break
+			}
+			if !errors.Is(err, fs.ErrExist) {
+				_ = removeRestoreJournal(dir)
+				return res, err
+			}
+		} else if err != nil {
 			return res, err
+		}
+		if i > 100 {
+			return res, fmt.Errorf("no free name for the staging folder beside %s", opt.DB)
 		}
 		plan.Staging = fmt.Sprintf("%s.%s-%s-%d%s", opt.DB, StagingTag, fsutil.Timestamp(now), i, fsutil.PartialSuffix)
 	}
 	res.Plan = plan
-	staged := false
+	hook("restore-staging-created")
+	// Until the swap begins, a failure removes the staging folder (only
+	// our own fresh folder, holding only what we extracted) and then the
+	// journal; db/ was never touched.
+	abandon := true
 	defer func() {
-		if !staged {
-			// Only our own fresh folder, holding only what we extracted.
-			_ = fsutil.RemoveAll(plan.Staging)
+		if abandon {
+			if fsutil.RemoveAll(plan.Staging) == nil {
+				_ = removeRestoreJournal(dir)
+			}
 		}
 	}()
-	if err := extract(ctx, archive, plan.Staging, m); err != nil {
+	if err := extract(ctx, archive, plan.Staging, m, opt.ExtractProgress); err != nil {
 		return res, err
 	}
 	hook("restore-extracted")
@@ -142,34 +197,70 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 	if err := fsutil.SyncDir(plan.Staging); err != nil {
 		return res, err
 	}
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+
+	// The swap. First the journal learns every name and identity the swap
+	// involves, so that a kill at any moment from here on leaves a state
+	// the next run can recognise.
+	j.State = RestoreStateSwapping
+	j.StagingID = folderID(plan.Staging)
+	j.Method = RestoreSwapRename
+	if !opt.NoExchange && exchangeAvailable {
+		j.Method = RestoreSwapExchange
+	}
+	plan.MoveAside = ""
+	if fi, err := os.Lstat(opt.DB); err == nil && fi.IsDir() {
+		aside, err := fsutil.AsideName(opt.DB, AsideTag, now)
+		if err != nil {
+			return res, err
+		}
+		plan.MoveAside = aside
+		j.HadDB, j.DBID, j.Aside = true, folderID(opt.DB), filepath.Base(aside)
+	} else {
+		// Nothing to exchange with: one rename puts the staging folder
+		// in place.
+		j.Method = RestoreSwapRename
+	}
+	res.Plan = plan
+	if err := writeRestoreJournal(dir, j); err != nil {
+		return res, err
+	}
 	hook("restore-before-swap")
-	if plan.MoveAside != "" {
-		// Where the system can, exchange the two folders in one step, so
-		// that db/ is never missing, not even after a power cut; the
-		// previous db/ then takes its aside name. Elsewhere (Windows), two
-		// renames.
+	if j.Method == RestoreSwapExchange {
+		// Exchange the two folders in one step, so that db/ is never
+		// missing, not even after a power cut; the previous db/ then takes
+		// its aside name.
 		err := fsutil.Exchange(plan.Staging, opt.DB)
 		switch {
 		case err == nil:
-			// The staging name now holds the previous db/: it must never
-			// be cleaned up as a staging folder.
-			staged = true
+			// The staging name now holds the previous db/: from here on
+			// only the journal's recovery may touch it.
+			abandon = false
 			hook("restore-exchanged")
-			moved, err := fsutil.MoveAsideFrom(plan.Staging, opt.DB, AsideTag, now)
+			moved, err := renameAside(dir, j, plan.Staging)
 			if err != nil {
-				return res, fmt.Errorf("the snapshot is restored into %s, but the previous db/ could not be renamed from %s: %w", opt.DB, plan.Staging, err)
+				return res, fmt.Errorf("the snapshot is restored into %s, but the previous db/ could not be renamed from %s to its aside name: %w (it is safe where it is; the next restore finishes the rename)", opt.DB, plan.Staging, err)
 			}
 			res.MovedTo = moved
-			if err := fsutil.SyncDir(filepath.Dir(opt.DB)); err != nil {
-				return res, err
-			}
-			hook("restore-done")
-			return res, nil
+			return res, finishRestore(dir, hook)
 		case !errors.Is(err, fsutil.ErrExchangeUnsupported):
 			return res, err
 		}
-		moved, err := fsutil.MoveAside(opt.DB, AsideTag, now)
+		// This file system cannot exchange: two renames, recorded first.
+		j.Method = RestoreSwapRename
+		if err := writeRestoreJournal(dir, j); err != nil {
+			return res, err
+		}
+	}
+	if j.HadDB {
+		// From the first rename on, the journal decides what the next run
+		// does with every folder.
+		abandon = false
+		moved, err := renameAside(dir, j, opt.DB)
 		if err != nil {
+			abandon = true
 			return res, fmt.Errorf("moving %s aside: %w", opt.DB, err)
 		}
 		res.MovedTo = moved
@@ -178,25 +269,441 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 	if err := fsutil.RenameNoReplace(plan.Staging, opt.DB); err != nil {
 		if res.MovedTo != "" {
 			if rerr := os.Rename(res.MovedTo, opt.DB); rerr != nil {
-				return res, fmt.Errorf("putting the restored folder in place failed (%v), and moving the original back from %s also failed: %w", err, res.MovedTo, rerr)
+				// The journal stays: the next restore finishes this one.
+				return res, fmt.Errorf("putting the restored folder in place failed (%v), and moving the original back from %s also failed: %w (the restored folder is %s; the next restore puts it in place)", err, res.MovedTo, rerr, plan.Staging)
 			}
 			res.MovedTo = ""
 		}
+		abandon = true
 		return res, err
 	}
-	staged = true
-	if err := fsutil.SyncDir(filepath.Dir(opt.DB)); err != nil {
-		return res, err
+	abandon = false
+	return res, finishRestore(dir, hook)
+}
+
+// finishRestore makes the final names durable and removes the journal.
+func finishRestore(dir string, hook func(string)) error {
+	if err := fsutil.SyncDir(dir); err != nil {
+		return err
+	}
+	hook("restore-swapped")
+	if err := removeRestoreJournal(dir); err != nil {
+		return err
 	}
 	hook("restore-done")
-	return res, nil
+	return nil
+}
+
+// renameAside renames from (the previous db/, under the staging name after
+// an exchange, or db/ itself) to the journal's aside name. When that name
+// has been taken meanwhile, a free one is recorded in the journal first.
+// The caller makes the rename durable (fsync of the folder).
+func renameAside(dir string, j *RestoreJournal, from string) (string, error) {
+	aside := filepath.Join(dir, j.Aside)
+	if _, err := os.Lstat(aside); !errors.Is(err, fs.ErrNotExist) {
+		name, err := fsutil.AsideName(filepath.Join(dir, j.DB), AsideTag, j.Started)
+		if err != nil {
+			return "", err
+		}
+		j.Aside, aside = filepath.Base(name), name
+		if err := writeRestoreJournal(dir, j); err != nil {
+			return "", err
+		}
+	}
+	if err := fsutil.RenameNoReplace(from, aside); err != nil {
+		return "", err
+	}
+	return aside, nil
+}
+
+// The restore journal.
+
+// RestoreJournalName is the file, in the install folder beside db/, in which
+// a restore records what it is doing while it works. A restore that finishes
+// removes it; one that was killed leaves it for the next to act on.
+const RestoreJournalName = "efbackup-restore.journal"
+
+// RestoreJournalSchema identifies the journal layout; another is refused.
+const RestoreJournalSchema = "efbackup.restore-journal/1"
+
+// Journal states.
+const (
+	// RestoreStateStaging: the staging folder is reserved, created or being
+	// filled; db/ has not been touched.
+	RestoreStateStaging = "staging"
+	// RestoreStateSwapping: the staging folder is complete and verified;
+	// the swap may have started.
+	RestoreStateSwapping = "swapping"
+)
+
+// Swap methods.
+const (
+	RestoreSwapExchange = "exchange" // one exchange of the two folders, then a rename of the previous one
+	RestoreSwapRename   = "rename"   // db/ renamed aside, then the staging folder renamed to db/
+)
+
+// exchangeAvailable says whether this system can exchange two folders in
+// one step (a file system may still refuse; then two renames are used).
+var exchangeAvailable = runtime.GOOS == "linux" || runtime.GOOS == "darwin"
+
+// folderID is dirID; tests replace it to take the path of a system without
+// file identities.
+var folderID = dirID
+
+// RestoreJournal is the record of a restore in progress. Names are base
+// names inside the install folder; IDs are file-system identities (Unix).
+type RestoreJournal struct {
+	Schema    string    `json:"schema"`
+	State     string    `json:"state"`
+	Started   time.Time `json:"started"`
+	Snapshot  string    `json:"snapshot"`
+	DB        string    `json:"db"`
+	HadDB     bool      `json:"had_db"`
+	DBID      string    `json:"db_id,omitempty"`
+	Staging   string    `json:"staging"`
+	StagingID string    `json:"staging_id,omitempty"`
+	Aside     string    `json:"aside,omitempty"`
+	Method    string    `json:"method,omitempty"`
+	PID       int       `json:"pid"`
+	Host      string    `json:"host,omitempty"`
+}
+
+// What a recovery did.
+const (
+	// RecoveryRolledBack: killed before the swap; its staging folder was
+	// removed and db/ had never been touched.
+	RecoveryRolledBack = "rolled-back"
+	// RecoveryFinished: killed during the swap; the renames were completed,
+	// db/ holds the snapshot that restore was restoring.
+	RecoveryFinished = "finished"
+	// RecoveryCleanedUp: killed after the swap; only its journal was left.
+	RecoveryCleanedUp = "cleaned-up"
+)
+
+// RestoreRecovery is what RecoverRestore found and did.
+type RestoreRecovery struct {
+	Journal  string    `json:"journal,omitempty"`
+	Snapshot string    `json:"snapshot,omitempty"` // what the interrupted restore was restoring
+	Started  time.Time `json:"started,omitzero"`
+	DB       string    `json:"db"`
+	Action   string    `json:"action,omitempty"`          // Recovery...; "" when there was no journal
+	Staging  string    `json:"removed_staging,omitempty"` // the unfinished staging folder it removed
+	MovedTo  string    `json:"previous_db,omitempty"`     // where the db/ the interrupted restore replaced now is
+	// Leftovers are folders named like a restore's staging folder that no
+	// journal accounts for (left by an older efbackup, say). They may hold
+	// a previous db/, and are never touched.
+	Leftovers []string `json:"leftovers,omitempty"`
+}
+
+// RestoreJournalError says the journal of an interrupted restore cannot be
+// read, or the folders no longer match it. Nothing was changed.
+type RestoreJournalError struct {
+	Journal string
+	Detail  string
+	// The folders the journal names (full paths; "" when not recorded).
+	DB, Staging, Aside string
+}
+
+func (e *RestoreJournalError) Error() string {
+	return fmt.Sprintf("%s records a restore that was interrupted, but %s; nothing was changed", e.Journal, e.Detail)
+}
+
+// Hint says what to do next.
+func (e *RestoreJournalError) Hint() string {
+	var where []string
+	for _, p := range []string{e.DB, e.Aside, e.Staging} {
+		if p != "" {
+			where = append(where, p)
+		}
+	}
+	return fmt.Sprintf("look in %s: one of them is the db/ you had before that restore. Put the one you want back as db/, then delete %s and run the restore again",
+		strings.Join(where, ", "), e.Journal)
+}
+
+// Names a restore creates. A journal naming anything else is refused, so
+// that a damaged or hostile journal cannot make recovery rename or remove
+// anything else.
+func stagingRe(db string) *regexp.Regexp {
+	return regexp.MustCompile(`^` + regexp.QuoteMeta(db) + `\.` + StagingTag + `-[0-9]{8}T[0-9]{6}Z(-[0-9]+)?` + regexp.QuoteMeta(fsutil.PartialSuffix) + `$`)
+}
+
+func asideRe(db string) *regexp.Regexp {
+	return regexp.MustCompile(`^` + regexp.QuoteMeta(db) + `\.` + AsideTag + `-[0-9]{8}T[0-9]{6}Z(-[0-9]+)?$`)
+}
+
+var journalTmpRe = regexp.MustCompile(`^` + regexp.QuoteMeta(RestoreJournalName) + `\.[0-9]+\.tmp$`)
+
+func (j *RestoreJournal) validate() error {
+	if j.Schema != RestoreJournalSchema {
+		return fmt.Errorf("its schema %q is not %q", j.Schema, RestoreJournalSchema)
+	}
+	baseOK := func(name string) bool {
+		return name != "" && name != "." && name != ".." && !strings.ContainsAny(name, `/\:`) && filepath.Base(name) == name
+	}
+	if !baseOK(j.DB) {
+		return fmt.Errorf("it names %q as the db folder", j.DB)
+	}
+	if !baseOK(j.Staging) || !stagingRe(j.DB).MatchString(j.Staging) {
+		return fmt.Errorf("%q is not a staging folder name efbackup uses", j.Staging)
+	}
+	if j.Aside != "" && (!baseOK(j.Aside) || !asideRe(j.DB).MatchString(j.Aside)) {
+		return fmt.Errorf("%q is not an aside name efbackup uses", j.Aside)
+	}
+	switch j.State {
+	case RestoreStateStaging:
+	case RestoreStateSwapping:
+		switch j.Method {
+		case RestoreSwapExchange:
+			if !j.HadDB || j.Aside == "" || j.DBID == "" || j.StagingID == "" {
+				return errors.New("it records an exchange without the folders' names and identities")
+			}
+		case RestoreSwapRename:
+			if j.HadDB != (j.Aside != "") {
+				return errors.New("it records a previous db/ without an aside name")
+			}
+		default:
+			return fmt.Errorf("its swap method %q is unknown", j.Method)
+		}
+	default:
+		return fmt.Errorf("its state %q is unknown", j.State)
+	}
+	return nil
+}
+
+// ReadRestoreJournal reads the restore journal in dir (the install folder),
+// or returns nil, nil when there is none.
+func ReadRestoreJournal(dir string) (*RestoreJournal, error) {
+	p := filepath.Join(dir, RestoreJournalName)
+	b, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var j RestoreJournal
+	if len(b) > 1<<20 {
+		return nil, &RestoreJournalError{Journal: p, Detail: "it is too large to be one efbackup wrote"}
+	}
+	if err := json.Unmarshal(b, &j); err != nil {
+		return nil, &RestoreJournalError{Journal: p, Detail: "it cannot be read: " + err.Error()}
+	}
+	if err := j.validate(); err != nil {
+		return nil, &RestoreJournalError{Journal: p, Detail: err.Error()}
+	}
+	return &j, nil
+}
+
+func writeRestoreJournal(dir string, j *RestoreJournal) error {
+	b, err := json.MarshalIndent(j, "", "  ")
+	if err != nil {
+		return err
+	}
+	return fsutil.ReplaceFileAtomic(filepath.Join(dir, RestoreJournalName), append(b, '\n'), FilePerm)
+}
+
+// removeRestoreJournal removes the journal and any temporary file a killed
+// journal write left (only names of that exact form).
+func removeRestoreJournal(dir string) error {
+	if err := removeJournalTemps(dir); err != nil {
+		return err
+	}
+	if err := os.Remove(filepath.Join(dir, RestoreJournalName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return fsutil.SyncDir(dir)
+}
+
+func removeJournalTemps(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.Type().IsRegular() && journalTmpRe.MatchString(e.Name()) {
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// PendingRestore returns the journal of an interrupted restore into db's
+// install folder, or nil when there is none. It changes nothing (for
+// restore --dry-run).
+func PendingRestore(db string) (*RestoreJournal, error) {
+	return ReadRestoreJournal(filepath.Dir(db))
+}
+
+// RecoverRestore acts on the journal an interrupted restore into db left in
+// its install folder:
+//   - killed before the swap (db/ untouched): the staging folder, which the
+//     journal proves is the restore's own, is removed;
+//   - killed during the swap: the renames are completed, so that db/ holds
+//     the restored snapshot and the previous db/ its aside name
+//     (db.before-restore-<time>), where the user will look for it;
+//   - killed after it: only the journal is removed.
+//
+// Nothing that could hold a previous db/ is ever removed. When the folders
+// match none of these states, it changes nothing and returns
+// *RestoreJournalError, which names every folder. It returns nil, nil when
+// there is nothing to report.
+func RecoverRestore(db string) (*RestoreRecovery, error) {
+	dir := filepath.Dir(db)
+	if err := removeJournalTemps(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	j, err := ReadRestoreJournal(dir)
+	if err != nil {
+		return nil, err
+	}
+	var rec *RestoreRecovery
+	if j != nil {
+		if rec, err = recoverJournal(dir, j); err != nil {
+			return rec, err
+		}
+	}
+	if left := restoreLeftovers(db); len(left) > 0 {
+		if rec == nil {
+			rec = &RestoreRecovery{DB: db}
+		}
+		rec.Leftovers = left
+	}
+	return rec, nil
+}
+
+// restoreLeftovers lists folders beside db named like a staging folder.
+func restoreLeftovers(db string) []string {
+	entries, err := os.ReadDir(filepath.Dir(db))
+	if err != nil {
+		return nil
+	}
+	re := stagingRe(filepath.Base(db))
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() && re.MatchString(e.Name()) {
+			out = append(out, filepath.Join(filepath.Dir(db), e.Name()))
+		}
+	}
+	return out
+}
+
+func recoverJournal(dir string, j *RestoreJournal) (*RestoreRecovery, error) {
+	join := func(name string) string {
+		if name == "" {
+			return ""
+		}
+		return filepath.Join(dir, name)
+	}
+	db, staging, aside := join(j.DB), join(j.Staging), join(j.Aside)
+	rec := &RestoreRecovery{Journal: filepath.Join(dir, RestoreJournalName), Snapshot: j.Snapshot, Started: j.Started, DB: db}
+	// A name that cannot be examined counts as present: that can only make
+	// recovery refuse, never remove.
+	exists := func(p string) bool {
+		if p == "" {
+			return false
+		}
+		_, err := os.Lstat(p)
+		return !errors.Is(err, fs.ErrNotExist)
+	}
+	describe := func() string {
+		var parts []string
+		for _, p := range []string{db, staging, aside} {
+			if p == "" {
+				continue
+			}
+			st := "is missing"
+			if exists(p) {
+				st = "exists"
+				if id := folderID(p); id != "" {
+					switch id {
+					case j.DBID:
+						st = "holds the previous db/"
+					case j.StagingID:
+						st = "holds the restored folder"
+					default:
+						st = "holds a folder the journal does not know"
+					}
+				}
+			}
+			parts = append(parts, filepath.Base(p)+" "+st)
+		}
+		return "the folders do not match it (" + strings.Join(parts, ", ") + ")"
+	}
+	bad := func() error {
+		return &RestoreJournalError{Journal: rec.Journal, Detail: describe(), DB: db, Staging: staging, Aside: aside}
+	}
+	rollBack := func() error {
+		if exists(staging) {
+			if err := fsutil.RemoveAll(staging); err != nil {
+				return fmt.Errorf("removing %s, the unfinished staging folder of an interrupted restore: %w", staging, err)
+			}
+			rec.Staging = staging
+		}
+		rec.Action = RecoveryRolledBack
+		return nil
+	}
+	// is says whether p is the folder with identity id, as far as can be
+	// told: without identities (Windows) the names decide alone.
+	is := func(p, id string) bool {
+		got := folderID(p)
+		return id == "" || got == "" || got == id
+	}
+	var err error
+	switch {
+	case j.State == RestoreStateStaging:
+		// The swap had not begun: db/ was never touched, and the staging
+		// folder, named in the journal before it was created, holds only
+		// what the restore extracted.
+		err = rollBack()
+	case j.Method == RestoreSwapExchange:
+		dID, sID := folderID(db), folderID(staging)
+		switch {
+		case dID == j.DBID && sID == j.StagingID && !exists(aside):
+			err = rollBack() // not exchanged yet
+		case dID == j.StagingID && sID == j.DBID:
+			// Exchanged: the previous db/ sits under the staging name.
+			rec.MovedTo, err = renameAside(dir, j, staging)
+			rec.Action = RecoveryFinished
+		case dID == j.StagingID && folderID(aside) == j.DBID && !exists(staging):
+			rec.MovedTo, rec.Action = aside, RecoveryCleanedUp
+		default:
+			return rec, bad()
+		}
+	default: // two renames
+		dE, sE, aE := exists(db), exists(staging), exists(aside)
+		switch {
+		case sE && !aE && dE == j.HadDB && is(staging, j.StagingID) && (!dE || is(db, j.DBID)):
+			err = rollBack() // nothing renamed yet
+		case j.HadDB && sE && aE && !dE && is(staging, j.StagingID) && is(aside, j.DBID):
+			// Between the two renames: db/ is missing, the previous one is
+			// at its aside name, and the staging folder was verified in
+			// full before the first rename. Finish.
+			if err = fsutil.RenameNoReplace(staging, db); err == nil {
+				err = fsutil.SyncDir(dir)
+			}
+			rec.MovedTo, rec.Action = aside, RecoveryFinished
+		case !sE && dE && aE == j.HadDB && is(db, j.StagingID) && (!aE || is(aside, j.DBID)):
+			rec.MovedTo, rec.Action = aside, RecoveryCleanedUp
+		default:
+			return rec, bad()
+		}
+	}
+	if err != nil {
+		return rec, err
+	}
+	if err := fsutil.SyncDir(dir); err != nil {
+		return rec, err
+	}
+	return rec, removeRestoreJournal(dir)
 }
 
 // extract writes the db/ members of archive into dir, which must be a new,
 // empty folder. Only names that passed classify and are listed in m, with
 // the size m gives, are written; nothing is ever written outside dir, and
 // no link is ever created or followed.
-func extract(ctx context.Context, archive, dir string, m *Manifest) error {
+func extract(ctx context.Context, archive, dir string, m *Manifest, progress func(int64)) error {
 	want := map[string]File{}
 	for _, f := range m.Files {
 		want[f.Path] = f
@@ -216,7 +723,7 @@ func extract(ctx context.Context, archive, dir string, m *Manifest) error {
 		rep.Problems = append(rep.Problems, p)
 		return &IntegrityError{Target: archive, Problems: rep.Problems}
 	}
-	p := &pass{rep: rep, entries: map[string]*entry{}, checks: map[string]FileCheck{}}
+	p := &pass{rep: rep, entries: map[string]*entry{}, checks: map[string]FileCheck{}, opt: ReadOptions{Progress: progress}}
 	p.sink = func(e *entry) (io.Writer, error) {
 		f, ok := want[e.rel]
 		if !ok {

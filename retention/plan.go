@@ -201,10 +201,15 @@ func (p *Plan) ToRemove() []*Decision {
 // never a sidecar that looks like a snapshot that is not there. A file
 // that changed since the scan is kept. It returns the first error; every
 // decision records its own outcome.
-func (p *Plan) Execute() error {
+func (p *Plan) Execute() error { return p.execute(func(string) {}) }
+
+// execute is Execute with the test hook: "prune-sidecar-removed" between a
+// snapshot's sidecar and its archive, "prune-snapshot-removed" after each
+// snapshot.
+func (p *Plan) execute(hook func(point string)) error {
 	var first error
 	for _, d := range p.ToRemove() {
-		if err := removeSnapshot(d.Snapshot); err != nil {
+		if err := removeSnapshot(d.Snapshot, hook); err != nil {
 			d.Keep = true
 			d.Error = err.Error()
 			if errors.Is(err, errChanged) {
@@ -218,13 +223,14 @@ func (p *Plan) Execute() error {
 			continue
 		}
 		d.Removed = true
+		hook("prune-snapshot-removed")
 	}
 	return first
 }
 
 var errChanged = errors.New("changed since it was checked")
 
-func removeSnapshot(s *Snapshot) error {
+func removeSnapshot(s *Snapshot, hook func(string)) error {
 	now, err := os.Lstat(s.Path)
 	if err != nil {
 		return err
@@ -235,6 +241,7 @@ func removeSnapshot(s *Snapshot) error {
 	if err := os.Remove(s.Path + backup.SidecarSuffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
+	hook("prune-sidecar-removed")
 	return os.Remove(s.Path)
 }
 
@@ -243,8 +250,12 @@ type PruneOptions struct {
 	PlanOptions
 	DryRun bool
 	Lock   folderlock.Options
-	// Hook, when set, is called at named points ("prune-locked",
-	// "prune-before-remove"); tests stop the process there.
+	// Hook, when set, is called at named points; tests stop the process
+	// there: "prune-locked" (the lock is held, nothing read yet),
+	// "prune-before-remove" (the plan is made), for each snapshot removed
+	// "prune-sidecar-removed" (its sidecar is gone, its archive not yet)
+	// and "prune-snapshot-removed", and "prune-removed" (all removed, the
+	// lock not yet released).
 	Hook func(point string)
 }
 
@@ -284,5 +295,7 @@ func Prune(ctx context.Context, dir string, opts PruneOptions) (plan *Plan, take
 		return plan, takenOver, err
 	}
 	hook("prune-before-remove")
-	return plan, takenOver, plan.Execute()
+	err = plan.execute(hook)
+	hook("prune-removed")
+	return plan, takenOver, err
 }

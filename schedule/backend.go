@@ -6,12 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/efbackup/efbackup/internal/fsutil"
 )
@@ -43,7 +46,18 @@ type ExecRunner struct{}
 func (ExecRunner) Run(ctx context.Context, stdin []byte, name string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, name, args...)
 	if stdin != nil {
-		cmd.Stdin = bytes.NewReader(stdin)
+		// The tool reads its input from a file, not a pipe we feed: if
+		// efbackup is killed while the tool runs, the tool still reads all
+		// of it. Through a pipe it would read a truncated crontab to the
+		// end and install that, and the user's lines after the cut would
+		// be gone.
+		f, err := stdinFile(stdin)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		defer os.Remove(f.Name()) // already gone, except where an open file cannot be removed (Windows)
+		cmd.Stdin = f
 	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -61,6 +75,26 @@ func (ExecRunner) Run(ctx context.Context, stdin []byte, name string, args ...st
 	return stdout.Bytes(), nil
 }
 
+// stdinFile returns a file holding b, open for reading from its start,
+// and already removed where the system allows that.
+func stdinFile(b []byte) (*os.File, error) {
+	f, err := os.CreateTemp("", "efbackup-stdin-*")
+	if err != nil {
+		return nil, err
+	}
+	_ = os.Remove(f.Name())
+	_, err = f.Write(b)
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, fmt.Errorf("writing the input of a scheduler tool to %s: %w", f.Name(), err)
+	}
+	return f, nil
+}
+
 // Env is the system a backend works on. DefaultEnv describes this one.
 type Env struct {
 	Runner    Runner
@@ -72,6 +106,20 @@ type Env struct {
 	// SystemdUser reports whether a systemd user manager is reachable
 	// (Linux); nil means no.
 	SystemdUser func(ctx context.Context) bool
+	// Hook, when set, is called at named points of an install; tests stop
+	// the process there: "schedule-planned" (nothing written yet),
+	// "schedule-temp-written" (a file's new content is on disk under its
+	// temporary name), "schedule-file-written" (it has its final name),
+	// "schedule-command-run" (after each tool), "schedule-installed" (the
+	// scheduler has it; efbackup's record not yet written) and
+	// "schedule-recorded".
+	Hook func(point string)
+}
+
+func (e Env) hook(point string) {
+	if e.Hook != nil {
+		e.Hook(point)
+	}
 }
 
 // DefaultEnv is this system, with tools run through os/exec.
@@ -215,18 +263,27 @@ func (e Env) Find(ctx context.Context, label string) (*Status, error) {
 	return &Status{}, firstErr
 }
 
-// Install installs s with backend b and records the spec.
+// Install installs s with backend b and records the spec. Every file it
+// writes is replaced in one rename, so that a kill at any moment leaves
+// the previous version or the complete new one; installing again is
+// idempotent, and removes what a killed install left under temporary
+// names.
 func (e Env) Install(ctx context.Context, b Backend, s Spec) (*Plan, error) {
 	p, err := b.Install(ctx, s)
 	if err != nil {
 		return p, err
 	}
+	e.hook("schedule-installed")
 	rec, _ := json.MarshalIndent(s, "", "  ")
 	path := e.recordPath(s.Label)
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return p, err
 	}
-	return p, fsutil.ReplaceFileAtomic(path, append(rec, '\n'), 0o600)
+	if err := e.replaceFile(path, append(rec, '\n')); err != nil {
+		return p, err
+	}
+	e.hook("schedule-recorded")
+	return p, nil
 }
 
 // PlanWithRecord is b.Plan(s) plus the record file Install writes.
@@ -272,7 +329,7 @@ func (e Env) readRecord(label string) (*Spec, error) {
 
 // writeFiles writes the plan's lasting files, owner-only, replacing any
 // earlier version.
-func writeFiles(p *Plan) error {
+func (e Env) writeFiles(p *Plan) error {
 	for _, f := range p.Files {
 		if f.Temporary {
 			continue
@@ -280,22 +337,90 @@ func writeFiles(p *Plan) error {
 		if err := os.MkdirAll(filepath.Dir(f.Path), 0o700); err != nil {
 			return err
 		}
-		if err := fsutil.ReplaceFileAtomic(f.Path, []byte(f.Content), 0o600); err != nil {
+		if err := e.replaceFile(f.Path, []byte(f.Content)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func runCommands(ctx context.Context, r Runner, cmds []PlanCommand) error {
+// tempRe matches the temporary names replaceFile (and fsutil's atomic
+// replace, which earlier versions used) writes through: NAME.<digits>.tmp.
+func tempRe(name string) *regexp.Regexp {
+	return regexp.MustCompile(`^` + regexp.QuoteMeta(name) + `\.[0-9]+\.tmp$`)
+}
+
+// replaceFile writes data to path owner-only, replacing the file in one
+// rename: the content is written and fsynced under a temporary name in the
+// same folder, renamed over path, and the folder fsynced. A temporary file
+// of path's that a killed install left is removed first (only names of
+// that exact form, next to path).
+func (e Env) replaceFile(path string, data []byte) error {
+	dir, name := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	if err := removeTemps(dir, name); err != nil {
+		return err
+	}
+	tmp := filepath.Join(dir, fmt.Sprintf("%s.%d.tmp", name, time.Now().UnixNano()))
+	f, err := fsutil.CreateTemp(dir, filepath.Base(tmp), 0o600)
+	if err != nil {
+		return err
+	}
+	fail := func(err error) error {
+		f.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if _, err := f.Write(data); err != nil {
+		return fail(err)
+	}
+	if err := f.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	e.hook("schedule-temp-written")
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := fsutil.SyncDir(dir); err != nil {
+		return err
+	}
+	e.hook("schedule-file-written")
+	return nil
+}
+
+func removeTemps(dir, name string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	re := tempRe(name)
+	for _, en := range entries {
+		if en.Type().IsRegular() && re.MatchString(en.Name()) {
+			if err := os.Remove(filepath.Join(dir, en.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (e Env) runCommands(ctx context.Context, cmds []PlanCommand) error {
 	for _, c := range cmds {
 		var stdin []byte
 		if c.Stdin != "" {
 			stdin = []byte(c.Stdin)
 		}
-		if _, err := r.Run(ctx, stdin, c.Args[0], c.Args[1:]...); err != nil && !c.MayFail {
+		if _, err := e.Runner.Run(ctx, stdin, c.Args[0], c.Args[1:]...); err != nil && !c.MayFail {
 			return err
 		}
+		e.hook("schedule-command-run")
 	}
 	return nil
 }

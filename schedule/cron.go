@@ -88,8 +88,14 @@ func (c cron) Install(ctx context.Context, s Spec) (*Plan, error) {
 		return nil, err
 	}
 	rest, _ := without(tab, s.Label)
-	_, err = c.env.Runner.Run(ctx, []byte(rest+p.Commands[0].Stdin), "crontab", "-")
-	return p, err
+	c.env.hook("schedule-planned")
+	// crontab replaces the table in one step; its input is a file, so that
+	// it always reads the whole new table (see ExecRunner).
+	if _, err = c.env.Runner.Run(ctx, []byte(rest+p.Commands[0].Stdin), "crontab", "-"); err != nil {
+		return p, err
+	}
+	c.env.hook("schedule-command-run")
+	return p, nil
 }
 
 func (c cron) Remove(ctx context.Context, label string) ([]string, error) {

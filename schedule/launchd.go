@@ -101,10 +101,11 @@ func (l launchd) Install(ctx context.Context, s Spec) (*Plan, error) {
 	} else if exists && !ours {
 		return nil, &NotOursError{What: l.path(s.Label)}
 	}
-	if err := writeFiles(p); err != nil {
+	l.env.hook("schedule-planned")
+	if err := l.env.writeFiles(p); err != nil {
 		return nil, err
 	}
-	return p, runCommands(ctx, l.env.Runner, p.Commands)
+	return p, l.env.runCommands(ctx, p.Commands)
 }
 
 func (l launchd) Remove(ctx context.Context, label string) ([]string, error) {

@@ -94,10 +94,11 @@ func (d systemd) Install(ctx context.Context, s Spec) (*Plan, error) {
 			return nil, &NotOursError{What: f.Path}
 		}
 	}
-	if err := writeFiles(p); err != nil {
+	d.env.hook("schedule-planned")
+	if err := d.env.writeFiles(p); err != nil {
 		return nil, err
 	}
-	return p, runCommands(ctx, d.env.Runner, p.Commands)
+	return p, d.env.runCommands(ctx, p.Commands)
 }
 
 func (d systemd) Remove(ctx context.Context, label string) ([]string, error) {

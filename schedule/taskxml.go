@@ -181,13 +181,20 @@ func (t schtasks) Install(ctx context.Context, s Spec) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	t.env.hook("schedule-planned")
 	try := func(p *Plan) error {
 		f := p.Files[0]
-		if err := os.WriteFile(f.Path, EncodeUTF16(f.Content), 0o600); err != nil {
+		// Written whole before schtasks reads it; a file a killed install
+		// left under this name is simply replaced. The task itself is
+		// replaced by schtasks in one step (/F).
+		if err := t.env.replaceFile(f.Path, EncodeUTF16(f.Content)); err != nil {
 			return err
 		}
 		defer os.Remove(f.Path)
 		_, err := t.env.Runner.Run(ctx, nil, p.Commands[0].Args[0], p.Commands[0].Args[1:]...)
+		if err == nil {
+			t.env.hook("schedule-command-run")
+		}
 		return err
 	}
 	err = try(p)

@@ -152,6 +152,7 @@ func runScheduleInstall(c *cli.Context, u *ui, opts scheduleOptions, show bool) 
 		return err
 	}
 	env := scheduleEnv()
+	env.Hook = scheduleHook(testSlow())
 	b, err := env.Backend(c.Context, opts.Backend)
 	if err != nil {
 		return u.usageErr("err.backend", opts.Backend, strings.Join(schedule.Backends, ", "))
@@ -211,6 +212,24 @@ func runScheduleInstall(c *cli.Context, u *ui, opts scheduleOptions, show bool) 
 		}
 		fmt.Fprintln(w, u.T("schedule.logat", filepath.Join(s.Out, schedule.RunLogName)))
 	})
+}
+
+// scheduleHook is the test hook of schedule install. A point reached more
+// than once is also offered as POINT#N (the N-th time), so that a test can
+// stop the install at, say, the second file's rename:
+// EFBACKUP_TEST_KILL_AT=schedule-file-written#2. EFBACKUP_TEST_SLOW_MS
+// pauses at every point, so that random kills land between them. Unset,
+// it does nothing.
+func scheduleHook(slow time.Duration) func(string) {
+	seen := map[string]int{}
+	return func(point string) {
+		seen[point]++
+		testHook(point)
+		testHook(fmt.Sprintf("%s#%d", point, seen[point]))
+		if slow > 0 {
+			time.Sleep(slow)
+		}
+	}
 }
 
 func runScheduleRemove(c *cli.Context, u *ui, opts scheduleOptions) error {

@@ -386,3 +386,57 @@ func init() {
 		messages[k] = v
 	}
 }
+
+// Messages of restore's recovery from an interrupted restore, and of the
+// install-folder lock restore takes.
+func init() {
+	for k, v := range map[string]msg{
+		"restore.recovered.rolledback": {
+			"an earlier restore of %s into %s was interrupted before db/ was touched; its unfinished copy %s was removed",
+			"pemulihan sebelumnya dari %s ke %s terhenti sebelum db/ disentuh; salinannya yang belum selesai %s sudah dihapus",
+		},
+		"restore.recovered.rolledbacknothing": {
+			"an earlier restore of %s into %s was interrupted before db/ was touched; nothing of it was left",
+			"pemulihan sebelumnya dari %s ke %s terhenti sebelum db/ disentuh; tidak ada sisanya",
+		},
+		"restore.recovered.finished": {
+			"an earlier restore of %s into %s was interrupted while it swapped the folders; it is now finished, and the db/ it replaced is kept at %s",
+			"pemulihan sebelumnya dari %s ke %s terhenti saat menukar folder; sekarang sudah diselesaikan, dan db/ yang digantikannya disimpan di %s",
+		},
+		"restore.recovered.cleanedup": {
+			"an earlier restore of %s into %s had finished but was stopped before it tidied up; the db/ it replaced is kept at %s",
+			"pemulihan sebelumnya dari %s ke %s sudah selesai tetapi terhenti sebelum merapikan; db/ yang digantikannya disimpan di %s",
+		},
+		"restore.recovered.cleanedupnodb": {
+			"an earlier restore of %s into %s had finished but was stopped before it tidied up; its journal was removed",
+			"pemulihan sebelumnya dari %s ke %s sudah selesai tetapi terhenti sebelum merapikan; jurnalnya sudah dihapus",
+		},
+		"restore.leftover": {
+			"%s was left by an earlier interrupted restore and may hold a previous db/; efbackup never removes it",
+			"%s ditinggalkan pemulihan yang terhenti dan mungkin berisi db/ sebelumnya; efbackup tidak pernah menghapusnya",
+		},
+		"hint.restoreleftover": {
+			"look inside; if it is a db/ you need, rename it (for example to db.kept), otherwise delete it yourself",
+			"periksa isinya; bila itu db/ yang Anda perlukan, ganti namanya (misalnya menjadi db.kept), bila tidak, hapus sendiri",
+		},
+		"restore.plan.pending": {
+			"an earlier restore of %s was interrupted (%s, state %s); the restore will first finish or undo it",
+			"pemulihan sebelumnya dari %s terhenti (%s, tahap %s); pemulihan akan menyelesaikan atau membatalkannya lebih dulu",
+		},
+		"err.restorejournal": {
+			"%s records a restore that was interrupted, but %s; nothing was changed",
+			"%s mencatat pemulihan yang terhenti, tetapi %s; tidak ada yang diubah",
+		},
+		"hint.restorejournal": {
+			"look in %s: one of them is the db/ you had before that restore. Put the one you want back as db/, then delete %s and run the restore again",
+			"periksa %s: salah satunya adalah db/ Anda sebelum pemulihan itu. Kembalikan yang Anda inginkan sebagai db/, lalu hapus %s dan jalankan pemulihan lagi",
+		},
+		"lock.heldinstall": {
+			"the install folder %s is in use by another efbackup (%s, process %d on %s, since %s): locked",
+			"folder instalasi %s sedang dipakai efbackup lain (%s, proses %d di %s, sejak %s): terkunci",
+		},
+		"lock.heldinstallunknown": {"the install folder %s is in use by another efbackup: locked", "folder instalasi %s sedang dipakai efbackup lain: terkunci"},
+	} {
+		messages[k] = v
+	}
+}
