@@ -30,7 +30,9 @@ deps-test:
 test: deps-test
 	$(GO) test -race -timeout 15m ./...
 
-# efbackup.exe end to end under Wine (Windows paths, long paths, LockFileEx).
+# Under Wine 8: the unit tests of every package as Windows binaries
+# (scripts/wine-unit.sh), then efbackup.exe end to end (Windows paths, long
+# paths, LockFileEx: scripts/wine-e2e.sh). Both run; either failing fails.
 WINDOWS_PKGS := wine64 gcc-mingw-w64-x86-64 python3
 deps-windows:
 	@missing=""; for p in $(WINDOWS_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -41,12 +43,21 @@ deps-windows:
 	fi
 
 test-windows: deps-windows
-	bash scripts/wine-e2e.sh $(WORK)/wine-e2e
+	@rc=0; \
+	EFBACKUP_WINE_UNIT_OUT=$(WORK)/wine-unit bash scripts/wine-unit.sh || rc=1; \
+	bash scripts/wine-e2e.sh $(WORK)/wine-e2e || rc=1; \
+	exit $$rc
 
-# The long crash run: thousands of SIGKILLs across snapshot, restore and
-# migrate (CRASH_RUNS random kills per harness; the quick run is in make test).
+# The long crash run: thousands of SIGKILLs across every command that
+# writes: snapshot, restore, prune, schedule install and migrate
+# (CRASH_RUNS random kills per harness, on top of the kills at every step
+# boundary; the quick run is in make test). Each harness prints its counts
+# and "--- PASS: TestCrash... (seconds)"; the full log, with the random
+# seed to repeat a failure (EFBACKUP_CRASH_SEED), is .work/crash.log.
 crash:
-	EFBACKUP_CRASH_RUNS=$${CRASH_RUNS:-1000} $(GO) test -count=1 -timeout 6h -run 'Crash' -v ./cmd/efbackup ./migrate 2>&1 | grep -E '^(---|ok|FAIL|PASS)|crash harness|kills'
+	@mkdir -p $(WORK)
+	@set -o pipefail; EFBACKUP_CRASH_RUNS=$${CRASH_RUNS:-1000} $(GO) test -count=1 -timeout 12h -run 'Crash' -v ./cmd/efbackup ./migrate 2>&1 \
+	  | tee $(WORK)/crash.log | grep --line-buffered -E '^(---|ok|FAIL|PASS)|crash harness|kills|CRASH_SEED|_test\.go:[0-9]+: .*(killed at|killed after|finished before)'
 
 test-short:
 	$(GO) test -short ./...

@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -99,7 +101,8 @@ func TestMigrateIntoFreshInstall(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if fi.Mode().Perm() != 0o600 {
+		// Windows has no Unix permission bits (Go reports 0666 or 0444).
+		if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
 			t.Errorf("%s has mode %v", p, fi.Mode())
 		}
 	}
@@ -157,6 +160,9 @@ func sortedCopy(s []string) []string {
 func TestMigrateKeepsTargetDBAndUndo(t *testing.T) {
 	for _, method := range []string{SwapExchange, SwapRename} {
 		t.Run(method, func(t *testing.T) {
+			if method == SwapExchange && runtime.GOOS == "windows" {
+				t.Skip("Windows has no atomic exchange of two folders (fsutil.Exchange is ErrExchangeUnsupported there): the rename subtest is what Windows does")
+			}
 			if method == SwapRename {
 				defer func(f func(a, b string) error) { exchange = f }(exchange)
 				exchange = func(a, b string) error { return errExchangeUnsupported }
@@ -258,8 +264,16 @@ func TestFolderProblems(t *testing.T) {
 	inner := filepath.Join(e.src, "new")
 	mkInstall(t, inner, "4.0", false, 3)
 	link := filepath.Join(e.root, "link")
+	noLink := ""
 	if err := os.Symlink(e.src, link); err != nil {
-		t.Fatal(err)
+		if runtime.GOOS != "windows" {
+			t.Fatal(err)
+		}
+		// Windows lets only administrators (or Developer Mode) make links.
+		noLink = fmt.Sprintf("cannot make a symbolic link here: %v", err)
+	} else if _, err := os.Lstat(link); err != nil && runtime.GOOS == "windows" {
+		// Wine 8's CreateSymbolicLinkW reports success and makes nothing.
+		noLink = fmt.Sprintf("os.Symlink said yes but made no link (Wine 8): %v", err)
 	}
 	cases := []struct {
 		name     string
@@ -274,6 +288,9 @@ func TestFolderProblems(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			if c.tgt == link && noLink != "" {
+				t.Skip(noLink)
+			}
 			before := tree(t, e.root)
 			opt := e.opts()
 			opt.Source, opt.Target = c.src, c.tgt

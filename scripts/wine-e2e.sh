@@ -4,35 +4,23 @@
 # path longer than 260 characters) and in-use detection against a mingw
 # helper that holds a LockFileEx lock the way Java does.
 #
-# Go 1.24+ needs ProcessPrng from bcryptprimitives.dll, which Wine 8 lacks;
-# a tiny DLL built from internal/inuse/testdata/winlock/processprng.c
-# provides it in the test prefix only.
+# The Wine prefix, and the small DLL that gives Go 1.24+ the ProcessPrng
+# Wine 8 lacks, are set up by scripts/wine-env.sh (shared with the unit
+# tests under Wine, scripts/wine-unit.sh). efbackup.exe itself is built as
+# it ships.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-$root/.work/wine-e2e}
-winlock=$root/internal/inuse/testdata/winlock
-CC=${CC:-x86_64-w64-mingw32-gcc}
-WINE=${WINE:-/usr/lib/wine/wine64}
-[ -x "$WINE" ] || WINE=$(command -v wine64 || command -v wine)
-export WINEPREFIX=${WINEPREFIX:-$root/.work/wineprefix}
-export WINEDEBUG=-all
-export WINEDLLOVERRIDES="bcryptprimitives=n,b"
+# shellcheck source=wine-env.sh
+. "$root/scripts/wine-env.sh"
 
 rm -rf "$work"
 mkdir -p "$work/bin"
-"$CC" -O2 -municode -o "$work/bin/holdlock.exe" "$winlock/holdlock.c" || exit 1
-"$CC" -shared -O2 -o "$work/bin/bcryptprimitives.dll" "$winlock/processprng.c" -ladvapi32 || exit 1
-if [ ! -f "$WINEPREFIX/system.reg" ]; then
-  echo "creating the Wine prefix $WINEPREFIX"
-  "$WINE" wineboot --init >/dev/null 2>&1 || true
-  for _ in $(seq 120); do [ -f "$WINEPREFIX/system.reg" ] && break; sleep 1; done
-  command -v wineserver >/dev/null && wineserver -w
-fi
-cp "$work/bin/bcryptprimitives.dll" "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll"
+wine_setup "$work/bin" || exit 1
+wine_server
 (cd "$root" && CGO_ENABLED=0 GOOS=windows GOARCH=amd64 go build -o "$work/bin/efbackup.exe" ./cmd/efbackup) || exit 1
 
-# Wine maps / to Z:. (winepath itself cuts paths at 260 characters.)
-winpath() { local p; p=$(realpath -m "$1"); printf 'Z:%s' "${p//\//\\}"; }
+# winpath (wine-env.sh): Wine maps / to Z:.
 pass=0; fail=0
 # expect CODE TITLE ARGS...: run efbackup.exe and check its exit code.
 expect() {

@@ -89,6 +89,9 @@ func TestRoundTripByteIdentical(t *testing.T) {
 // Someone without efbackup can restore with the system's tar, zstd and
 // sha256sum.
 func TestStandardToolsExtract(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("checks the Unix recipe (bash -c 'tar --zstd -xf SNAP && sha256sum -c SHA256SUMS'): Windows and Wine have no bash or sha256sum")
+	}
 	for _, tool := range []string{"tar", "zstd", "sha256sum"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			if os.Getenv("CI") != "" {

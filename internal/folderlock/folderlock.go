@@ -280,7 +280,7 @@ func takeOver(dir, path string, stale *Info) (*Info, bool, error) {
 		return nil, false, err
 	}
 	_ = t.Close()
-	defer os.Remove(tpath)
+	defer removeFile(tpath)
 	// Still the lock we judged stale? A waiter that was faster may have
 	// replaced it with its own, fresh one.
 	b, err := os.ReadFile(path)
@@ -298,7 +298,7 @@ func takeOver(dir, path string, stale *Info) (*Info, bool, error) {
 	} else if json.Unmarshal(b, &now) == nil && now.PID > 0 {
 		return nil, false, nil
 	}
-	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := removeFile(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, false, err
 	}
 	return stale, true, nil
@@ -322,8 +322,29 @@ func (l *Lock) Release() error {
 	if json.Unmarshal(bytes.TrimSpace(b), &in) != nil || in.Token != l.info.Token {
 		return fmt.Errorf("%s was taken over by another efbackup process", l.path)
 	}
-	if err := os.Remove(l.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := removeFile(l.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
 	return nil
+}
+
+// removeSharedFor is how long removeFile keeps trying while another
+// process has the file open: a waiter reads the lock file for a few
+// milliseconds at a time.
+const removeSharedFor = 2 * time.Second
+
+// removeFile removes path. On Windows a file cannot be removed while
+// another handle to it is open without FILE_SHARE_DELETE, and Go opens
+// every file without it: while a waiting efbackup process (or doctor)
+// reads the lock file, removing it fails with a sharing violation. That
+// is momentary, so removeFile tries again for up to removeSharedFor.
+func removeFile(path string) error {
+	deadline := time.Now().Add(removeSharedFor)
+	for {
+		err := os.Remove(path)
+		if err == nil || !isSharingViolation(err) || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }

@@ -40,3 +40,6 @@ func bootID() string {
 	}
 	return string(bytes.TrimSpace(b))
 }
+
+// isSharingViolation is for Windows: elsewhere an open file can be removed.
+func isSharingViolation(error) bool { return false }

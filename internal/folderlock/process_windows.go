@@ -1,6 +1,10 @@
 package folderlock
 
-import "golang.org/x/sys/windows"
+import (
+	"errors"
+
+	"golang.org/x/sys/windows"
+)
 
 // stillActive is the exit code GetExitCodeProcess reports for a process
 // that has not ended (STILL_ACTIVE).
@@ -24,3 +28,9 @@ func processAlive(pid int) bool {
 
 // bootID is empty on Windows: the process check and the age apply.
 func bootID() string { return "" }
+
+// isSharingViolation reports whether err says another process has the file
+// open in a way that keeps it from being removed.
+func isSharingViolation(err error) bool {
+	return errors.Is(err, windows.ERROR_SHARING_VIOLATION)
+}
