@@ -30,21 +30,13 @@ overlay=$(wine_overlay "$out") || exit 1
 EFBACKUP_HOLDLOCK_EXE=$(winpath "$WINE_BIN/holdlock.exe")
 export EFBACKUP_HOLDLOCK_EXE
 
-# Tests that cannot pass on Windows and live in files the Windows tests may
-# not change; each is reported to the file's owner. Remove a name once its
-# file excludes it on Windows itself.
-#   TestSystemdInstallRemove, TestRunLog (schedule/schedule_test.go): they
-#     want permission bits 0600; Windows has none (Go reports 0666).
-#   TestScripts/read_fault (cmd/efbackup/testdata/script/read_fault.txtar):
-#     runs ls and sh, which Windows does not have.
-pending='^(TestSystemdInstallRemove|TestRunLog)$|^TestScripts$/^read_fault$'
 
 args=("$@")
 havepkg=
 for a in "${args[@]}"; do case $a in . | ./* | ../* | github.com/*) havepkg=1 ;; esac; done
 [ -n "$havepkg" ] || args+=(./...)
 
-flags=(-json -count=1 -p 2 -timeout 15m -skip "$pending" -exec "$root/scripts/wine-exec.sh")
+flags=(-json -count=1 -p 2 -timeout 15m -exec "$root/scripts/wine-exec.sh")
 [ -n "$overlay" ] && flags+=(-overlay "$overlay")
 
 summary=$(
@@ -111,7 +103,6 @@ sys.exit(1 if bad or tot[2] else 0)
 EOF
 )
 
-echo "wine-unit: not run under Wine, pending their owners' Windows guards: -skip '$pending'"
 echo "wine-unit: go test ${flags[*]} ${args[*]}"
 (cd "$root" && CGO_ENABLED=0 GOOS=windows GOARCH=amd64 go test "${flags[@]}" "${args[@]}") 2>&1 |
 	tee "$out/test.json" | python3 -c "$summary"
