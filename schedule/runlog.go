@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/efbackup/efbackup/internal/fsutil"
 )
 
 // RunLogName is the log of scheduled runs, in the snapshot folder: one
@@ -56,7 +58,7 @@ func AppendRun(dir string, r RunRecord) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.OpenFile(filepath.Join(dir, RunLogName), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	f, err := fsutil.OpenPrivate(filepath.Join(dir, RunLogName), os.O_WRONLY|os.O_APPEND|os.O_CREATE)
 	if err != nil {
 		return err
 	}

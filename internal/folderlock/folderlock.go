@@ -193,7 +193,7 @@ func create(path string, opts Options) (*Lock, error) {
 // writeSynced creates path with flag, writes b and fsyncs it; on a failed
 // write it removes what it created.
 func writeSynced(path string, b []byte, flag int) error {
-	f, err := os.OpenFile(path, flag, 0o600)
+	f, err := fsutil.OpenPrivate(path, flag)
 	if err != nil {
 		return err
 	}
@@ -266,7 +266,7 @@ func judge(path string, opts Options) (holder *Info, stale bool, why string) {
 // under the takeover lock. It reports whether it removed one.
 func takeOver(dir, path string, stale *Info) (*Info, bool, error) {
 	tpath := filepath.Join(dir, takeoverName)
-	t, err := os.OpenFile(tpath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	t, err := fsutil.OpenPrivate(tpath, os.O_WRONLY|os.O_CREATE|os.O_EXCL)
 	if err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			// Another process is taking over right now, or crashed while

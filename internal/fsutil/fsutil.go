@@ -17,10 +17,15 @@ import (
 // suffix is never a finished snapshot.
 const PartialSuffix = ".partial"
 
-// CreateTemp creates the temporary file an atomic write goes through. Tests
-// swap it to simulate a full disk or a failing device.
+// CreateTemp creates the temporary file an atomic write goes through; with
+// PrivatePerm it is private on Windows too (OpenPrivate). Tests swap it to
+// simulate a full disk or a failing device.
 var CreateTemp = func(dir, name string, perm os.FileMode) (File, error) {
-	return os.OpenFile(filepath.Join(dir, name), os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
+	const flag = os.O_RDWR | os.O_CREATE | os.O_EXCL
+	if perm == PrivatePerm {
+		return OpenPrivate(filepath.Join(dir, name), flag)
+	}
+	return os.OpenFile(filepath.Join(dir, name), flag, perm)
 }
 
 // File is what an atomic write needs of a file.

@@ -1,0 +1,38 @@
+//go:build unix
+
+package fsutil
+
+import (
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+)
+
+// On Unix the files efbackup creates are 0600, whatever the umask.
+func TestPrivateFilesOnUnix(t *testing.T) {
+	old := syscall.Umask(0)
+	defer syscall.Umask(old)
+	dir := t.TempDir()
+	logf := filepath.Join(dir, "runs.log")
+	for _, line := range []string{"one\n", "two\n"} {
+		f, err := OpenPrivate(logf, os.O_WRONLY|os.O_APPEND|os.O_CREATE)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Write([]byte(line))
+		f.Close()
+	}
+	if b, _ := os.ReadFile(logf); string(b) != "one\ntwo\n" {
+		t.Fatalf("append: %q", b)
+	}
+	snap := filepath.Join(dir, "snap")
+	if err := WriteFileAtomic(snap, []byte("x"), PrivatePerm); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{logf, snap} {
+		if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: %v %v", p, fi.Mode(), err)
+		}
+	}
+}
