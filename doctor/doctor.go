@@ -63,6 +63,7 @@ const (
 	CodeSeveralInstalls  = "several-installs"   // warning: several installs on one disk (ETAX-40003)
 	CodeNoInstall        = "no-install"         // info: nothing found
 	CodeScheduleNotCheck = "schedule-unchecked" // info: the schedule could not be queried
+	CodeRestorePending   = "restore-pending"    // critical: a restore's journal: running, or interrupted
 )
 
 // Codes lists every finding code, for the command layer's tests.
@@ -70,7 +71,7 @@ var Codes = []string{
 	CodeNoDB, CodeVersionUnknown, CodeOldVersion, CodeSeveralDBs, CodeInUse, CodeDBDamaged, CodeDBWarning,
 	CodeDBCheckFailed, CodeNoBackup, CodeBackupOld, CodeSnapshotDamaged, CodeSameDisk, CodeNoSchedule,
 	CodeLastRunFailed, CodeAutoBackupOff, CodeAppBackupBad, CodeAppBackupsMany, CodeAppBackupsNone,
-	CodeSeveralInstalls, CodeNoInstall, CodeScheduleNotCheck,
+	CodeSeveralInstalls, CodeNoInstall, CodeScheduleNotCheck, CodeRestorePending,
 }
 
 // Finding is one thing doctor has to say.
@@ -287,6 +288,19 @@ func examine(ctx context.Context, in *migrate.Install, opts Options) (*InstallRe
 		add(Info, CodeOldVersion, "", []any{in.Version}, in.Root)
 	}
 
+	// A restore that has not finished: db/ may be missing (Windows swaps
+	// with two renames) or about to be replaced. The next restore finishes
+	// or undoes it.
+	restorePending := false
+	if j, err := backup.PendingRestore(in.DB); j != nil || err != nil {
+		restorePending = true
+		snap, started := "?", "?"
+		if j != nil {
+			snap, started = j.Snapshot, j.Started.Local().Format("2006-01-02 15:04")
+		}
+		add(Critical, CodeRestorePending, "", []any{in.Root, started, snap}, snap, in.Root)
+	}
+
 	// db/: size, databases, in use, checks.
 	if in.HasDB {
 		_ = filepath.WalkDir(in.DB, func(p string, d fs.DirEntry, err error) error {
@@ -340,7 +354,7 @@ func examine(ctx context.Context, in *migrate.Install, opts Options) (*InstallRe
 				add(Warning, CodeDBWarning, "", []any{strings.Join(warned, ", ")}, in.Root)
 			}
 		}
-	} else {
+	} else if !restorePending {
 		add(Info, CodeNoDB, "", []any{in.DB})
 	}
 

@@ -283,9 +283,11 @@ func init() {
 		"age.hours":                     {"%d hours ago", "%d jam lalu"},
 		"age.days":                      {"%d days ago", "%d hari lalu"},
 
-		"doctor.no-db":           {"no database yet in %s (e-Faktur was never started here)", "belum ada database di %s (e-Faktur belum pernah dijalankan di sini)"},
-		"doctor.next.no-db":      {"nothing to back up yet; run doctor again after the first start", "belum ada yang perlu dibackup; jalankan doctor lagi setelah start pertama"},
-		"doctor.version-unknown": {"the version of %s cannot be told", "versi %s tidak dapat diketahui"},
+		"doctor.no-db":                {"no database yet in %s (e-Faktur was never started here)", "belum ada database di %s (e-Faktur belum pernah dijalankan di sini)"},
+		"doctor.next.no-db":           {"nothing to back up yet; run doctor again after the first start", "belum ada yang perlu dibackup; jalankan doctor lagi setelah start pertama"},
+		"doctor.restore-pending":      {"a restore into %s started at %s from %s has not finished: it is running, or was interrupted, and db/ may be missing or the previous one", "pemulihan ke %s yang dimulai %s dari %s belum selesai: sedang berjalan atau terputus, dan db/ mungkin tidak ada atau masih yang lama"},
+		"doctor.next.restore-pending": {"if no restore is running, run efbackup restore %s --install %s again: it finishes or undoes the interrupted one and never deletes the previous db/; do not start e-Faktur before that", "jika tidak ada pemulihan yang berjalan, jalankan lagi efbackup restore %s --install %s: perintah itu menyelesaikan atau membatalkan pemulihan yang terputus dan tidak pernah menghapus db/ lama; jangan jalankan e-Faktur sebelum itu"},
+		"doctor.version-unknown":      {"the version of %s cannot be told", "versi %s tidak dapat diketahui"},
 		"doctor.next.version-unknown": {
 			"make sure this is the install you use; efbackup still backs up its db/ byte for byte",
 			"pastikan ini instalasi yang Anda pakai; efbackup tetap membackup db/-nya byte demi byte",
