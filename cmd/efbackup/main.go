@@ -46,7 +46,9 @@ func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(48 << 20)
 	}
-	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+	code := run(os.Args, os.Stdin, os.Stdout, os.Stderr)
+	testReportPeakMemory()
+	os.Exit(code)
 }
 
 // run is main without os.Exit, so that tests can drive the real program.
