@@ -346,9 +346,9 @@ const (
 // one step (a file system may still refuse; then two renames are used).
 var exchangeAvailable = runtime.GOOS == "linux" || runtime.GOOS == "darwin"
 
-// folderID is dirID; tests replace it to take the path of a system without
+// folderID is fsutil.ID; tests replace it to take the path of a system without
 // file identities.
-var folderID = dirID
+var folderID = fsutil.ID
 
 // RestoreJournal is the record of a restore in progress. Names are base
 // names inside the install folder; IDs are file-system identities (Unix).

@@ -11,8 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/efbackup/efbackup/internal/treetest"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/efbackup/efbackup/internal/fsutil"
+	"github.com/efbackup/efbackup/internal/treetest"
 )
 
 // A restore "killed" at a step boundary: the hook parks the restoring
@@ -190,7 +192,7 @@ func TestRestoreRecoveryAtEveryStep(t *testing.T) {
 				t.Run(name, func(t *testing.T) {
 					if m.noIDs {
 						folderID = func(string) string { return "" }
-						t.Cleanup(func() { folderID = dirID })
+						t.Cleanup(func() { folderID = fsutil.ID })
 					}
 					f := newRecoveryFixture(t, withDB)
 					release := f.killAt(t, point, m.opt)

@@ -3,7 +3,6 @@
 package migrate
 
 import (
-	"fmt"
 	"os"
 	"syscall"
 
@@ -18,20 +17,6 @@ func freeSpace(dir string) (int64, error) {
 		return 0, &os.PathError{Op: "statfs", Path: dir, Err: err}
 	}
 	return int64(st.Bavail) * int64(st.Bsize), nil //nolint:unconvert // field types differ between systems
-}
-
-// fileID is the file-system identity of path (device and inode), stable
-// across renames within one file system; "" when it cannot be had.
-func fileID(path string) string {
-	fi, err := os.Lstat(path)
-	if err != nil {
-		return ""
-	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return ""
-	}
-	return fmt.Sprintf("%d:%d", uint64(st.Dev), uint64(st.Ino)) //nolint:unconvert // field types differ between systems
 }
 
 // sameDevice says whether two existing folders are on one file system.

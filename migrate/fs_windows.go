@@ -22,10 +22,6 @@ func freeSpace(dir string) (int64, error) {
 	return int64(avail), nil
 }
 
-// fileID is not used on Windows: folders are never exchanged there, so
-// recovery never needs to tell them apart by identity.
-func fileID(path string) string { return "" }
-
 // sameDevice compares volume names; a folder mounted into another volume
 // is missed, which only makes the free-space check more lenient there.
 func sameDevice(a, b string) bool {

@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+
+	"github.com/efbackup/efbackup/internal/fsutil"
 )
 
 // What a folder name in the target holds.
@@ -90,7 +92,7 @@ func inspect(j *Journal) (*layout, error) {
 			switch {
 			case !ok:
 				return holdsNothing
-			case fileID(j.path(name)) == j.TargetDBID:
+			case fsutil.ID(j.path(name)) == j.TargetDBID:
 				return holdsOriginal
 			}
 			return holdsCopy
@@ -120,7 +122,7 @@ func inspect(j *Journal) (*layout, error) {
 		default:
 			l.D = holdsOriginal
 		}
-		if j.TargetHadDB && l.D == holdsOriginal && j.TargetDBID != "" && fileID(j.path(j.TargetDB)) != j.TargetDBID {
+		if j.TargetHadDB && l.D == holdsOriginal && j.TargetDBID != "" && fsutil.ID(j.path(j.TargetDB)) != j.TargetDBID {
 			// db/ was replaced behind the tool's back.
 			l.D = holdsForeign
 		}

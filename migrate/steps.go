@@ -159,7 +159,7 @@ func (r *run) openJournal(start time.Time) error {
 			SourceState: statesOf(r.srcFiles),
 		}
 		if r.tgt.HasDB {
-			j.TargetDBID = fileID(r.tgt.DB)
+			j.TargetDBID = fsutil.ID(r.tgt.DB)
 			j.Aside = filepath.Base(p.Aside)
 		}
 		for _, rp := range p.Reports {
@@ -574,7 +574,7 @@ func (r *run) stageCopy(ctx context.Context) ([]backup.File, error) {
 		return nil, err
 	}
 	r.hook("migrate-staging-created")
-	if err := r.jw.update(func() { j.StagingID = fileID(staging) }); err != nil {
+	if err := r.jw.update(func() { j.StagingID = fsutil.ID(staging) }); err != nil {
 		return nil, err
 	}
 	// No progress of its own: it runs beside the source's snapshot,
@@ -645,7 +645,7 @@ func (r *run) swap(kind string) error {
 	}
 	// The target's db/ must still be the one preflight saw, and unused.
 	if j.TargetHadDB {
-		if j.TargetDBID != "" && fileID(d) != j.TargetDBID {
+		if j.TargetDBID != "" && fsutil.ID(d) != j.TargetDBID {
 			return &backup.ChangedError{Path: d, Detail: "it was replaced during the migration"}
 		}
 		if _, err := r.opt.InUse(r.ctx, d); err != nil {

@@ -1,6 +1,6 @@
 //go:build unix
 
-package backup
+package fsutil
 
 import (
 	"fmt"
@@ -8,11 +8,11 @@ import (
 	"syscall"
 )
 
-// dirID is the file-system identity of path (device and inode), stable
-// across renames within one file system, so that the restore journal can
-// tell which folder sits under which name after a kill; "" when it cannot
-// be had.
-func dirID(path string) string {
+// ID is the file-system identity of path (device and inode, without
+// following a link), stable across renames within one file system, so that
+// a journal can tell which folder sits under which name after a crash; ""
+// when it cannot be had.
+func ID(path string) string {
 	fi, err := os.Lstat(path)
 	if err != nil {
 		return ""
