@@ -124,12 +124,7 @@ func (h *pruneHarness) next(when string) {
 	cmd := h.prune()
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
+	code := exitStatus(t, err)
 	if code != h.refCode || strings.Contains(stderr.String(), `"locked"`) {
 		t.Fatalf("%s: the next prune ended with exit %d, an uninterrupted one with %d:\n%s", when, code, h.refCode, stderr.String())
 	}

@@ -65,12 +65,7 @@ func killAfter(t *testing.T, cmd *exec.Cmd, d time.Duration, want int) (killed b
 	go func() { done <- cmd.Wait() }()
 	select {
 	case err := <-done:
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
+		code := exitStatus(t, err)
 		if code != want {
 			t.Fatalf("%v ended with exit %d before the kill, want %d", cmd.Args, code, want)
 		}
@@ -103,12 +98,7 @@ func timed(t *testing.T, cmd *exec.Cmd, want int) time.Duration {
 	t.Helper()
 	start := time.Now()
 	b, err := cmd.CombinedOutput()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
+	code := exitStatus(t, err)
 	if code != want {
 		t.Fatalf("%v: exit %d, want %d\n%s", cmd.Args, code, want, b)
 	}

@@ -111,12 +111,7 @@ func runFilledAt(t *testing.T, args []string, point, disk string, leave int64) (
 		t.Fatal(err)
 	}
 	err = <-done
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
+	code := exitStatus(t, err)
 	return code, stderr.String(), filler
 }
 

@@ -69,10 +69,7 @@ func TestHostileCorpusCLI(t *testing.T) {
 			var stdout, stderr strings.Builder
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			err := cmd.Run()
-			code := 0
-			if ee, ok := err.(*exec.ExitError); ok {
-				code = ee.ExitCode()
-			}
+			code := exitStatus(t, err)
 			if code != ExitIntegrity {
 				t.Fatalf("%s: %s: exit %d, want %d\n%s%s", name, args[0], code, ExitIntegrity, stdout.String(), stderr.String())
 			}
