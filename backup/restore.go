@@ -431,7 +431,6 @@ func asideRe(db string) *regexp.Regexp {
 	return regexp.MustCompile(`^` + regexp.QuoteMeta(db) + `\.` + AsideTag + `-[0-9]{8}T[0-9]{6}Z(-[0-9]+)?$`)
 }
 
-var journalTmpRe = regexp.MustCompile(`^` + regexp.QuoteMeta(RestoreJournalName) + `\.[0-9]+\.tmp$`)
 
 func (j *RestoreJournal) validate() error {
 	if j.Schema != RestoreJournalSchema {
@@ -505,7 +504,7 @@ func writeRestoreJournal(dir string, j *RestoreJournal) error {
 // removeRestoreJournal removes the journal and any temporary file a killed
 // journal write left (only names of that exact form).
 func removeRestoreJournal(dir string) error {
-	if err := removeJournalTemps(dir); err != nil {
+	if err := fsutil.RemoveReplaceLeftovers(filepath.Join(dir, RestoreJournalName)); err != nil {
 		return err
 	}
 	if err := os.Remove(filepath.Join(dir, RestoreJournalName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -514,20 +513,6 @@ func removeRestoreJournal(dir string) error {
 	return fsutil.SyncDir(dir)
 }
 
-func removeJournalTemps(dir string) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		if e.Type().IsRegular() && journalTmpRe.MatchString(e.Name()) {
-			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return err
-			}
-		}
-	}
-	return nil
-}
 
 // PendingRestore returns the journal of an interrupted restore into db's
 // install folder, or nil when there is none. It changes nothing (for
@@ -551,7 +536,7 @@ func PendingRestore(db string) (*RestoreJournal, error) {
 // there is nothing to report.
 func RecoverRestore(db string) (*RestoreRecovery, error) {
 	dir := filepath.Dir(db)
-	if err := removeJournalTemps(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := fsutil.RemoveReplaceLeftovers(filepath.Join(dir, RestoreJournalName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
 	j, err := ReadRestoreJournal(dir)

@@ -159,7 +159,6 @@ var (
 	asideRe        = regexp.MustCompile(`^.+\.before-migrate-[0-9]{8}T[0-9]{6}Z(-[0-9]+)?$`)
 	undoneRe       = regexp.MustCompile(`^.+\.undone-migrate-[0-9]{8}T[0-9]{6}Z(-[0-9]+)?$`)
 	reportRe       = regexp.MustCompile(`^efbackup-migrate-[0-9]{8}T[0-9]{6}Z(-[0-9]+)?\.(json|txt)$`)
-	journalTmpRe   = regexp.MustCompile(`^` + regexp.QuoteMeta(JournalName) + `\.[0-9]+\.tmp$`)
 	errJournalName = errors.New("a name in the journal is not one efbackup creates")
 )
 
@@ -365,7 +364,7 @@ func (s *stepTimer) end(status, detail string) error {
 // journal write left behind. Only called when the target is back to its
 // original state, or holds nothing the journal describes any more.
 func removeJournal(target string) error {
-	if err := removeJournalTemps(target); err != nil {
+	if err := fsutil.RemoveReplaceLeftovers(filepath.Join(target, JournalName)); err != nil {
 		return err
 	}
 	err := os.Remove(filepath.Join(target, JournalName))
@@ -373,23 +372,6 @@ func removeJournal(target string) error {
 		return err
 	}
 	return fsutil.SyncDir(target)
-}
-
-// removeJournalTemps removes "efbackup-migrate.journal.<n>.tmp" files: the
-// only files a killed journal write can leave, and only of that exact form.
-func removeJournalTemps(target string) error {
-	entries, err := os.ReadDir(target)
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		if e.Type().IsRegular() && journalTmpRe.MatchString(e.Name()) {
-			if err := os.Remove(filepath.Join(target, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return err
-			}
-		}
-	}
-	return nil
 }
 
 // freeName returns prefix+suffix, or prefix-2+suffix, prefix-3+suffix, ...:

@@ -354,7 +354,7 @@ func (r *run) cleanPartials() error {
 			return err
 		}
 	}
-	return removeJournalTemps(j.Target)
+	return fsutil.RemoveReplaceLeftovers(filepath.Join(j.Target, JournalName))
 }
 
 func removeIfExists(p string) error {

@@ -11,10 +11,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strings"
-	"time"
 
 	"github.com/efbackup/efbackup/internal/fsutil"
 )
@@ -344,70 +342,17 @@ func (e Env) writeFiles(p *Plan) error {
 	return nil
 }
 
-// tempRe matches the temporary names replaceFile (and fsutil's atomic
-// replace, which earlier versions used) writes through: NAME.<digits>.tmp.
-func tempRe(name string) *regexp.Regexp {
-	return regexp.MustCompile(`^` + regexp.QuoteMeta(name) + `\.[0-9]+\.tmp$`)
-}
-
 // replaceFile writes data to path owner-only, replacing the file in one
-// rename: the content is written and fsynced under a temporary name in the
-// same folder, renamed over path, and the folder fsynced. A temporary file
-// of path's that a killed install left is removed first (only names of
-// that exact form, next to path).
+// rename (fsutil.ReplaceFileHook), after removing what a killed install
+// left under temporary names.
 func (e Env) replaceFile(path string, data []byte) error {
-	dir, name := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	if err := removeTemps(dir, name); err != nil {
+	if err := fsutil.RemoveReplaceLeftovers(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	tmp := filepath.Join(dir, fmt.Sprintf("%s.%d.tmp", name, time.Now().UnixNano()))
-	f, err := fsutil.CreateTemp(dir, filepath.Base(tmp), 0o600)
-	if err != nil {
-		return err
-	}
-	fail := func(err error) error {
-		f.Close()
-		os.Remove(tmp)
+	if err := fsutil.ReplaceFileHook(path, data, 0o600, func() { e.hook("schedule-temp-written") }); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		return fail(err)
-	}
-	if err := f.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	e.hook("schedule-temp-written")
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := fsutil.SyncDir(dir); err != nil {
-		return err
 	}
 	e.hook("schedule-file-written")
-	return nil
-}
-
-func removeTemps(dir, name string) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return err
-	}
-	re := tempRe(name)
-	for _, en := range entries {
-		if en.Type().IsRegular() && re.MatchString(en.Name()) {
-			if err := os.Remove(filepath.Join(dir, en.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return err
-			}
-		}
-	}
 	return nil
 }
 

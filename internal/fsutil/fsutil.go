@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -149,8 +150,16 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
 
 // ReplaceFileAtomic writes data to path, replacing an existing file in one
 // rename. It is meant for efbackup's own small state files (journals,
-// logs), never for snapshots.
+// records, unit files), never for snapshots.
 func ReplaceFileAtomic(path string, data []byte, perm os.FileMode) error {
+	return ReplaceFileHook(path, data, perm, nil)
+}
+
+// ReplaceFileHook is ReplaceFileAtomic, calling beforeRename (when not nil)
+// once the new content is durable under its temporary name: tests stop the
+// process there. The temporary name is NAME.<digits>.tmp beside path;
+// RemoveReplaceLeftovers removes those a killed writer left.
+func ReplaceFileHook(path string, data []byte, perm os.FileMode, beforeRename func()) error {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -175,11 +184,39 @@ func ReplaceFileAtomic(path string, data []byte, perm os.FileMode) error {
 		_ = os.Remove(tmp)
 		return err
 	}
+	if beforeRename != nil {
+		beforeRename()
+	}
 	if err := os.Rename(tmp, path); err != nil {
 		_ = os.Remove(tmp)
 		return err
 	}
 	return SyncDir(dir)
+}
+
+// RemoveReplaceLeftovers removes the temporary files of path's that a
+// killed ReplaceFileAtomic left: only names of the exact form
+// NAME.<digits>.tmp beside it, and only plain files.
+func RemoveReplaceLeftovers(path string) error {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		n := e.Name()
+		digits, ok := strings.CutSuffix(strings.TrimPrefix(n, base+"."), ".tmp")
+		if !ok || !strings.HasPrefix(n, base+".") || digits == "" || strings.Trim(digits, "0123456789") != "" || !e.Type().IsRegular() {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, n)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }
 
 // Timestamp formats t the way every efbackup file name does: UTC,
