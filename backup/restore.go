@@ -431,7 +431,6 @@ func asideRe(db string) *regexp.Regexp {
 	return regexp.MustCompile(`^` + regexp.QuoteMeta(db) + `\.` + AsideTag + `-[0-9]{8}T[0-9]{6}Z(-[0-9]+)?$`)
 }
 
-
 func (j *RestoreJournal) validate() error {
 	if j.Schema != RestoreJournalSchema {
 		return fmt.Errorf("its schema %q is not %q", j.Schema, RestoreJournalSchema)
@@ -512,7 +511,6 @@ func removeRestoreJournal(dir string) error {
 	}
 	return fsutil.SyncDir(dir)
 }
-
 
 // PendingRestore returns the journal of an interrupted restore into db's
 // install folder, or nil when there is none. It changes nothing (for
