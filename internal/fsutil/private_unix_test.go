@@ -14,18 +14,7 @@ func TestPrivateFilesOnUnix(t *testing.T) {
 	old := syscall.Umask(0)
 	defer syscall.Umask(old)
 	dir := t.TempDir()
-	logf := filepath.Join(dir, "runs.log")
-	for _, line := range []string{"one\n", "two\n"} {
-		f, err := OpenPrivate(logf, os.O_WRONLY|os.O_APPEND|os.O_CREATE)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.Write([]byte(line))
-		f.Close()
-	}
-	if b, _ := os.ReadFile(logf); string(b) != "one\ntwo\n" {
-		t.Fatalf("append: %q", b)
-	}
+	logf := appendTwice(t, dir)
 	snap := filepath.Join(dir, "snap")
 	if err := WriteFileAtomic(snap, []byte("x"), PrivatePerm); err != nil {
 		t.Fatal(err)

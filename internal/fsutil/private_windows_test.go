@@ -44,18 +44,7 @@ func TestPrivateFilesOnWindows(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	logf := filepath.Join(dir, "runs.log")
-	for _, line := range []string{"one\n", "two\n"} {
-		f, err := OpenPrivate(logf, os.O_WRONLY|os.O_APPEND|os.O_CREATE)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.Write([]byte(line))
-		f.Close()
-	}
-	if b, _ := os.ReadFile(logf); string(b) != "one\ntwo\n" {
-		t.Fatalf("append: %q", b)
-	}
+	logf := appendTwice(t, dir)
 	excl := filepath.Join(dir, "lock")
 	f, err := OpenPrivate(excl, os.O_WRONLY|os.O_CREATE|os.O_EXCL)
 	if err != nil {

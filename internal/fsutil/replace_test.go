@@ -53,3 +53,22 @@ func TestReplaceFileHookAndLeftovers(t *testing.T) {
 		t.Fatalf("left: %s", got)
 	}
 }
+
+// appendTwice opens a run log with OpenPrivate twice, appending a line each
+// time, checks both lines are there, and returns its path.
+func appendTwice(t *testing.T, dir string) string {
+	t.Helper()
+	logf := filepath.Join(dir, "runs.log")
+	for _, line := range []string{"one\n", "two\n"} {
+		f, err := OpenPrivate(logf, os.O_WRONLY|os.O_APPEND|os.O_CREATE)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Write([]byte(line))
+		f.Close()
+	}
+	if b, _ := os.ReadFile(logf); string(b) != "one\ntwo\n" {
+		t.Fatalf("append: %q", b)
+	}
+	return logf
+}
