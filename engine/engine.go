@@ -145,6 +145,10 @@ type Check interface {
 	// File starts the check of one file; rel is relative to the database
 	// folder, with "/". It never returns nil.
 	File(rel string, size int64) FileCheck
+	// Skipped tells the check that rel was present in the database folder
+	// but left out of the stream (a lock file, tmp/): its presence says
+	// the engine was not shut down cleanly.
+	Skipped(rel string, isDir bool)
 	// Finish returns the database's verdict, state and versions, with every
 	// finding (including the per-file ones), after the last file.
 	Finish() *Database
