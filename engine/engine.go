@@ -150,7 +150,10 @@ type Check interface {
 	// the engine was not shut down cleanly.
 	Skipped(rel string, isDir bool)
 	// Finish returns the database's verdict, state and versions, with every
-	// finding (including the per-file ones), after the last file.
+	// finding (including the per-file ones), after the last file. It
+	// returns nil when the files were not a database of this engine: a
+	// snapshot is judged by its bytes, so which folder is a database is
+	// decided by what its files turned out to be.
 	Finish() *Database
 }
 
