@@ -8,21 +8,26 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/efbackup/efbackup/engine"
 )
 
 // FolderOptions tunes VerifyFolder and HashFolder.
 type FolderOptions struct {
-	NewChecker   func(rel string, size int64) FileChecker
-	FolderChecks FolderCheckFunc
-	Progress     func(done, total int64)
+	// Engines are the database engines whose files are left out and
+	// checked, as in a snapshot (nil: none).
+	Engines  engine.Set
+	Progress func(done, total int64)
 }
 
 // FolderReport is what a pass over a live folder found.
 type FolderReport struct {
-	Dir      string
-	Files    []File // what is there now, hashed
-	Checks   map[string]FileCheck
-	Problems []Problem
+	Dir       string
+	Files     []File // what is there now, hashed
+	Skipped   []string
+	Databases []engine.Database
+	Checks    map[string]FileCheck
+	Problems  []Problem
 }
 
 // Err returns an *IntegrityError when there are problems.
@@ -37,19 +42,20 @@ func (r *FolderReport) Err() error {
 // database checks, with the same change detection as a snapshot: a file
 // that changes while it is read fails the pass with *ChangedError.
 func HashFolder(ctx context.Context, dir string, opt FolderOptions) (*FolderReport, error) {
-	files, _, err := ScanDB(dir)
+	scan, err := ScanDB(dir, opt.Engines)
 	if err != nil {
 		return nil, err
 	}
-	var total int64
-	for _, f := range files {
-		total += f.Info.Size()
+	files, total := scan.Files, scan.Bytes()
+	rep := &FolderReport{Dir: dir, Skipped: scan.Skipped, Checks: map[string]FileCheck{}}
+	pass := opt.Engines.NewPass()
+	for _, rel := range scan.Skipped {
+		pass.Skipped(strings.TrimSuffix(rel, "/"), strings.HasSuffix(rel, "/"))
 	}
-	rep := &FolderReport{Dir: dir, Checks: map[string]FileCheck{}}
 	buf := make([]byte, 1<<20)
 	var done int64
 	for _, f := range files {
-		mf, err := StreamFile(ctx, f, buf, nil, opt.NewChecker, func(n int64) {
+		mf, err := StreamFile(ctx, f, buf, nil, pass.File(f.Rel, f.Size()), func(n int64) {
 			done += n
 			if opt.Progress != nil {
 				opt.Progress(done, total)
@@ -60,7 +66,7 @@ func HashFolder(ctx context.Context, dir string, opt FolderOptions) (*FolderRepo
 		}
 		rep.Files = append(rep.Files, mf)
 	}
-	applyFolderChecks(opt.FolderChecks, rep.Files)
+	rep.Databases = ApplyChecks(pass, rep.Files)
 	for _, f := range rep.Files {
 		if f.Check != nil {
 			rep.Checks[f.Path] = *f.Check

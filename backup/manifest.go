@@ -22,12 +22,18 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/efbackup/efbackup/engine"
 )
 
-// Schema identifies the manifest layout. A reader refuses any other value:
-// guessing at a future layout could make verify say "ok" about something it
-// does not understand.
-const Schema = "efbackup.manifest/1"
+// Schema identifies the manifest layout efbackup writes. A reader accepts
+// it and SchemaV1 (written by releases that knew no database engine), and
+// refuses any other value: guessing at a future layout could make verify say
+// "ok" about something it does not understand.
+const (
+	Schema   = "efbackup.manifest/2"
+	SchemaV1 = "efbackup.manifest/1"
+)
 
 // Names of the two records that travel inside every archive, after the data.
 const (
@@ -65,8 +71,36 @@ type Manifest struct {
 	// manifests with the same ContentID describe byte-identical folders,
 	// whatever their times say.
 	ContentID string `json:"content_id"`
-	// Checks summarises the database-file checks made while streaming.
+	// Excluded lists what the scan left out (relative to db/, "/"; a
+	// folder ends in "/"): the database engines' lock files and scratch
+	// space, which they recreate and a restore must never bring back.
+	Excluded []string `json:"excluded,omitempty"`
+	// Databases is what the checks made of each folder of db/ (and of each
+	// file directly in it) while the snapshot streamed: engine, state,
+	// versions, verdict and findings.
+	Databases []engine.Database `json:"databases,omitempty"`
+	// Checks summarises the database checks made while streaming.
 	Checks *ChecksSummary `json:"checks,omitempty"`
+	// Deep is the real engine's proof of this snapshot, when one was made
+	// as it was written (snapshot --deep).
+	Deep *DeepRecord `json:"deep,omitempty"`
+}
+
+// DeepRecord is what the real database engine found when it booted a
+// restored copy of the snapshot and read every row.
+type DeepRecord struct {
+	Checked time.Time              `json:"checked"`
+	Engine  string                 `json:"engine"` // e.g. "Derby 10.14.2.0 on Java 1.8.0_392"
+	Verdict engine.Verdict         `json:"verdict"`
+	Seconds float64                `json:"seconds"`
+	Tables  map[string][]DeepTable `json:"tables,omitempty"` // database name -> tables
+}
+
+// DeepTable is one table's row count and content hash as the engine read it.
+type DeepTable struct {
+	Name string `json:"name"` // SCHEMA.TABLE
+	Rows int64  `json:"rows"`
+	Hash string `json:"hash,omitempty"`
 }
 
 // File is one regular file of db/.
@@ -91,30 +125,41 @@ type Totals struct {
 	Bytes int64 `json:"bytes"`
 }
 
-// FileCheck is the verdict of the database-file checks on one file, as
+// FileCheck is the verdict of the database checks on one file, as
 // recorded when the snapshot was made.
 type FileCheck struct {
-	Kind      string         `json:"kind"`
-	Verdict   string         `json:"verdict"` // ok, warning, damaged
-	Format    string         `json:"format,omitempty"`
-	H2Version string         `json:"h2_version,omitempty"`
-	Findings  []CheckFinding `json:"findings,omitempty"`
+	Kind     string           `json:"kind"`
+	Verdict  string           `json:"verdict"` // ok, warning, damaged, not-checked
+	Findings []engine.Finding `json:"findings,omitempty"`
+	// Format and H2Version were written by releases that checked H2 files
+	// (manifest schema 1); they are read, never written.
+	Format    string `json:"format,omitempty"`
+	H2Version string `json:"h2_version,omitempty"`
 }
 
-// CheckFinding is one problem a database-file check found.
-type CheckFinding struct {
-	Verdict string `json:"verdict"`
-	Code    string `json:"code"`
-	Offset  int64  `json:"offset"`
-	Detail  string `json:"detail"`
+// FileCheckOf records an engine's verdict on one file.
+func FileCheckOf(r engine.FileResult) *FileCheck {
+	return &FileCheck{Kind: r.Kind, Verdict: string(r.Verdict), Findings: r.Findings}
 }
 
-// ChecksSummary is the worst verdict over all files, with counts.
+// ChecksSummary is the verdict over the databases of db/: the worst over
+// those an engine recognised ("not-checked" when none was), with counts
+// over every folder.
 type ChecksSummary struct {
-	Verdict string `json:"verdict"`
-	OK      int    `json:"ok"`
-	Warning int    `json:"warning"`
-	Damaged int    `json:"damaged"`
+	Verdict    string `json:"verdict"`
+	OK         int    `json:"ok"`
+	Warning    int    `json:"warning"`
+	Damaged    int    `json:"damaged"`
+	NotChecked int    `json:"not_checked,omitempty"`
+}
+
+// Verdicts a manifest may record, for files, databases and the summary.
+var knownVerdicts = map[string]bool{
+	string(engine.OK): true, string(engine.Warning): true, string(engine.Damaged): true, string(engine.NotChecked): true,
+}
+
+var knownStates = map[engine.State]bool{
+	engine.Clean: true, engine.NeedsRecovery: true, engine.InUse: true, engine.Unknown: true,
 }
 
 // Mode is a permission mode, written as an octal string ("0644") so that a
@@ -156,30 +201,17 @@ func ComputeContentID(files []File) string {
 func (m *Manifest) Finish() {
 	sort.Slice(m.Files, func(i, j int) bool { return m.Files[i].Path < m.Files[j].Path })
 	sort.Slice(m.Dirs, func(i, j int) bool { return m.Dirs[i].Path < m.Dirs[j].Path })
+	sort.Strings(m.Excluded)
 	m.Totals = Totals{}
-	var sum *ChecksSummary
 	for _, f := range m.Files {
 		m.Totals.Files++
 		m.Totals.Bytes += f.Size
-		if f.Check != nil {
-			if sum == nil {
-				sum = &ChecksSummary{Verdict: "ok"}
-			}
-			switch f.Check.Verdict {
-			case "damaged":
-				sum.Damaged++
-				sum.Verdict = "damaged"
-			case "warning":
-				sum.Warning++
-				if sum.Verdict == "ok" {
-					sum.Verdict = "warning"
-				}
-			default:
-				sum.OK++
-			}
-		}
 	}
-	m.Checks = sum
+	m.Checks = nil
+	if len(m.Databases) > 0 {
+		s := engine.Summarise(m.Databases)
+		m.Checks = &ChecksSummary{Verdict: string(s.Verdict), OK: s.OK, Warning: s.Warning, Damaged: s.Damaged, NotChecked: s.NotChecked}
+	}
 	m.ContentID = ComputeContentID(m.Files)
 }
 
@@ -226,8 +258,11 @@ func ParseManifest(b []byte) (*Manifest, error) {
 }
 
 func (m *Manifest) validate() error {
-	if m.Schema != Schema {
-		return fmt.Errorf("manifest schema %q is not %q", m.Schema, Schema)
+	if m.Schema != Schema && m.Schema != SchemaV1 {
+		return fmt.Errorf("manifest schema %q is not %q: it was written by another release of efbackup", m.Schema, Schema)
+	}
+	if err := m.validateChecks(); err != nil {
+		return err
 	}
 	if len(m.Files) > MaxFiles || len(m.Dirs) > MaxFiles {
 		return fmt.Errorf("manifest lists %d files and %d folders, more than the %d allowed", len(m.Files), len(m.Dirs), MaxFiles)
@@ -281,6 +316,53 @@ func (m *Manifest) validate() error {
 	}
 	if m.ContentID != ComputeContentID(m.Files) {
 		return errors.New("manifest content_id disagrees with its file list")
+	}
+	return nil
+}
+
+// validateChecks refuses values this release does not know in the
+// recorded verdicts and states: a reader must never guess what a newer
+// release meant.
+func (m *Manifest) validateChecks() error {
+	if len(m.Excluded) > MaxFiles || len(m.Databases) > MaxFiles {
+		return fmt.Errorf("manifest lists %d excluded paths and %d databases, more than the %d allowed", len(m.Excluded), len(m.Databases), MaxFiles)
+	}
+	for _, e := range m.Excluded {
+		if err := CheckRelPath(strings.TrimSuffix(e, "/")); err != nil {
+			return fmt.Errorf("manifest excluded path %q: %v", e, err)
+		}
+	}
+	if c := m.Checks; c != nil && !knownVerdicts[c.Verdict] {
+		return fmt.Errorf("manifest checks verdict %q is not one this release knows", c.Verdict)
+	}
+	for _, d := range m.Databases {
+		if !knownVerdicts[string(d.Verdict)] {
+			return fmt.Errorf("manifest database %q has a verdict %q this release does not know", d.Name, d.Verdict)
+		}
+		if !knownStates[d.State] {
+			return fmt.Errorf("manifest database %q has a state %q this release does not know", d.Name, d.State)
+		}
+		for _, f := range d.Findings {
+			if !knownVerdicts[string(f.Verdict)] {
+				return fmt.Errorf("manifest database %q has a finding with verdict %q this release does not know", d.Name, f.Verdict)
+			}
+		}
+	}
+	for _, f := range m.Files {
+		if f.Check == nil {
+			continue
+		}
+		if !knownVerdicts[f.Check.Verdict] {
+			return fmt.Errorf("manifest file %q has a check verdict %q this release does not know", f.Path, f.Check.Verdict)
+		}
+		for _, fd := range f.Check.Findings {
+			if !knownVerdicts[string(fd.Verdict)] {
+				return fmt.Errorf("manifest file %q has a finding with verdict %q this release does not know", f.Path, fd.Verdict)
+			}
+		}
+	}
+	if d := m.Deep; d != nil && !knownVerdicts[string(d.Verdict)] {
+		return fmt.Errorf("manifest deep check verdict %q is not one this release knows", d.Verdict)
 	}
 	return nil
 }

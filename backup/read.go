@@ -16,6 +16,7 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/internal/faultio"
 )
 
@@ -47,9 +48,10 @@ type entry struct {
 
 // ReadOptions tunes a pass over an archive.
 type ReadOptions struct {
-	NewChecker   func(rel string, size int64) FileChecker
-	FolderChecks FolderCheckFunc
-	Progress     func(compressedDone int64)
+	// Engines are the database engines that check the files as they
+	// stream out of the archive (nil: none).
+	Engines  engine.Set
+	Progress func(compressedDone int64)
 }
 
 // VerifyReport is what verify found in one snapshot.
@@ -62,7 +64,10 @@ type VerifyReport struct {
 	Files          int   // regular files under db/ read from the archive
 	Bytes          int64 // their total size
 	Checks         map[string]FileCheck
-	Problems       []Problem
+	// Databases is what the checks made of each folder of db/ in the
+	// archive, judged by its bytes.
+	Databases []engine.Database
+	Problems  []Problem
 }
 
 // OK says whether verification found nothing wrong.
@@ -142,6 +147,7 @@ type pass struct {
 	sums     []byte
 	manifest []byte
 	checks   map[string]FileCheck
+	dbs      *engine.Pass
 	// sink returns where a file's bytes go during extraction, or nil.
 	sink func(e *entry) (io.Writer, error)
 	// sinkDone is called after a file's bytes were written to the sink.
@@ -250,9 +256,9 @@ func (e *streamError) Error() string { return e.err.Error() }
 
 func (p *pass) readFile(ctx context.Context, tr io.Reader, e *entry, buf []byte) error {
 	h := sha256.New()
-	var chk FileChecker
-	if p.opt.NewChecker != nil {
-		chk = p.opt.NewChecker(e.rel, e.size)
+	var chk engine.FileCheck
+	if p.dbs != nil {
+		chk = p.dbs.File(e.rel, e.size)
 	}
 	var sink io.Writer
 	if p.sink != nil {
@@ -321,7 +327,7 @@ func (p *pass) readFile(ctx context.Context, tr io.Reader, e *entry, buf []byte)
 	p.rep.Files++
 	p.rep.Bytes += n
 	if chk != nil {
-		p.checks[e.rel] = chk.Result()
+		chk.Result() // the pass keeps it; Finish says which engine's counts
 	}
 	if p.sinkDone != nil {
 		return p.sinkDone(e)
@@ -383,8 +389,12 @@ func (p *pass) streamProblem(err error, doing string) {
 func (p *pass) finish(sidecar []byte, sidecarPresent bool) {
 	rep := p.rep
 	rep.SidecarPresent = sidecarPresent
-	if p.opt.FolderChecks != nil && len(p.checks) > 0 {
-		p.checks = p.opt.FolderChecks(p.checks)
+	if p.dbs != nil {
+		dbs, results := p.dbs.Finish()
+		for rel, r := range results {
+			p.checks[rel] = *FileCheckOf(r)
+		}
+		rep.Databases = dbs
 	}
 	rep.Checks = p.checks
 	var m *Manifest
@@ -475,16 +485,45 @@ func (p *pass) compareFiles(m *Manifest, complete bool) {
 			rep.add(ProblemExtra, e.rel, "in the archive but not listed in the manifest")
 		}
 	}
-	for rel, c := range p.checks {
-		if c.Verdict == "damaged" {
-			detail := "database check found damage"
-			if len(c.Findings) > 0 {
-				f := c.Findings[0]
-				detail = fmt.Sprintf("%s at offset %d: %s", f.Code, f.Offset, f.Detail)
+	addDatabaseProblems(rep, rep.Databases)
+}
+
+// addDatabaseProblems turns every damage finding of the database checks
+// into a problem naming the file, the page and the offset.
+func addDatabaseProblems(rep *VerifyReport, dbs []engine.Database) {
+	for _, d := range dbs {
+		if d.Verdict != engine.Damaged {
+			continue
+		}
+		n := 0
+		for _, f := range d.Findings {
+			if f.Verdict != engine.Damaged {
+				continue
 			}
-			rep.add(ProblemDatabaseDamaged, rel, "%s", detail)
+			n++
+			file := d.Name
+			if f.File != "" {
+				file = d.Name + "/" + f.File
+			}
+			rep.add(ProblemDatabaseDamaged, file, "%s", FindingText(f))
+		}
+		if n == 0 {
+			rep.add(ProblemDatabaseDamaged, d.Name, "the database checks found damage")
 		}
 	}
+}
+
+// FindingText renders a finding's place and reason in one line.
+func FindingText(f engine.Finding) string {
+	switch {
+	case f.Page >= 0 && f.Offset >= 0:
+		return fmt.Sprintf("%s at page %d, byte %d: %s", f.Code, f.Page, f.Offset, f.Detail)
+	case f.Offset >= 0:
+		return fmt.Sprintf("%s at byte %d: %s", f.Code, f.Offset, f.Detail)
+	case f.Page >= 0:
+		return fmt.Sprintf("%s at page %d: %s", f.Code, f.Page, f.Detail)
+	}
+	return fmt.Sprintf("%s: %s", f.Code, f.Detail)
 }
 
 func compareSums(rep *VerifyReport, sums []byte, m *Manifest) {
@@ -537,7 +576,7 @@ func VerifyArchive(ctx context.Context, archive string, opt ReadOptions) (*Verif
 	}
 	defer f.Close()
 	rep := &VerifyReport{Archive: archive}
-	p := &pass{rep: rep, entries: map[string]*entry{}, checks: map[string]FileCheck{}, opt: opt}
+	p := &pass{rep: rep, entries: map[string]*entry{}, checks: map[string]FileCheck{}, opt: opt, dbs: opt.Engines.NewPass()}
 	if err := p.run(ctx, f); err != nil {
 		return rep, err
 	}

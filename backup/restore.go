@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/internal/fsutil"
 )
 
@@ -22,10 +23,15 @@ type RestoreOptions struct {
 	// DB is the db/ folder to replace (it may not exist). Its parent, the
 	// install folder, receives the staging folder, the moved-aside copy and
 	// the restore journal.
-	DB           string
-	Now          func() time.Time
-	NewChecker   func(rel string, size int64) FileChecker
-	FolderChecks FolderCheckFunc
+	DB  string
+	Now func() time.Time
+	// Engines check the databases as the snapshot is verified.
+	Engines engine.Set
+	// AsDatabase restores a snapshot that holds one database's own folder
+	// (taken by an earlier release from --db pointing into db/) into
+	// db/AsDatabase, so that e-Faktur finds it where it looks. Such a
+	// snapshot is refused without it, and it is refused for any other.
+	AsDatabase string
 	// Progress is called while the snapshot is verified (compressed bytes
 	// read so far).
 	Progress func(compressedDone int64)
@@ -108,7 +114,7 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 	if err != nil {
 		return res, err
 	}
-	rep, err := VerifyArchive(ctx, archive, ReadOptions{NewChecker: opt.NewChecker, FolderChecks: opt.FolderChecks, Progress: opt.Progress})
+	rep, err := VerifyArchive(ctx, archive, ReadOptions{Engines: opt.Engines, Progress: opt.Progress})
 	if err != nil {
 		return res, err
 	}
@@ -125,6 +131,9 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 		return res, &IntegrityError{Target: archive, Problems: rep.Problems}
 	}
 	m := rep.Manifest
+	if err := checkLayout(archive, m, opt.AsDatabase); err != nil {
+		return res, err
+	}
 	now := opt.Now()
 	plan := PlanRestore(archive, opt.DB, now)
 	plan.Manifest, plan.Files, plan.Bytes = m, m.Totals.Files, m.Totals.Bytes
@@ -177,11 +186,18 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 			}
 		}
 	}()
-	if err := extract(ctx, archive, plan.Staging, m, opt.ExtractProgress); err != nil {
+	into := plan.Staging
+	if opt.AsDatabase != "" {
+		into = filepath.Join(plan.Staging, opt.AsDatabase)
+		if err := os.Mkdir(into, 0o700); err != nil {
+			return res, err
+		}
+	}
+	if err := extract(ctx, archive, into, m, opt.ExtractProgress); err != nil {
 		return res, err
 	}
 	hook("restore-extracted")
-	ext, err := VerifyFolder(ctx, plan.Staging, m, FolderOptions{})
+	ext, err := VerifyFolder(ctx, into, m, FolderOptions{})
 	if err != nil {
 		return res, err
 	}
@@ -191,7 +207,7 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 	}
 	// The owner keeps full access whatever the snapshot recorded, so that
 	// a restored folder can always be moved aside again.
-	if err := os.Chmod(plan.Staging, fs.FileMode(m.DBMode)&0o777|0o700); err != nil {
+	if err := os.Chmod(into, fs.FileMode(m.DBMode)&0o777|0o700); err != nil {
 		return res, err
 	}
 	if err := fsutil.SyncDir(plan.Staging); err != nil {
@@ -279,6 +295,42 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 	}
 	abandon = false
 	return res, finishRestore(dir, hook)
+}
+
+// DatabaseFolderError says a snapshot holds one database's own folder
+// (service.properties, seg0/, log/ at its top) rather than e-Faktur's db/
+// folder: restored as db/, e-Faktur would find no database in it.
+type DatabaseFolderError struct {
+	Archive string
+	// Unexpected is set when --as-database was given for a snapshot of a
+	// whole db/ folder.
+	Unexpected bool
+}
+
+func (e *DatabaseFolderError) Error() string {
+	if e.Unexpected {
+		return fmt.Sprintf("%s holds a whole db/ folder, not one database's folder: it is restored as db/ itself", e.Archive)
+	}
+	return fmt.Sprintf("%s holds one database's own folder (seg0/, log/, service.properties), not e-Faktur's db/ folder: restored as db/, e-Faktur would find no data", e.Archive)
+}
+
+// checkLayout refuses to restore a database's own folder as db/, and a
+// whole db/ folder as one database.
+func checkLayout(archive string, m *Manifest, asDatabase string) error {
+	paths := make([]string, 0, len(m.Files))
+	for _, f := range m.Files {
+		paths = append(paths, f.Path)
+	}
+	single := engine.LooksLikeDatabaseFolder(paths)
+	switch {
+	case asDatabase != "" && (strings.ContainsAny(asDatabase, `/\`) || CheckRelPath(asDatabase) != nil):
+		return fmt.Errorf("%q cannot be the name of a database folder", asDatabase)
+	case single && asDatabase == "":
+		return &DatabaseFolderError{Archive: archive}
+	case !single && asDatabase != "":
+		return &DatabaseFolderError{Archive: archive, Unexpected: true}
+	}
+	return nil
 }
 
 // finishRestore makes the final names durable and removes the journal.

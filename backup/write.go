@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/internal/faultio"
 	"github.com/efbackup/efbackup/internal/fsutil"
 	"github.com/klauspost/compress/zstd"
@@ -100,38 +101,6 @@ func ParseArchiveName(name string) (label string, t time.Time, ok bool) {
 	return m[1], t, true
 }
 
-// FolderCheckFunc receives every file's check and returns them with the
-// findings that need the whole folder added (an old and a new database
-// format side by side, leftovers of an interrupted compaction).
-type FolderCheckFunc func(map[string]FileCheck) map[string]FileCheck
-
-// applyFolderChecks runs f over the checks recorded in files.
-func applyFolderChecks(f FolderCheckFunc, files []File) {
-	if f == nil {
-		return
-	}
-	in := map[string]FileCheck{}
-	for _, fl := range files {
-		if fl.Check != nil {
-			in[fl.Path] = *fl.Check
-		}
-	}
-	out := f(in)
-	for i := range files {
-		if c, ok := out[files[i].Path]; ok {
-			c := c
-			files[i].Check = &c
-		}
-	}
-}
-
-// FileChecker looks at a file's bytes as they stream past, without reading
-// the file a second time. The database-file checks implement it.
-type FileChecker interface {
-	io.Writer
-	Result() FileCheck
-}
-
 // SnapshotOptions says what to snapshot and where.
 type SnapshotOptions struct {
 	DB             string // the db/ folder to read; never written
@@ -142,12 +111,10 @@ type SnapshotOptions struct {
 	ToolVersion    string
 	EFakturVersion string
 	Now            func() time.Time
-	// NewChecker, when set, returns the database-file checker for a file
-	// (relative path with "/"), or nil for none.
-	NewChecker func(rel string, size int64) FileChecker
-	// FolderChecks, when set, adds the findings that need more than one
-	// file (see FolderCheckFunc).
-	FolderChecks FolderCheckFunc
+	// Engines are the database engines whose files the snapshot leaves
+	// out (lock files, scratch space) and checks as they stream past. Nil
+	// leaves nothing out and checks nothing: every folder is "not checked".
+	Engines engine.Set
 	// Progress, when set, is called with the number of bytes read so far.
 	Progress func(done, total int64)
 	// BeforeCommit, when set, runs after all data is written and before the
@@ -176,10 +143,42 @@ type SourceFile struct {
 // Size is the file's size when it was scanned.
 func (f SourceFile) Size() int64 { return f.Info.Size() }
 
+// Scan is what a scan of db/ found.
+type Scan struct {
+	Files []SourceFile // sorted by path
+	Dirs  []Dir
+	// Skipped are the paths (relative to db/, "/") the engines leave out
+	// of a backup, as they were found; a folder ends in "/" and stands for
+	// everything in it.
+	Skipped []string
+}
+
+// Bytes is the total size of the scanned files.
+func (s *Scan) Bytes() int64 {
+	var n int64
+	for _, f := range s.Files {
+		n += f.Info.Size()
+	}
+	return n
+}
+
 // ScanDB lists the regular files and folders of db/, refusing links and
-// special files. Paths are relative, with "/", sorted.
-func ScanDB(db string) (files []SourceFile, dirs []Dir, err error) {
-	err = filepath.WalkDir(db, func(p string, d fs.DirEntry, err error) error {
+// special files, and leaving out what the engines say a backup leaves out
+// (engines may be nil). Paths are relative, with "/", sorted.
+func ScanDB(db string, engines engine.Set) (*Scan, error) {
+	scan := &Scan{}
+	exclude := func(string, bool) bool { return false }
+	if len(engines) > 0 {
+		fi, err := os.Lstat(db)
+		if err == nil && fi.IsDir() {
+			ex, err := engines.Excluder(db)
+			if err != nil {
+				return nil, err
+			}
+			exclude = ex
+		}
+	}
+	err := filepath.WalkDir(db, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -194,6 +193,14 @@ func ScanDB(db string) (files []SourceFile, dirs []Dir, err error) {
 			return err
 		}
 		rel = filepath.ToSlash(rel)
+		if exclude(rel, d.IsDir()) {
+			if d.IsDir() {
+				scan.Skipped = append(scan.Skipped, rel+"/")
+				return filepath.SkipDir
+			}
+			scan.Skipped = append(scan.Skipped, rel)
+			return nil
+		}
 		if err := CheckRelPath(rel); err != nil {
 			return &UnsupportedFileError{Path: p, Type: "file whose name cannot be restored safely (" + err.Error() + ")"}
 		}
@@ -203,9 +210,9 @@ func ScanDB(db string) (files []SourceFile, dirs []Dir, err error) {
 		}
 		switch {
 		case fi.Mode().IsRegular():
-			files = append(files, SourceFile{Rel: rel, Abs: p, Info: fi})
+			scan.Files = append(scan.Files, SourceFile{Rel: rel, Abs: p, Info: fi})
 		case fi.IsDir():
-			dirs = append(dirs, Dir{Path: rel, Mode: Mode(fi.Mode().Perm())})
+			scan.Dirs = append(scan.Dirs, Dir{Path: rel, Mode: Mode(fi.Mode().Perm())})
 		case fi.Mode()&fs.ModeSymlink != 0:
 			return &UnsupportedFileError{Path: p, Type: "symbolic link"}
 		default:
@@ -213,8 +220,11 @@ func ScanDB(db string) (files []SourceFile, dirs []Dir, err error) {
 		}
 		return nil
 	})
-	sort.Slice(files, func(i, j int) bool { return files[i].Rel < files[j].Rel })
-	return files, dirs, err
+	sort.Slice(scan.Files, func(i, j int) bool { return scan.Files[i].Rel < scan.Files[j].Rel })
+	if err != nil {
+		return nil, err
+	}
+	return scan, nil
 }
 
 // EncoderWindow is the zstd window efbackup compresses with. The parallel
@@ -276,14 +286,11 @@ func Snapshot(ctx context.Context, opt SnapshotOptions) (*SnapshotResult, error)
 	if hook == nil {
 		hook = func(string) {}
 	}
-	files, dirs, err := ScanDB(opt.DB)
+	scan, err := ScanDB(opt.DB, opt.Engines)
 	if err != nil {
 		return nil, err
 	}
-	var total int64
-	for _, f := range files {
-		total += f.Info.Size()
-	}
+	files, dirs, total := scan.Files, scan.Dirs, scan.Bytes()
 	if err := os.MkdirAll(opt.OutDir, 0o700); err != nil {
 		return nil, err
 	}
@@ -351,13 +358,17 @@ func Snapshot(ctx context.Context, opt SnapshotOptions) (*SnapshotResult, error)
 			return nil, err
 		}
 	}
+	pass := opt.Engines.NewPass()
+	for _, rel := range scan.Skipped {
+		pass.Skipped(strings.TrimSuffix(rel, "/"), strings.HasSuffix(rel, "/"))
+	}
 	buf := make([]byte, 1<<20)
 	var done int64
 	for i, f := range files {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		mf, err := copyFile(ctx, tw, f, buf, opt.NewChecker, func(n int64) {
+		mf, err := copyFile(ctx, tw, f, buf, pass.File(f.Rel, f.Size()), func(n int64) {
 			done += n
 			if opt.Progress != nil {
 				opt.Progress(done, total)
@@ -371,7 +382,8 @@ func Snapshot(ctx context.Context, opt SnapshotOptions) (*SnapshotResult, error)
 			hook("snapshot-first-file")
 		}
 	}
-	applyFolderChecks(opt.FolderChecks, m.Files)
+	m.Databases = ApplyChecks(pass, m.Files)
+	m.Excluded = scan.Skipped
 	m.Finish()
 	mb, err := m.Marshal()
 	if err != nil {
@@ -425,7 +437,7 @@ func dirHeader(name string, mode fs.FileMode, t time.Time) *tar.Header {
 }
 
 // copyFile writes one file's tar header and streams its bytes into the tar.
-func copyFile(ctx context.Context, tw *tar.Writer, f SourceFile, buf []byte, newChecker func(string, int64) FileChecker, progress func(int64)) (File, error) {
+func copyFile(ctx context.Context, tw *tar.Writer, f SourceFile, buf []byte, chk engine.FileCheck, progress func(int64)) (File, error) {
 	hdr := &tar.Header{
 		Typeflag: tar.TypeReg,
 		Name:     DBPrefix + f.Rel,
@@ -437,15 +449,30 @@ func copyFile(ctx context.Context, tw *tar.Writer, f SourceFile, buf []byte, new
 	if err := tw.WriteHeader(hdr); err != nil {
 		return File{}, err
 	}
-	return StreamFile(ctx, f, buf, tw, newChecker, progress)
+	return StreamFile(ctx, f, buf, tw, chk, progress)
+}
+
+// ApplyChecks ends a pass: it records the verdict of the engine that
+// claimed each file's folder in files (and clears any other), and returns
+// what the pass made of each folder of db/.
+func ApplyChecks(pass *engine.Pass, files []File) []engine.Database {
+	dbs, results := pass.Finish()
+	for i := range files {
+		files[i].Check = nil
+		if r, ok := results[files[i].Path]; ok {
+			files[i].Check = FileCheckOf(r)
+		}
+	}
+	return dbs
 }
 
 // StreamFile reads one scanned file exactly once: it writes the bytes to w
-// (when not nil), hashes them, feeds the database checker, and fails with
+// (when not nil), hashes them, feeds the database check (when not nil;
+// its Result is taken after the last byte), and fails with
 // *ChangedError if the file is not the one the scan saw, or changes, grows
 // or shrinks while it is read. Snapshots, live-folder checks and the staged
 // copy of a migration all read the source through it.
-func StreamFile(ctx context.Context, f SourceFile, buf []byte, w io.Writer, newChecker func(string, int64) FileChecker, progress func(int64)) (File, error) {
+func StreamFile(ctx context.Context, f SourceFile, buf []byte, w io.Writer, chk engine.FileCheck, progress func(int64)) (File, error) {
 	src, err := os.Open(f.Abs)
 	if err != nil {
 		return File{}, err
@@ -466,10 +493,6 @@ func StreamFile(ctx context.Context, f SourceFile, buf []byte, w io.Writer, newC
 	}
 	r := faultio.Reader(f.Abs, src)
 	h := sha256.New()
-	var chk FileChecker
-	if newChecker != nil {
-		chk = newChecker(f.Rel, size)
-	}
 	var n int64
 	for n < size {
 		if err := ctx.Err(); err != nil {
@@ -531,8 +554,7 @@ func StreamFile(ctx context.Context, f SourceFile, buf []byte, w io.Writer, newC
 		SHA256: hex.EncodeToString(h.Sum(nil)),
 	}
 	if chk != nil {
-		r := chk.Result()
-		mf.Check = &r
+		mf.Check = FileCheckOf(chk.Result())
 	}
 	return mf, nil
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/internal/fsutil"
 )
 
@@ -23,6 +24,7 @@ var CreateFile = func(path string, perm os.FileMode) (fsutil.File, error) {
 
 // copyOptions tune stageCopy.
 type copyOptions struct {
+	engines  engine.Set
 	progress func(done, total int64)
 	throttle time.Duration
 	hook     func(string)
@@ -35,10 +37,11 @@ type copyOptions struct {
 // file and folder is fsynced before it returns, so that the rename that
 // follows publishes data that is on disk.
 func stageCopy(ctx context.Context, srcDB, staging string, opt copyOptions) ([]backup.File, error) {
-	files, dirs, err := backup.ScanDB(srcDB)
+	scan, err := backup.ScanDB(srcDB, opt.engines)
 	if err != nil {
 		return nil, err
 	}
+	files, dirs := scan.Files, scan.Dirs
 	var total int64
 	for _, f := range files {
 		total += f.Size()

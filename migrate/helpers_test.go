@@ -1,7 +1,6 @@
 package migrate
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -17,6 +16,8 @@ import (
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/engine"
+	"github.com/efbackup/efbackup/engine/enginetest"
 )
 
 // mkInstall writes a small e-Faktur-like install: launchers, a version
@@ -42,15 +43,20 @@ func mkInstall(t testing.TB, dir, version string, withDB bool, seed int64) {
 	if !withDB {
 		return
 	}
+	// A toy database (engine/enginetest): the migration's logic does not
+	// depend on what the engine is. Random bytes never spell "BAD" in
+	// these sizes with these seeds; TestDamagedSource writes it.
 	db := filepath.Join(dir, "db")
-	must(os.MkdirAll(filepath.Join(db, "archive"), 0o755))
+	main := filepath.Join(db, "ETaxInvoice")
+	must(os.MkdirAll(filepath.Join(main, "archive"), 0o755))
+	must(os.WriteFile(filepath.Join(main, enginetest.Marker), []byte("toy"), 0o644))
 	big := make([]byte, 300<<10+rng.Intn(4096))
 	rng.Read(big)
-	must(os.WriteFile(filepath.Join(db, "efaktur.mv.db"), big, 0o644))
-	must(os.WriteFile(filepath.Join(db, "efaktur.trace.db"), []byte(fmt.Sprintf("trace %d\n", seed)), 0o644))
+	must(os.WriteFile(filepath.Join(main, "data.dat"), big, 0o644))
+	must(os.WriteFile(filepath.Join(main, "trace.log"), []byte(fmt.Sprintf("trace %d\n", seed)), 0o644))
 	small := make([]byte, 5000)
 	rng.Read(small)
-	must(os.WriteFile(filepath.Join(db, "archive", "old.mv.db"), small, 0o600))
+	must(os.WriteFile(filepath.Join(main, "archive", "old.dat"), small, 0o600))
 	// Times in the past, so that a rewrite would show.
 	old := time.Date(2024, 7, 1, 8, 0, 0, 123456789, time.UTC)
 	_ = filepath.WalkDir(db, func(p string, d fs.DirEntry, err error) error {
@@ -130,36 +136,9 @@ func newEnv(t testing.TB, targetDB bool) *env {
 func (e *env) opts() Options {
 	return Options{
 		From: "3.2", To: "4.0", Source: e.src, Target: e.tgt, SnapshotDir: e.snaps,
-		ToolVersion: "test", NewChecker: fakeChecker,
+		ToolVersion: "test", Engines: engine.Set{enginetest.Toy{}},
 		FreeSpace: func(string) (int64, error) { return 1 << 40, nil },
 	}
-}
-
-// fakeChecker flags a file whose bytes start with "DAMAGED" as damaged,
-// and every other .mv.db file as ok: the H2 checks, as far as the
-// migration cares.
-func fakeChecker(rel string, size int64) backup.FileChecker {
-	if !strings.HasSuffix(rel, ".mv.db") {
-		return nil
-	}
-	return &fakeCheck{}
-}
-
-type fakeCheck struct{ head []byte }
-
-func (c *fakeCheck) Write(p []byte) (int, error) {
-	if len(c.head) < 7 {
-		n := min(7-len(c.head), len(p))
-		c.head = append(c.head, p[:n]...)
-	}
-	return len(p), nil
-}
-
-func (c *fakeCheck) Result() backup.FileCheck {
-	if bytes.HasPrefix(c.head, []byte("DAMAGED")) {
-		return backup.FileCheck{Kind: "h2", Verdict: "damaged", Findings: []backup.CheckFinding{{Verdict: "damaged", Code: "fake", Detail: "bad header"}}}
-	}
-	return backup.FileCheck{Kind: "h2", Verdict: "ok"}
 }
 
 // snapshotFiles lists the finished snapshots in dir.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/internal/fsutil"
 )
 
@@ -32,8 +33,10 @@ type Options struct {
 	// when it is (the command passes its *inuse.InUseError through), and
 	// warnings (a stale lock file, ...) otherwise.
 	InUse func(ctx context.Context, db string) (warnings []string, err error)
-	// NewChecker is the database-file checker factory (H2 checks), or nil.
-	NewChecker func(rel string, size int64) backup.FileChecker
+	// Engines are the database engines: they say which files a copy leaves
+	// out (lock files, scratch space) and check the databases as they are
+	// read. Nil leaves nothing out and checks nothing.
+	Engines engine.Set
 	// FreeSpace returns the bytes available in the file system holding an
 	// existing folder. Nil means the system's figure.
 	FreeSpace func(dir string) (int64, error)
@@ -327,9 +330,11 @@ func (r *run) preflight() (*Result, error) {
 			warnings = append(warnings, Warning{Code: WarnInUseSignal, Path: db, Detail: w})
 		}
 	}
-	if r.srcFiles, r.srcDirs, err = backup.ScanDB(src.DB); err != nil {
+	scan, err := backup.ScanDB(src.DB, r.opt.Engines)
+	if err != nil {
 		return nil, err
 	}
+	r.srcFiles, r.srcDirs = scan.Files, scan.Dirs
 
 	plan := &Plan{
 		From: from, To: to,
@@ -372,10 +377,11 @@ func (r *run) preflight() (*Result, error) {
 func (r *run) planFresh() error {
 	p, tgt := r.plan, r.tgt
 	if tgt.HasDB {
-		files, _, err := backup.ScanDB(tgt.DB)
+		scan, err := backup.ScanDB(tgt.DB, r.opt.Engines)
 		if err != nil {
 			return err
 		}
+		files := scan.Files
 		r.tgtFiles = files
 		p.Target = info(tgt, files)
 	}
@@ -545,11 +551,11 @@ func (r *run) checkSpace(snapBytes, stageBytes int64) error {
 // dryRunChecks reads the source once, with the database checks, so that
 // the plan can say whether the real run would stop at a damaged database.
 func (r *run) dryRunChecks() error {
-	rep, err := backup.HashFolder(r.ctx, r.src.DB, backup.FolderOptions{NewChecker: r.opt.NewChecker, Progress: r.progress(StepPreflight)})
+	rep, err := backup.HashFolder(r.ctx, r.src.DB, backup.FolderOptions{Engines: r.opt.Engines, Progress: r.progress(StepPreflight)})
 	if err != nil {
 		return err
 	}
-	m := &backup.Manifest{Files: rep.Files}
+	m := &backup.Manifest{Files: rep.Files, Databases: rep.Databases}
 	m.Finish()
 	r.plan.Checks = m.Checks
 	r.plan.Damaged = damagedFiles(m)
@@ -572,21 +578,34 @@ func (r *run) damageVerdict(m *backup.Manifest, snapshot string, dry bool) error
 	return &DamagedError{DB: r.src.DB, Files: damaged, Snapshot: snapshot, DryRun: dry}
 }
 
-func damagedFiles(m *backup.Manifest) []string {
-	var out []string
-	for _, f := range m.Files {
-		if f.Check != nil && f.Check.Verdict == "damaged" {
-			out = append(out, f.Path)
-		}
-	}
-	return out
-}
+// damagedFiles names each place the database checks found damage: the
+// file (db/-relative), or the database when no one file is to blame.
+func damagedFiles(m *backup.Manifest) []string { return findingPlaces(m, engine.Damaged) }
 
-func warnedFiles(m *backup.Manifest) []string {
+func warnedFiles(m *backup.Manifest) []string { return findingPlaces(m, engine.Warning) }
+
+func findingPlaces(m *backup.Manifest, v engine.Verdict) []string {
 	var out []string
-	for _, f := range m.Files {
-		if f.Check != nil && f.Check.Verdict == "warning" {
-			out = append(out, f.Path)
+	seen := map[string]bool{}
+	for _, d := range m.Databases {
+		if d.Verdict != v && !(v == engine.Warning && d.Verdict == engine.Damaged) {
+			continue
+		}
+		for _, f := range d.Findings {
+			if f.Verdict != v {
+				continue
+			}
+			place := d.Name
+			if f.File != "" {
+				place += "/" + f.File
+			}
+			if !seen[place] {
+				seen[place] = true
+				out = append(out, place)
+			}
+		}
+		if d.Verdict == v && len(out) == 0 {
+			out = append(out, d.Name)
 		}
 	}
 	return out

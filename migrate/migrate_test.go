@@ -247,7 +247,7 @@ func TestDryRunWritesNothing(t *testing.T) {
 			t.Fatal("dry run created the snapshot folder")
 		}
 		p := res.Plan
-		if p.Source.Files != 3 || p.Source.Bytes == 0 || len(p.Space) == 0 || p.Space[0].Free != 1<<40 || p.Checks == nil || p.Checks.Verdict != "ok" {
+		if p.Source.Files != 4 || p.Source.Bytes == 0 || len(p.Space) == 0 || p.Space[0].Free != 1<<40 || p.Checks == nil || p.Checks.Verdict != "ok" {
 			t.Errorf("plan: %+v", p)
 		}
 		if withDB != (p.Aside != "" && p.TargetSnapshot != "") {
@@ -430,7 +430,7 @@ func TestStagedCopyFailures(t *testing.T) {
 			return &failingFile{File: f, left: 100 << 10, err: syscall.ENOSPC}, nil
 		}, syscall.ENOSPC},
 		{"permission denied", func(path string, perm os.FileMode) (fsutil.File, error) {
-			if strings.HasSuffix(path, "efaktur.trace.db") {
+			if strings.HasSuffix(path, "trace.log") {
 				return nil, &os.PathError{Op: "open", Path: path, Err: os.ErrPermission}
 			}
 			return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
@@ -472,7 +472,7 @@ func TestSourceChangesDuringCopy(t *testing.T) {
 	opt := e.opts()
 	opt.Hook = func(p string) {
 		if p == "migrate-staging-created" {
-			f, err := os.OpenFile(filepath.Join(e.src, "db", "efaktur.mv.db"), os.O_WRONLY|os.O_APPEND, 0)
+			f, err := os.OpenFile(filepath.Join(e.src, "db", "ETaxInvoice", "data.dat"), os.O_WRONLY|os.O_APPEND, 0)
 			if err != nil {
 				t.Error(err)
 				return
@@ -499,7 +499,7 @@ func TestSourceChangesAfterSwapRollsBack(t *testing.T) {
 	opt := e.opts()
 	opt.Hook = func(p string) {
 		if p == "migrate-before-post-check" {
-			os.WriteFile(filepath.Join(e.src, "db", "efaktur.trace.db"), []byte("changed"), 0o644)
+			os.WriteFile(filepath.Join(e.src, "db", "ETaxInvoice", "trace.log"), []byte("changed"), 0o644)
 		}
 	}
 	_, err := Run(context.Background(), opt)
@@ -570,9 +570,9 @@ func TestInUse(t *testing.T) {
 
 func TestDamagedSource(t *testing.T) {
 	e := newEnv(t, false)
-	mv := filepath.Join(e.src, "db", "efaktur.mv.db")
+	mv := filepath.Join(e.src, "db", "ETaxInvoice", "data.dat")
 	b, _ := os.ReadFile(mv)
-	copy(b, "DAMAGED")
+	copy(b, "BAD")
 	os.WriteFile(mv, b, 0o644)
 	tgtBefore := tree(t, e.tgt)
 
@@ -584,7 +584,7 @@ func TestDamagedSource(t *testing.T) {
 	}
 	opt.DryRun = false
 	_, err := Run(context.Background(), opt)
-	if !errors.As(err, &de) || de.Snapshot == "" || len(de.Files) != 1 || de.Files[0] != "efaktur.mv.db" {
+	if !errors.As(err, &de) || de.Snapshot == "" || len(de.Files) != 1 || de.Files[0] != "ETaxInvoice/data.dat" {
 		t.Fatalf("got %#v", err)
 	}
 	if !sameTree(tgtBefore, tree(t, e.tgt)) {
@@ -621,7 +621,7 @@ func TestJournalOfAnotherMigration(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 	// The same source, changed since the finished migration.
-	os.WriteFile(filepath.Join(e.src, "db", "efaktur.trace.db"), []byte("more work in 3.2"), 0o644)
+	os.WriteFile(filepath.Join(e.src, "db", "ETaxInvoice", "trace.log"), []byte("more work in 3.2"), 0o644)
 	if _, err := Run(context.Background(), e.opts()); !errors.As(err, &je) || je.Kind != JournalDone {
 		t.Fatalf("got %v", err)
 	}

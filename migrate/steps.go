@@ -41,10 +41,11 @@ func (r *run) planResume(j *Journal) error {
 	switch lay.kind {
 	case layoutBeforeSwap:
 		if j.TargetHadDB {
-			files, _, err := backup.ScanDB(r.tgt.DB)
+			scan, err := backup.ScanDB(r.tgt.DB, r.opt.Engines)
 			if err != nil {
 				return err
 			}
+			files := scan.Files
 			r.tgtFiles = files
 			p.Target = info(r.tgt, files)
 		}
@@ -402,9 +403,9 @@ func (r *run) snapshot(ctx context.Context, kind string, st *stepTimer) (verify 
 	res, err := backup.Snapshot(ctx, backup.SnapshotOptions{
 		DB: db, Install: install, OutDir: j.SnapshotDir, Label: label, Level: zstdLevel,
 		ToolVersion: r.opt.ToolVersion, EFakturVersion: version,
-		Now:        func() time.Time { return t },
-		NewChecker: r.opt.NewChecker,
-		Progress:   progress,
+		Now:      func() time.Time { return t },
+		Engines:  r.opt.Engines,
+		Progress: progress,
 		BeforeCommit: func() error {
 			_, err := r.opt.InUse(ctx, db)
 			return err
@@ -579,7 +580,7 @@ func (r *run) stageCopy(ctx context.Context) ([]backup.File, error) {
 	}
 	// No progress of its own: it runs beside the source's snapshot,
 	// whose progress is shown.
-	files, err := stageCopy(ctx, r.src.DB, staging, copyOptions{throttle: r.opt.ThrottleCopy, hook: r.hook})
+	files, err := stageCopy(ctx, r.src.DB, staging, copyOptions{engines: r.opt.Engines, throttle: r.opt.ThrottleCopy, hook: r.hook})
 	if err != nil {
 		return nil, err
 	}
@@ -596,7 +597,7 @@ func (r *run) verifyStaged(ctx context.Context) error {
 	j := r.j
 	staging := j.path(j.Staging)
 	m := j.Manifest.Manifest()
-	rep, err := backup.VerifyFolder(ctx, staging, m, backup.FolderOptions{Progress: r.progress(StepStage)})
+	rep, err := backup.VerifyFolder(ctx, staging, m, backup.FolderOptions{Engines: r.opt.Engines, Progress: r.progress(StepStage)})
 	if err != nil {
 		return err
 	}
@@ -630,7 +631,7 @@ func (r *run) swap(kind string) error {
 		r.hook("migrate-aside")
 		return st.end("ok", "finished: the original moved to "+a)
 	case layoutHalfSwapped:
-		rep, err := backup.VerifyFolder(r.ctx, s, j.Manifest.Manifest(), backup.FolderOptions{})
+		rep, err := backup.VerifyFolder(r.ctx, s, j.Manifest.Manifest(), backup.FolderOptions{Engines: r.opt.Engines})
 		if err != nil {
 			return err
 		}
@@ -729,11 +730,11 @@ func (r *run) postCheck() error {
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		tgtRep, tgtErr = backup.VerifyFolder(r.ctx, j.path(j.TargetDB), m, backup.FolderOptions{Progress: r.progress(StepPostCheck)})
+		tgtRep, tgtErr = backup.VerifyFolder(r.ctx, j.path(j.TargetDB), m, backup.FolderOptions{Engines: r.opt.Engines, Progress: r.progress(StepPostCheck)})
 	}()
 	go func() {
 		defer wg.Done()
-		srcRep, srcErr = backup.VerifyFolder(r.ctx, r.src.DB, m, backup.FolderOptions{})
+		srcRep, srcErr = backup.VerifyFolder(r.ctx, r.src.DB, m, backup.FolderOptions{Engines: r.opt.Engines})
 	}()
 	wg.Wait()
 	if tgtErr != nil {
@@ -749,11 +750,11 @@ func (r *run) postCheck() error {
 		p := srcRep.Problems[0]
 		return &backup.ChangedError{Path: filepath.Join(r.src.DB, filepath.FromSlash(p.File)), Detail: "after it was copied: " + p.Detail}
 	}
-	files, _, err := backup.ScanDB(r.src.DB)
+	scan, err := backup.ScanDB(r.src.DB, r.opt.Engines)
 	if err != nil {
 		return err
 	}
-	if diffs := compareStates(files, j.SourceState); len(diffs) > 0 {
+	if diffs := compareStates(scan.Files, j.SourceState); len(diffs) > 0 {
 		return &backup.ChangedError{Path: r.src.DB, Detail: "since the preflight: " + strings.Join(diffs, "; ")}
 	}
 	if err := st.end("ok", "the new db/ matches the manifest; the source is unchanged"); err != nil {

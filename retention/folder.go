@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/internal/folderlock"
 	"github.com/efbackup/efbackup/internal/fsutil"
 )
@@ -186,17 +187,17 @@ func NewestOfLabel(dir, label string) (path string, m *backup.Manifest, err erro
 // that the snapshot runs and reports it.
 //
 // This reads db/ once in full; a snapshot taken afterwards reads it again.
-func Unchanged(ctx context.Context, db, outDir, label string, newChecker func(rel string, size int64) backup.FileChecker) (unchanged bool, newest string, err error) {
+func Unchanged(ctx context.Context, db, outDir, label string, engines engine.Set) (unchanged bool, newest string, err error) {
 	newest, m, err := NewestOfLabel(outDir, label)
 	if err != nil || newest == "" {
 		return false, "", err
 	}
-	rep, err := backup.HashFolder(ctx, db, backup.FolderOptions{NewChecker: newChecker})
+	rep, err := backup.HashFolder(ctx, db, backup.FolderOptions{Engines: engines})
 	if err != nil {
 		return false, newest, err
 	}
-	for _, c := range rep.Checks {
-		if c.Verdict == "damaged" {
+	for _, d := range rep.Databases {
+		if d.Verdict == engine.Damaged {
 			return false, newest, nil
 		}
 	}

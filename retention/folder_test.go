@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/engine"
+	"github.com/efbackup/efbackup/engine/enginetest"
 	"github.com/efbackup/efbackup/internal/folderlock"
 	"github.com/klauspost/compress/zstd"
 )
@@ -19,35 +21,36 @@ import (
 func makeDB(t *testing.T, dir string, seed byte) string {
 	t.Helper()
 	db := filepath.Join(dir, "db")
-	if err := os.MkdirAll(db, 0o755); err != nil {
+	main := filepath.Join(db, "ETaxInvoice")
+	if err := os.MkdirAll(main, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// Consecutive bytes differ by 31, so they never spell the toy engine's
+	// "BAD".
 	data := make([]byte, 20000)
 	for i := range data {
 		data[i] = byte(i*31) ^ seed
 	}
-	if err := os.WriteFile(filepath.Join(db, "efaktur.mv.db"), data, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(main, "data.dat"), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(db, "efaktur.trace.db"), []byte("trace"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(main, enginetest.Marker), []byte("toy"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return db
 }
 
-type damagedChecker struct{}
-
-func (damagedChecker) Write(p []byte) (int, error) { return len(p), nil }
-func (damagedChecker) Result() backup.FileCheck {
-	return backup.FileCheck{Kind: "h2", Verdict: "damaged", Findings: []backup.CheckFinding{{Verdict: "damaged", Code: "test", Detail: "made up"}}}
-}
+var (
+	toys        = engine.Set{enginetest.Toy{}}
+	damagedToys = engine.Set{enginetest.Toy{Damage: true}}
+)
 
 // snap writes one real snapshot of db into out, dated at.
 func snap(t *testing.T, db, out, label string, at time.Time, damaged bool) string {
 	t.Helper()
-	opt := backup.SnapshotOptions{DB: db, OutDir: out, Label: label, Level: zstd.SpeedFastest, ToolVersion: "test", Now: func() time.Time { return at }}
+	opt := backup.SnapshotOptions{DB: db, OutDir: out, Label: label, Level: zstd.SpeedFastest, ToolVersion: "test", Now: func() time.Time { return at }, Engines: toys}
 	if damaged {
-		opt.NewChecker = func(string, int64) backup.FileChecker { return damagedChecker{} }
+		opt.Engines = damagedToys
 	}
 	res, err := backup.Snapshot(context.Background(), opt)
 	if err != nil {
@@ -430,7 +433,52 @@ func TestUnchanged(t *testing.T) {
 	}
 	// A live database the checks call damaged: never skipped.
 	makeDB(t, dir, 1)
-	if u, _, _ := Unchanged(ctx, db, out, "pkp", func(string, int64) backup.FileChecker { return damagedChecker{} }); u {
+	if u, _, _ := Unchanged(ctx, db, out, "pkp", damagedToys); u {
 		t.Error("a damaged live database counts as unchanged")
+	}
+}
+
+// A snapshot no check understood proves nothing about the database: prune
+// keeps the newest one whose checks passed, behind any number of newer
+// damaged or unchecked ones, and says why.
+func TestPruneKeepsNewestCheckedBehindUncheckedAndDamaged(t *testing.T) {
+	dir := t.TempDir()
+	db := makeDB(t, dir, 1)
+	out := filepath.Join(dir, "snaps")
+	a := snap(t, db, out, "pkp", day0, false)
+	b := snap(t, db, out, "pkp", day0.AddDate(0, 0, 1), false)
+	// Made without any engine: every folder "not checked".
+	res, err := backup.Snapshot(context.Background(), backup.SnapshotOptions{DB: db, OutDir: out, Label: "pkp", Level: zstd.SpeedFastest,
+		ToolVersion: "test", Now: func() time.Time { return day0.AddDate(0, 0, 2) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := res.Path
+	d := snap(t, db, out, "pkp", day0.AddDate(0, 0, 3), true)
+	plan, _, err := Prune(context.Background(), out, PruneOptions{PlanOptions: PlanOptions{Policy: Policy{Last: 1},
+		Now: func() time.Time { return day0.AddDate(0, 1, 0) }, Read: backup.ReadOptions{Engines: toys}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := plan.Groups[0]
+	verdicts := map[string]string{}
+	for _, dec := range g.Decisions {
+		verdicts[dec.Path] = dec.Verified
+	}
+	if g.NewestGood != b || verdicts[d] != VerifiedDBDamage || verdicts[c] != VerifiedNotChecked {
+		t.Fatalf("newest good %s, verdicts %v", g.NewestGood, verdicts)
+	}
+	for _, dec := range g.Decisions {
+		if dec.Path == b && !slices.Contains(dec.Reasons, ReasonNewestGood) {
+			t.Errorf("kept %s without saying why: %v", b, dec.Reasons)
+		}
+	}
+	if _, err := os.Stat(a); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the oldest should go")
+	}
+	for _, p := range []string{b, d} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("%s removed", p)
+		}
 	}
 }

@@ -9,15 +9,17 @@ import (
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/internal/folderlock"
 )
 
 // Verification verdicts of a snapshot in a plan.
 const (
-	VerifiedOK       = "ok"               // read in full, intact, database not recorded as damaged
-	VerifiedDamaged  = "damaged"          // the archive fails verification
-	VerifiedDBDamage = "database-damaged" // the archive is intact, but holds a database the checks found damaged
-	NotVerified      = ""                 // not read: an older snapshot behind a good one
+	VerifiedOK         = "ok"               // read in full, intact, and its database checks passed
+	VerifiedDamaged    = "damaged"          // the archive fails verification
+	VerifiedDBDamage   = "database-damaged" // the archive is intact, but holds a database the checks found damaged
+	VerifiedNotChecked = "not-checked"      // the archive is intact, but no check understood its databases
+	NotVerified        = ""                 // not read: an older snapshot behind a good one
 )
 
 // Decision is what prune does with one snapshot, and why.
@@ -66,8 +68,10 @@ type PlanOptions struct {
 //     when its embedded manifest gives its exact file name;
 //  2. the rules of opts.Policy run over each label's snapshots;
 //  3. the snapshots of each label are verified newest first until one
-//     passes, and that one is kept whatever the rules say (a snapshot of
-//     a database the checks found damaged does not pass);
+//     passes, and that one is kept whatever the rules say: it must be
+//     intact, and its database checks must have passed, both as recorded
+//     when it was made and as read now (a snapshot of a database the
+//     checks found damaged, or that no check understood, does not pass);
 //  4. when none passes, every snapshot of the label is kept.
 //
 // Files that are not provably efbackup snapshots are listed in Skipped and
@@ -156,14 +160,7 @@ func MakePlan(ctx context.Context, dir string, opts PlanOptions) (*Plan, error) 
 				return nil, err
 			}
 			d.Problems = d.report.Problems
-			switch {
-			case !d.report.OK():
-				d.Verified = VerifiedDamaged
-			case d.Manifest.Checks != nil && d.Manifest.Checks.Verdict == "damaged":
-				d.Verified = VerifiedDBDamage
-			default:
-				d.Verified = VerifiedOK
-			}
+			d.Verified = judge(d.Manifest, d.report)
 			if d.Verified == VerifiedOK {
 				g.NewestGood = d.Path
 				d.Keep = true
@@ -180,6 +177,33 @@ func MakePlan(ctx context.Context, dir string, opts PlanOptions) (*Plan, error) 
 		plan.Groups = append(plan.Groups, g)
 	}
 	return plan, nil
+}
+
+// judge decides whether a snapshot passes: intact, and its databases
+// checked and found sound, both as recorded when it was made and as its
+// bytes read now.
+func judge(m *backup.Manifest, rep *backup.VerifyReport) string {
+	intact := true
+	for _, p := range rep.Problems {
+		if p.Kind != backup.ProblemDatabaseDamaged {
+			intact = false
+		}
+	}
+	switch {
+	case !intact:
+		return VerifiedDamaged
+	case !rep.OK(), m.Checks != nil && m.Checks.Verdict == string(engine.Damaged):
+		return VerifiedDBDamage
+	case m.Checks == nil || m.Checks.Verdict == string(engine.NotChecked):
+		return VerifiedNotChecked
+	}
+	// A reader with engines judged the bytes again; one without leaves
+	// every folder unrecognised, and then the recorded verdict stands.
+	s := engine.Summarise(rep.Databases)
+	if s.OK+s.Warning+s.Damaged > 0 && s.Verdict == engine.NotChecked {
+		return VerifiedNotChecked
+	}
+	return VerifiedOK
 }
 
 // ToRemove lists the snapshots the plan removes.
