@@ -25,7 +25,7 @@ import (
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
-	"github.com/efbackup/efbackup/migrate"
+	"github.com/efbackup/efbackup/install"
 	"github.com/efbackup/efbackup/retention"
 	"github.com/efbackup/efbackup/schedule"
 	"github.com/efbackup/efbackup/verify/appzip"
@@ -97,7 +97,7 @@ type DBCheck struct {
 
 // Options tunes Run. Nil functions skip their check.
 type Options struct {
-	Roots   []string // where to look; empty means DefaultRoots()
+	Roots   []string // where to look; empty means install.DefaultRoots()
 	Depth   int      // folder levels below each root; 0 means 3, <0 only the roots
 	MaxDirs int      // bound on the folders visited; 0 means 20000
 	Now     func() time.Time
@@ -221,10 +221,10 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	}
 	roots := opts.Roots
 	if len(roots) == 0 {
-		roots = DefaultRoots()
+		roots = install.DefaultRoots()
 	}
 	rep := &Report{Roots: roots, Installs: []*InstallReport{}, Findings: []Finding{}}
-	installs, err := FindInstalls(roots, opts.Depth, opts.MaxDirs)
+	installs, err := install.FindInstalls(roots, opts.Depth, opts.MaxDirs)
 	if err != nil {
 		return nil, err
 	}
@@ -271,7 +271,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	return rep, nil
 }
 
-func examine(ctx context.Context, in *migrate.Install, opts Options) (*InstallReport, error) {
+func examine(ctx context.Context, in *install.Install, opts Options) (*InstallReport, error) {
 	now := opts.Now()
 	ir := &InstallReport{Root: in.Root, Version: in.Version, VersionSource: in.VersionSource, Label: backup.SafeLabel(filepath.Base(in.Root)),
 		DB: in.DB, HasDB: in.HasDB, Databases: []string{}, Findings: []Finding{}}
@@ -282,7 +282,7 @@ func examine(ctx context.Context, in *migrate.Install, opts Options) (*InstallRe
 		ir.Device = dev
 	}
 	switch {
-	case in.Version == migrate.UnknownVersion:
+	case in.Version == install.UnknownVersion:
 		add(Info, CodeVersionUnknown, "", []any{in.Root})
 	case strings.HasPrefix(in.Version, "3."):
 		add(Info, CodeOldVersion, "", []any{in.Version}, in.Root)

@@ -203,31 +203,6 @@ func TestSeveralInstalls(t *testing.T) {
 	}
 }
 
-// The walk is bounded in depth, skips hidden folders, does not count a bare
-// db/ folder, and takes a root that is itself an install.
-func TestFindInstalls(t *testing.T) {
-	base := t.TempDir()
-	gen(t, filepath.Join(base, "a", "b", "eFaktur"), "4.0", -1)           // depth 3: found
-	gen(t, filepath.Join(base, "a", "b", "c", "d", "eFaktur"), "4.0", -1) // depth 5: not found
-	gen(t, filepath.Join(base, ".hidden", "eFaktur"), "4.0", -1)
-	os.MkdirAll(filepath.Join(base, "project", "db"), 0o755)
-	got, err := FindInstalls([]string{base}, 3, 1000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 1 || got[0].Root != filepath.Join(base, "a", "b", "eFaktur") {
-		t.Fatalf("found %v", got)
-	}
-	got, _ = FindInstalls([]string{filepath.Join(base, "a", "b", "c", "d", "eFaktur")}, 3, 1000)
-	if len(got) != 1 {
-		t.Errorf("root as install: %v", got)
-	}
-	got, _ = FindInstalls([]string{base}, 3, 2)
-	if len(got) != 0 {
-		t.Errorf("maxDirs 2: %v", got)
-	}
-}
-
 // The last scheduled run failed: said, with its message.
 func TestLastRunFailed(t *testing.T) {
 	base := t.TempDir()

@@ -3,6 +3,8 @@ package migrate
 import (
 	"strconv"
 	"strings"
+
+	"github.com/efbackup/efbackup/install"
 )
 
 // Transition is one supported move of db/ from an install of version From
@@ -121,7 +123,7 @@ func known(v string) bool {
 // version to is supported. Patch levels ("3.2.1") count as their minor
 // version. It returns a *VersionError otherwise.
 func CheckTransition(from, to string) error {
-	from, to = majorMinor(strings.TrimSpace(from)), majorMinor(strings.TrimSpace(to))
+	from, to = install.MajorMinor(strings.TrimSpace(from)), install.MajorMinor(strings.TrimSpace(to))
 	for _, side := range []struct{ name, v string }{{"source", from}, {"target", to}} {
 		if !known(side.v) {
 			return &VersionError{Kind: VersionUnknown, From: from, To: to, Side: side.name, Stated: side.v}
@@ -145,4 +147,4 @@ func CheckTransition(from, to string) error {
 
 // NormalizeVersion turns "3.2.1" into "3.2", the form the journal and the
 // report use.
-func NormalizeVersion(v string) string { return majorMinor(strings.TrimSpace(v)) }
+func NormalizeVersion(v string) string { return install.MajorMinor(strings.TrimSpace(v)) }

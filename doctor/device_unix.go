@@ -3,16 +3,13 @@
 package doctor
 
 import (
+	"errors"
 	"os"
 	"strconv"
 	"syscall"
 )
 
-// defaultRoots on Linux and macOS: the home folder and /opt.
-func defaultRoots() []string {
-	home, _ := os.UserHomeDir()
-	return []string{home, "/opt"}
-}
+var errNoDevice = errors.New("device unknown")
 
 // deviceOf identifies the file system path lives on.
 func deviceOf(path string) (string, error) {

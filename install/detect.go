@@ -1,9 +1,10 @@
-// Package migrate finds e-Faktur installs, tells which version each one is,
-// and moves a db/ folder from an old install into a new one.
+// Package install finds e-Faktur installs and tells what each one is: its
+// version, its db/ folder, and where it keeps its own Java runtime and
+// database engine. Snapshot, restore, migrate and doctor all ask it.
 //
-// It never prints and never exits: it returns values and typed errors, and
-// the command layer decides what the user sees.
-package migrate
+// It reads only, never prints and never exits: it returns values and typed
+// errors, and the command layer decides what the user sees.
+package install
 
 import (
 	"bufio"
@@ -111,7 +112,7 @@ func detectVersion(root string, entries []fs.DirEntry) (version, source string) 
 			continue
 		}
 		if m := configVersionRe.FindSubmatch(b); m != nil {
-			return majorMinor(string(m[1])), e.Name()
+			return MajorMinor(string(m[1])), e.Name()
 		}
 	}
 	for _, e := range entries {
@@ -124,7 +125,7 @@ func detectVersion(root string, entries []fs.DirEntry) (version, source string) 
 		}
 		for _, l := range libs {
 			if m := jarVersionRe.FindStringSubmatch(l.Name()); m != nil {
-				return majorMinor(m[1]), e.Name() + "/" + l.Name()
+				return MajorMinor(m[1]), e.Name() + "/" + l.Name()
 			}
 		}
 	}
@@ -137,7 +138,7 @@ func detectVersion(root string, entries []fs.DirEntry) (version, source string) 
 			continue
 		}
 		if m := plainVersionRe.FindSubmatch(b); m != nil {
-			return majorMinor(string(m[1])), e.Name()
+			return MajorMinor(string(m[1])), e.Name()
 		}
 	}
 	return UnknownVersion, ""
@@ -161,9 +162,9 @@ func readSmall(path string) ([]byte, error) {
 	return []byte(sb.String()), nil
 }
 
-// majorMinor keeps "X.Y" of "X.Y.Z": migrations are defined between minor
+// MajorMinor keeps "X.Y" of "X.Y.Z": migrations are defined between minor
 // versions, and patch releases share a database layout.
-func majorMinor(v string) string {
+func MajorMinor(v string) string {
 	parts := strings.SplitN(v, ".", 3)
 	if len(parts) < 2 {
 		return v

@@ -1,13 +1,10 @@
-package doctor
+package install
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
-
-	"github.com/efbackup/efbackup/migrate"
 )
 
 // skipDirs are never descended into: system and tool folders that cannot
@@ -25,11 +22,11 @@ var skipDirs = map[string]bool{
 // folder is too common (other programs have one) to mean e-Faktur. The
 // walk never descends into an install, never follows links, skips hidden
 // and system folders, and stops after maxDirs folders.
-func FindInstalls(roots []string, depth, maxDirs int) ([]*migrate.Install, error) {
+func FindInstalls(roots []string, depth, maxDirs int) ([]*Install, error) {
 	seen := map[string]bool{}
-	var out []*migrate.Install
+	var out []*Install
 	visited := 0
-	add := func(in *migrate.Install) {
+	add := func(in *Install) {
 		key := strings.ToLower(in.Root)
 		if !seen[key] {
 			seen[key] = true
@@ -41,7 +38,7 @@ func FindInstalls(roots []string, depth, maxDirs int) ([]*migrate.Install, error
 		depth int
 	}
 	for _, root := range roots {
-		if in, err := migrate.Detect(root); err == nil {
+		if in, err := Detect(root); err == nil {
 			add(in)
 			continue
 		}
@@ -59,7 +56,7 @@ func FindInstalls(roots []string, depth, maxDirs int) ([]*migrate.Install, error
 				continue // no permission, gone: not ours to judge
 			}
 			if it.depth > 0 && looksLikeInstall(entries) {
-				if in, err := migrate.Detect(it.dir); err == nil && (len(in.Launchers) > 0 || in.Version != migrate.UnknownVersion) {
+				if in, err := Detect(it.dir); err == nil && (len(in.Launchers) > 0 || in.Version != UnknownVersion) {
 					add(in)
 					continue
 				}
@@ -106,5 +103,3 @@ func DefaultRoots() []string {
 	}
 	return out
 }
-
-var errNoDevice = errors.New("device unknown")
