@@ -3,6 +3,7 @@ package backup
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -225,4 +226,53 @@ func TestRestoreRefusesADatabaseFolderAsDB(t *testing.T) {
 	if !errors.As(err, &dfe) || !dfe.Unexpected {
 		t.Fatalf("--as-database on a db/ snapshot: %v", err)
 	}
+}
+
+// Writer and reader accept exactly the same set: what verify or restore
+// would refuse, snapshot refuses, and nothing carries a final name.
+func TestSnapshotRefusesWhatItsReaderRefuses(t *testing.T) {
+	t.Run("names that differ only in case", func(t *testing.T) {
+		tmp := t.TempDir()
+		db := filepath.Join(tmp, "db")
+		must(t, os.MkdirAll(db, 0o755))
+		must(t, os.WriteFile(filepath.Join(db, "notes.txt"), []byte("a"), 0o644))
+		if err := os.WriteFile(filepath.Join(db, "NOTES.txt"), []byte("b"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if entries, _ := os.ReadDir(db); len(entries) != 2 {
+			t.Skip("this file system folds case")
+		}
+		out := filepath.Join(tmp, "out")
+		_, err := Snapshot(context.Background(), SnapshotOptions{DB: db, OutDir: out, Label: "x", Level: zstd.SpeedFastest})
+		var ce *CaseCollisionError
+		if !errors.As(err, &ce) {
+			t.Fatalf("snapshot of notes.txt and NOTES.txt: %v", err)
+		}
+		if left, _ := filepath.Glob(filepath.Join(out, "*")); len(left) != 0 {
+			t.Fatalf("left behind: %v", left)
+		}
+	})
+	t.Run("a manifest over the reader's limit", func(t *testing.T) {
+		// 6,000 files whose paths are 2,900 characters long: each costs
+		// the manifest and SHA256SUMS about 6 KiB.
+		tmp := t.TempDir()
+		db := filepath.Join(tmp, "db")
+		dir := db
+		for d := 0; d < 14; d++ {
+			dir = filepath.Join(dir, fmt.Sprintf("%s-%02d", strings.Repeat("n", 200), d))
+		}
+		must(t, os.MkdirAll(dir, 0o755))
+		for i := 0; i < 6000; i++ {
+			must(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%04d", strings.Repeat("f", 40), i)), nil, 0o644))
+		}
+		out := filepath.Join(tmp, "out")
+		_, err := Snapshot(context.Background(), SnapshotOptions{DB: db, OutDir: out, Label: "x", Level: zstd.SpeedFastest})
+		var le *ManifestLimitError
+		if !errors.As(err, &le) || !strings.Contains(err.Error(), "bytes") {
+			t.Fatalf("snapshot of a db/ whose manifest exceeds %d bytes: %v", MaxManifestBytes, err)
+		}
+		if left, _ := filepath.Glob(filepath.Join(out, "*")); len(left) != 0 {
+			t.Fatalf("left behind: %v", left)
+		}
+	})
 }

@@ -107,3 +107,35 @@ type UnsupportedFileError struct {
 func (e *UnsupportedFileError) Error() string {
 	return fmt.Sprintf("%s is a %s, which efbackup does not copy", e.Path, e.Type)
 }
+
+// CaseCollisionError says db/ holds two names that differ only in letter
+// case. Windows, and the archive reader on every system, treat them as one
+// name: a restore could keep only one of them, so no snapshot is made.
+type CaseCollisionError struct {
+	A, B string // the two paths
+}
+
+func (e *CaseCollisionError) Error() string {
+	return fmt.Sprintf("%s and %s differ only in letter case: a snapshot of both could not be restored on Windows", e.A, e.B)
+}
+
+// Hint says what to do.
+func (e *CaseCollisionError) Hint() string {
+	return "rename or move one of the two files out of db/ (e-Faktur never makes such names), then run the snapshot again"
+}
+
+// ManifestLimitError says db/ holds more files, or longer names, than a
+// snapshot's manifest may describe: the reader refuses a manifest over its
+// limits, so the writer refuses to make one.
+type ManifestLimitError struct {
+	Detail string
+}
+
+func (e *ManifestLimitError) Error() string {
+	return "db/ cannot be described within a snapshot's limits: " + e.Detail
+}
+
+// Hint says what to do.
+func (e *ManifestLimitError) Hint() string {
+	return "db/ holds far more files than an e-Faktur database makes: move what does not belong to e-Faktur out of db/"
+}

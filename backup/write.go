@@ -224,7 +224,31 @@ func ScanDB(db string, engines engine.Set) (*Scan, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(scan.Files) > MaxFiles || len(scan.Dirs) > MaxFiles {
+		return nil, &ManifestLimitError{Detail: fmt.Sprintf("%d files and %d folders, more than the %d a manifest may list", len(scan.Files), len(scan.Dirs), MaxFiles)}
+	}
+	// The reader refuses two names that differ only in case (Windows would
+	// merge them on restore): the writer refuses them first.
+	seen := make(map[string]string, len(scan.Files)+len(scan.Dirs))
+	for _, rel := range scan.names() {
+		key := strings.ToLower(rel)
+		if other, dup := seen[key]; dup {
+			return nil, &CaseCollisionError{A: filepath.Join(db, filepath.FromSlash(other)), B: filepath.Join(db, filepath.FromSlash(rel))}
+		}
+		seen[key] = rel
+	}
 	return scan, nil
+}
+
+func (s *Scan) names() []string {
+	out := make([]string, 0, len(s.Files)+len(s.Dirs))
+	for _, d := range s.Dirs {
+		out = append(out, d.Path)
+	}
+	for _, f := range s.Files {
+		out = append(out, f.Rel)
+	}
+	return out
 }
 
 // EncoderWindow is the zstd window efbackup compresses with. The parallel
@@ -388,6 +412,12 @@ func Snapshot(ctx context.Context, opt SnapshotOptions) (*SnapshotResult, error)
 	mb, err := m.Marshal()
 	if err != nil {
 		return nil, err
+	}
+	// Whatever the reader would refuse, the writer refuses first: a
+	// snapshot that its own verify and restore reject must never carry a
+	// final name.
+	if _, err := ParseManifest(mb); err != nil {
+		return nil, &ManifestLimitError{Detail: err.Error()}
 	}
 	hook("snapshot-data-written")
 	for _, rec := range []struct {
