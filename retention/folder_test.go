@@ -482,3 +482,35 @@ func TestPruneKeepsNewestCheckedBehindUncheckedAndDamaged(t *testing.T) {
 		}
 	}
 }
+
+// A snapshot dated ten years ahead (a clock was wrong once) is never the
+// newest verified one, and a rule that would keep it forever does not.
+func TestPruneFutureDatedIsNotTheNewest(t *testing.T) {
+	dir := t.TempDir()
+	db := makeDB(t, dir, 1)
+	out := filepath.Join(dir, "snaps")
+	now := day0.AddDate(0, 0, 10)
+	old := snap(t, db, out, "pkp", day0, false)
+	good := snap(t, db, out, "pkp", day0.AddDate(0, 0, 9), false)
+	ahead := snap(t, db, out, "pkp", day0.AddDate(10, 0, 0), false)
+	plan, _, err := Prune(context.Background(), out, PruneOptions{PlanOptions: PlanOptions{Policy: Policy{Daily: 1},
+		Now: func() time.Time { return now }, Read: backup.ReadOptions{Engines: toys}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := plan.Groups[0]
+	if g.NewestGood != good {
+		t.Fatalf("newest verified %s, want %s", g.NewestGood, good)
+	}
+	for _, d := range g.Decisions {
+		if d.Path == ahead && (!d.FutureDated || d.Keep) {
+			t.Errorf("future-dated snapshot: future=%v keep=%v %v", d.FutureDated, d.Keep, d.Reasons)
+		}
+	}
+	for p, want := range map[string]bool{old: false, good: true, ahead: false} {
+		_, err := os.Stat(p)
+		if (err == nil) != want {
+			t.Errorf("%s exists=%v, want %v", filepath.Base(p), err == nil, want)
+		}
+	}
+}

@@ -31,6 +31,9 @@ type Decision struct {
 	Problems []backup.Problem `json:"problems,omitempty"`
 	Removed  bool             `json:"removed"`
 	Error    string           `json:"error,omitempty"`
+	// FutureDated is set for a snapshot dated after now: a clock was
+	// wrong when it was made, so it never counts as the newest.
+	FutureDated bool `json:"future_dated,omitempty"`
 }
 
 // Group is the decisions for one label, newest first.
@@ -155,7 +158,18 @@ func MakePlan(ctx context.Context, dir string, opts PlanOptions) (*Plan, error) 
 		for i, v := range Apply(items, opts.Policy, opts.Location, now) {
 			g.Decisions[i].Keep, g.Decisions[i].Reasons = v.Keep, append([]string{}, v.Reasons...)
 		}
+		// Newest first, the correctly dated ones before any dated in the
+		// future, which cannot be placed in time.
+		var candidates, future []*Decision
 		for _, d := range g.Decisions {
+			d.FutureDated = FutureDated(d.Time, now)
+			if d.FutureDated {
+				future = append(future, d)
+			} else {
+				candidates = append(candidates, d)
+			}
+		}
+		for _, d := range append(candidates, future...) {
 			if err := verify(d.Snapshot); err != nil {
 				return nil, err
 			}

@@ -26,7 +26,7 @@ const (
 	ReasonWithin        = "within"
 	ReasonNewestGood    = "newest-verified"    // the newest snapshot of its label that passes verification
 	ReasonNoneVerified  = "no-verified-backup" // no snapshot of the label verifies: nothing of it is removed
-	ReasonFuture        = "future"             // dated after now: a clock was wrong, so no rule can judge it
+	ReasonFuture        = "future"             // dated after now: a clock was wrong; kept only as --keep-last counts it, after every correctly dated one
 	ReasonRemoveFailed  = "remove-failed"      // chosen for removal, but the removal failed
 	ReasonChangedOnDisk = "changed-on-disk"    // the file changed between the scan and the removal
 )
@@ -77,7 +77,11 @@ type Verdict struct {
 // history reaches as far back as the counts allow. --keep-within keeps
 // everything made within the span before the newest snapshot (not before
 // now: a PC that was off for a month still keeps its last month).
-// Snapshots dated in the future are kept and counted by no rule.
+// Snapshots dated in the future (a clock was wrong when they were made)
+// cannot be placed in time: they were made at some moment no later than
+// now, but which one is unknown. They never count as the newest, no time
+// bucket judges them, and --keep-last counts them after every correctly
+// dated snapshot, as if they were the oldest; no other rule keeps them.
 func Apply(items []Item, p Policy, loc *time.Location, now time.Time) []Verdict {
 	out := make([]Verdict, len(items))
 	if loc == nil {
@@ -94,14 +98,27 @@ func Apply(items []Item, p Policy, loc *time.Location, now time.Time) []Verdict 
 		}
 		return out
 	}
-	var past []int
+	var past, future []int
 	for _, i := range order {
-		if items[i].Time.After(now) {
-			out[i] = Verdict{Keep: true, Reasons: []string{ReasonFuture}}
+		if FutureDated(items[i].Time, now) {
+			future = append(future, i)
 			continue
 		}
 		past = append(past, i)
 	}
+	lastLeft := p.Last
+	defer func() {
+		// After every correctly dated snapshot: --keep-last's remaining
+		// count, oldest-placed first.
+		for _, i := range future {
+			if lastLeft == Unlimited || lastLeft > 0 {
+				out[i] = Verdict{Keep: true, Reasons: []string{ReasonLast, ReasonFuture}}
+				if lastLeft > 0 {
+					lastLeft--
+				}
+			}
+		}
+	}()
 	if len(past) == 0 {
 		return out
 	}
@@ -141,5 +158,15 @@ func Apply(items []Item, p Policy, loc *time.Location, now time.Time) []Verdict 
 		}
 		out[i] = v
 	}
+	lastLeft = buckets[0].count
 	return out
 }
+
+// FutureTolerance is how far after now a snapshot may be dated and still
+// count as correctly dated: clocks of two PCs writing to one NAS differ by
+// minutes, not hours.
+const FutureTolerance = time.Hour
+
+// FutureDated reports whether t is later than now by more than
+// FutureTolerance: the snapshot was made while a clock was wrong.
+func FutureDated(t, now time.Time) bool { return t.After(now.Add(FutureTolerance)) }

@@ -138,12 +138,21 @@ func TestApplyWithinFromNewest(t *testing.T) {
 	expect(t, "boundary", got, "2024-01-30 10:00 within")
 }
 
-// A snapshot dated in the future (a wrong clock) is kept and counts for
-// nothing; the newest snapshot for --keep-within is the newest in the past.
+// A snapshot dated in the future (a wrong clock) never counts as the
+// newest: the newest snapshot for --keep-within is the newest in the past,
+// and --keep-last counts the future one after every correctly dated one.
+// No time bucket keeps it, so it does not stay forever.
 func TestApplyFuture(t *testing.T) {
 	d, _ := ParseDuration("1d")
-	got := keptOf(t, Policy{Last: 1, Within: d}, "2024-01-10 00:00", "2030-01-01 00:00", "2024-01-09 10:00", "2024-01-08 12:00", "2024-01-01 00:00")
-	expect(t, "future", got, "2030-01-01 00:00 future", "2024-01-09 10:00 within,last", "2024-01-08 12:00 within")
+	got := keptOf(t, Policy{Last: 1, Within: d}, "2024-01-10 00:00", "2036-01-01 00:00", "2024-01-09 10:00", "2024-01-08 12:00", "2024-01-01 00:00")
+	expect(t, "future", got, "2024-01-09 10:00 within,last", "2024-01-08 12:00 within")
+	got = keptOf(t, Policy{Last: 3}, "2024-01-10 00:00", "2036-01-01 00:00", "2024-01-09 10:00", "2024-01-08 12:00")
+	expect(t, "future counted last", got, "2036-01-01 00:00 last,future", "2024-01-09 10:00 last", "2024-01-08 12:00 last")
+	got = keptOf(t, Policy{Daily: 30, Monthly: 12}, "2024-01-10 00:00", "2036-01-01 00:00", "2024-01-09 10:00")
+	expect(t, "future and buckets", got, "2024-01-09 10:00 daily,monthly")
+	// Within the tolerance: a NAS shared by two PCs whose clocks differ.
+	got = keptOf(t, Policy{Last: 1}, "2024-01-10 00:00", "2024-01-10 00:30", "2024-01-09 10:00")
+	expect(t, "tolerance", got, "2024-01-10 00:30 last")
 }
 
 func TestApplyEmptyKeepsAll(t *testing.T) {
