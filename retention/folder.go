@@ -147,6 +147,44 @@ func mismatch(m *backup.Manifest, name string) string {
 }
 
 // Labels lists the labels of the snapshots, sorted.
+// InstallOf names the install a snapshot was taken of: the computer and
+// the install folder its manifest records (the folder holding db/ when it
+// was taken with --db). Two installs whose folders share a name (and so a
+// default label) have different InstallOf; "" when the manifest says
+// nothing.
+func InstallOf(m *backup.Manifest) string {
+	if m == nil {
+		return ""
+	}
+	dir := m.Install
+	if dir == "" && m.Source != "" {
+		dir = parentOf(m.Source)
+	}
+	if dir == "" {
+		return ""
+	}
+	return strings.ToLower(m.Host) + "|" + foldPath(dir)
+}
+
+// parentOf is the folder holding p, for either kind of separator: a
+// manifest written on Windows is read on Linux too.
+func parentOf(p string) string {
+	p = strings.TrimRight(p, `/\`)
+	if i := strings.LastIndexAny(p, `/\`); i > 0 {
+		return p[:i]
+	}
+	return p
+}
+
+// foldPath normalises a recorded install path for comparison: separators
+// and trailing separators alike, and case folded, because the two systems
+// where e-Faktur runs by far the most (Windows, macOS) ignore case.
+func foldPath(p string) string {
+	p = strings.ReplaceAll(p, `\`, "/")
+	return strings.ToLower(strings.TrimRight(p, "/"))
+}
+
+// Labels lists the labels of the folder's snapshots, sorted.
 func (f *Folder) Labels() []string {
 	seen := map[string]bool{}
 	var out []string

@@ -514,3 +514,50 @@ func TestPruneFutureDatedIsNotTheNewest(t *testing.T) {
 		}
 	}
 }
+
+// Two installs whose folders share a name share the default label. Their
+// snapshots in one folder are two groups: the runs of one never prune the
+// other's, and a plan limited to one install touches only its own.
+func TestPruneGroupsByInstallNotLabelAlone(t *testing.T) {
+	dir := t.TempDir()
+	maju := makeDB(t, filepath.Join(dir, "PT-Maju", "eFaktur"), 1)
+	jaya := makeDB(t, filepath.Join(dir, "PT-Jaya", "eFaktur"), 2)
+	out := filepath.Join(dir, "snaps")
+	var majus, jayas []string
+	for i := 0; i < 3; i++ {
+		majus = append(majus, snap(t, maju, out, "eFaktur", day0.AddDate(0, 0, i), false))
+		jayas = append(jayas, snap(t, jaya, out, "eFaktur", day0.AddDate(0, 0, i).Add(time.Hour), false))
+	}
+	now := func() time.Time { return day0.AddDate(0, 0, 5) }
+	// A scheduled run of PT-Jaya: only its own snapshots are judged.
+	plan, _, err := Prune(context.Background(), out, PruneOptions{PlanOptions: PlanOptions{Policy: Policy{Last: 1}, Now: now,
+		Install: filepath.Dir(jaya)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Groups) != 1 || plan.Groups[0].NewestGood != jayas[2] {
+		t.Fatalf("groups %d, newest %v", len(plan.Groups), plan.Groups)
+	}
+	for _, p := range majus {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("PT-Jaya's prune removed PT-Maju's %s", filepath.Base(p))
+		}
+	}
+	for i, p := range jayas {
+		_, err := os.Stat(p)
+		if (err == nil) != (i == 2) {
+			t.Errorf("%s exists=%v", filepath.Base(p), err == nil)
+		}
+	}
+	// Without a limit, each install keeps its own newest.
+	plan, _, err = Prune(context.Background(), out, PruneOptions{PlanOptions: PlanOptions{Policy: Policy{Last: 1}, Now: now}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Groups) != 2 {
+		t.Fatalf("want one group per install, got %d", len(plan.Groups))
+	}
+	if _, err := os.Stat(majus[2]); err != nil {
+		t.Errorf("PT-Maju's newest snapshot was removed")
+	}
+}

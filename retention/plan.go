@@ -36,9 +36,17 @@ type Decision struct {
 	FutureDated bool `json:"future_dated,omitempty"`
 }
 
-// Group is the decisions for one label, newest first.
+// Group is the decisions for the snapshots of one install under one
+// label, newest first. Two installs whose folders share a name share a
+// default label; they are never one group, so that the runs of one never
+// prune the other's snapshots.
 type Group struct {
-	Label     string      `json:"label"`
+	Label string `json:"label"`
+	// Install is the install folder the group's manifests record ("" when
+	// they record none), and Host the computer.
+	Install   string `json:"install,omitempty"`
+	Host      string `json:"host,omitempty"`
+	key       string
 	Decisions []*Decision `json:"snapshots"`
 	// NewestGood is the newest snapshot that passed verification, "" when
 	// none did (and then nothing of the label is removed).
@@ -64,6 +72,10 @@ type PlanOptions struct {
 	OnVerify func(path string)
 	// Labels, when not empty, limits the plan to these labels.
 	Labels []string
+	// Install, when set, limits the plan to the snapshots of this install
+	// folder taken on Host ("": this computer): a scheduled run prunes only
+	// its own install's snapshots.
+	Install, Host string
 }
 
 // MakePlan scans dir and decides, label by label, what to keep:
@@ -143,54 +155,89 @@ func MakePlan(ctx context.Context, dir string, opts PlanOptions) (*Plan, error) 
 		plan.Skipped = []Skipped{}
 	}
 	now := opts.Now()
+	only := ""
+	if opts.Install != "" {
+		host := opts.Host
+		if host == "" {
+			host, _ = os.Hostname()
+		}
+		only = InstallOf(&backup.Manifest{Host: host, Install: opts.Install})
+	}
 	for _, label := range f.Labels() {
 		if !wanted(label) {
 			continue
 		}
-		g := &Group{Label: label}
-		var items []Item
+		var groups []*Group
+		byKey := map[string]*Group{}
 		for _, s := range f.Snapshots {
-			if s.Label == label {
-				g.Decisions = append(g.Decisions, &Decision{Snapshot: s})
-				items = append(items, Item{Time: s.Time})
+			if s.Label != label {
+				continue
 			}
-		}
-		for i, v := range Apply(items, opts.Policy, opts.Location, now) {
-			g.Decisions[i].Keep, g.Decisions[i].Reasons = v.Keep, append([]string{}, v.Reasons...)
-		}
-		// Newest first, the correctly dated ones before any dated in the
-		// future, which cannot be placed in time.
-		var candidates, future []*Decision
-		for _, d := range g.Decisions {
-			d.FutureDated = FutureDated(d.Time, now)
-			if d.FutureDated {
-				future = append(future, d)
-			} else {
-				candidates = append(candidates, d)
+			key := InstallOf(s.Manifest)
+			if only != "" && key != only {
+				continue
 			}
+			g := byKey[key]
+			if g == nil {
+				g = &Group{Label: label, key: key}
+				if s.Manifest != nil {
+					g.Install, g.Host = s.Manifest.Install, s.Manifest.Host
+				}
+				byKey[key] = g
+				groups = append(groups, g)
+			}
+			g.Decisions = append(g.Decisions, &Decision{Snapshot: s})
 		}
-		for _, d := range append(candidates, future...) {
-			if err := verify(d.Snapshot); err != nil {
+		for _, g := range groups {
+			if err := decide(g, opts, now, verify); err != nil {
 				return nil, err
 			}
-			d.Problems = d.report.Problems
-			d.Verified = judge(d.Manifest, d.report)
-			if d.Verified == VerifiedOK {
-				g.NewestGood = d.Path
-				d.Keep = true
-				d.Reasons = append(d.Reasons, ReasonNewestGood)
-				break
-			}
+			plan.Groups = append(plan.Groups, g)
 		}
-		if g.NewestGood == "" {
-			for _, d := range g.Decisions {
-				d.Keep = true
-				d.Reasons = append(d.Reasons, ReasonNoneVerified)
-			}
-		}
-		plan.Groups = append(plan.Groups, g)
 	}
 	return plan, nil
+}
+
+// decide applies the rules and the newest-verified guarantee to a group.
+func decide(g *Group, opts PlanOptions, now time.Time, verify func(*Snapshot) error) error {
+	var items []Item
+	for _, d := range g.Decisions {
+		items = append(items, Item{Time: d.Time})
+	}
+	for i, v := range Apply(items, opts.Policy, opts.Location, now) {
+		g.Decisions[i].Keep, g.Decisions[i].Reasons = v.Keep, append([]string{}, v.Reasons...)
+	}
+	// Newest first, the correctly dated ones before any dated in the
+	// future, which cannot be placed in time.
+	var candidates, future []*Decision
+	for _, d := range g.Decisions {
+		d.FutureDated = FutureDated(d.Time, now)
+		if d.FutureDated {
+			future = append(future, d)
+		} else {
+			candidates = append(candidates, d)
+		}
+	}
+	for _, d := range append(candidates, future...) {
+		if err := verify(d.Snapshot); err != nil {
+			return err
+		}
+		d.Problems = d.report.Problems
+		d.Verified = judge(d.Manifest, d.report)
+		if d.Verified == VerifiedOK {
+			g.NewestGood = d.Path
+			d.Keep = true
+			d.Reasons = append(d.Reasons, ReasonNewestGood)
+			break
+		}
+	}
+	if g.NewestGood == "" {
+		for _, d := range g.Decisions {
+			d.Keep = true
+			d.Reasons = append(d.Reasons, ReasonNoneVerified)
+		}
+	}
+	return nil
 }
 
 // judge decides whether a snapshot passes: intact, and its databases
