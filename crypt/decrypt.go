@@ -110,6 +110,7 @@ func unwrap(hdr *Header, opts DecryptOptions, identities []Identity) ([]byte, er
 	keyErr := &KeyError{Passphrase: passphrase, Recipients: opts.Recipients, Tried: tried, Stanzas: len(hdr.Stanzas)}
 	if len(ids) == 0 {
 		keyErr.Kind = KeyMissing
+		keyErr.OtherKind = len(identities) > 0
 		return nil, keyErr
 	}
 	stanzas := make([]*age.Stanza, len(hdr.Stanzas))
@@ -181,14 +182,20 @@ func (r *Reader) next() ([]byte, error) {
 	n, err := io.ReadFull(r.src, r.buf[:])
 	switch {
 	case err == io.EOF:
-		if idx == 0 {
-			return nil, r.damage(Truncated, r.off, "the file ends right after its age header and nonce: the payload is missing")
-		}
-		return nil, r.damage(Truncated, r.off, "the file ends at a chunk boundary after chunk %d: its last chunk is missing", idx-1)
-	case err == io.ErrUnexpectedEOF:
-		return r.last(r.buf[:n])
-	case err != nil:
+		return nil, r.damage(Truncated, r.off, "the file ends right after its age header and nonce: the payload is missing")
+	case err != nil && err != io.ErrUnexpectedEOF:
 		return nil, fmt.Errorf("reading the encrypted file at byte %d: %w", r.off+int64(n), err)
+	}
+	if r.size > 0 && r.off < r.size && r.off+int64(n) > r.size {
+		// The file is longer than it was written, and its recorded end
+		// lies in this chunk: if the chunk authenticates as the last one
+		// up to there, bytes were added and nothing else changed.
+		if _, ok := r.open(r.buf[:r.size-r.off], true); ok {
+			return nil, r.damage(TrailingData, r.size, "the file is %d bytes longer than when it was written: bytes were added after its end", r.off+int64(n)-r.size)
+		}
+	}
+	if err == io.ErrUnexpectedEOF {
+		return r.last(r.buf[:n])
 	}
 	// A full chunk: the last one only if nothing follows.
 	if _, err := r.src.Peek(1); err == io.EOF {
@@ -198,7 +205,9 @@ func (r *Reader) next() ([]byte, error) {
 			return out, io.EOF
 		}
 		if _, ok := r.open(r.buf[:n], false); ok {
-			return nil, r.damage(Truncated, r.off+int64(n), "the file ends at a chunk boundary after chunk %d: its last chunk is missing", idx)
+			d := r.damage(Truncated, r.off+int64(n), "the file ends at a chunk boundary after chunk %d: its last chunk is missing", idx)
+			d.Chunk = idx + 1
+			return nil, d
 		}
 		return nil, r.damage(ChunkChanged, r.off, "the last chunk (%d) fails authentication: it was changed", idx)
 	} else if err != nil {
@@ -233,9 +242,9 @@ func (r *Reader) last(in []byte) ([]byte, error) {
 		return out, io.EOF
 	case len(in) == Overhead && idx > 0:
 		return nil, r.damage(Truncated, end, "the file ends inside chunk %d", idx)
-	case r.size > 0 && end > r.size:
-		return nil, r.damage(TrailingData, r.size, "the file is %d bytes longer than when it was written: bytes were added after its end", end-r.size)
-	case r.size > 0 && end == r.size:
+	case r.size > 0 && end >= r.size:
+		// As long as written, or longer but not just by added bytes
+		// (next checked that): the last chunk itself changed.
 		return nil, r.damage(ChunkChanged, r.off, "the last chunk (%d) fails authentication: it was changed", idx)
 	case r.size > 0:
 		return nil, r.damage(Truncated, end, "the file ends %d bytes early, inside chunk %d", r.size-end, idx)

@@ -123,18 +123,32 @@ type KeyError struct {
 	// Stanzas is the number of recipient stanzas in the header: how many
 	// keys, or a passphrase, the file was encrypted to.
 	Stanzas int
+	// OtherKind is true, for KeyMissing, when identities were given but
+	// all of the other kind: keys for a passphrase-protected file, or a
+	// passphrase for a file encrypted to public keys.
+	OtherKind bool
 }
 
 func (e *KeyError) Error() string {
 	switch e.Kind {
 	case KeyMissing:
-		if e.Passphrase {
+		switch {
+		case e.Passphrase && e.OtherKind:
+			return "the file is protected by a passphrase, not by a key: give the passphrase"
+		case e.Passphrase:
 			return "the file is protected by a passphrase, and no passphrase was given"
 		}
-		if len(e.Recipients) > 0 {
-			return fmt.Sprintf("the file is encrypted to %s, and no identity file was given", keyList(e.Recipients))
+		to := "a public key"
+		switch {
+		case len(e.Recipients) > 0:
+			to = keyList(e.Recipients)
+		case e.Stanzas > 1:
+			to = fmt.Sprintf("%d public keys", e.Stanzas)
 		}
-		return fmt.Sprintf("the file is encrypted to %d public key(s), and no identity file was given", e.Stanzas)
+		if e.OtherKind {
+			return fmt.Sprintf("the file is encrypted to %s, not with a passphrase: give an identity file", to)
+		}
+		return fmt.Sprintf("the file is encrypted to %s, and no identity file was given", to)
 	case WrongPassphrase:
 		return "the passphrase is wrong: it does not open the file"
 	case WrongKey:

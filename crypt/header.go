@@ -324,11 +324,14 @@ func checkStanza(s *Stanza, off int64, maxWorkFactor int) error {
 
 // scryptMemory is the memory scrypt with r=8 needs at work factor logN.
 func scryptMemory(logN int) string {
-	mib := int64(128*8) << logN >> 20
-	if mib >= 1024 {
-		return fmt.Sprintf("%d GiB", mib>>10)
+	b := int64(128*8) << logN
+	switch {
+	case b >= 1<<30:
+		return fmt.Sprintf("%d GiB", b>>30)
+	case b >= 1<<20:
+		return fmt.Sprintf("%d MiB", b>>20)
 	}
-	return fmt.Sprintf("%d MiB", mib)
+	return fmt.Sprintf("%d KiB", b>>10)
 }
 
 // FileInfo is what a look at a whole age file finds without any key.
