@@ -220,7 +220,7 @@ func (r *Reader) next() ([]byte, error) {
 		return out, nil
 	}
 	if _, ok := r.open(r.buf[:n], true); ok {
-		return nil, r.damage(TrailingData, r.off+int64(n), "bytes were added after the end of the encrypted file (its last chunk is %d)", idx)
+		return nil, r.damage(TrailingData, r.off+int64(n), "bytes were added after the last chunk (%d) of the encrypted file", idx)
 	}
 	return nil, r.damage(ChunkChanged, r.off, "chunk %d fails authentication: it was changed", idx)
 }

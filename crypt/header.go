@@ -160,7 +160,7 @@ func parseHeader(br *bufio.Reader, maxWorkFactor int) (*Header, error) {
 		start := r.off()
 		line, err := r.line(MaxLineBytes)
 		if err != nil {
-			return nil, lineError(err, start, "header line")
+			return nil, lineError(err, start, "line")
 		}
 		if bytes.HasPrefix(line, []byte("---")) {
 			mac, ok := strings.CutPrefix(string(line), "--- ")
