@@ -95,13 +95,30 @@ func encrypt(t testing.TB, plain []byte, recipients ...Recipient) []byte {
 	return buf.Bytes()
 }
 
-// decryptAll decrypts file and reads it to the end.
+// decryptAll decrypts file and reads it to the end, in reads smaller than
+// a chunk (through the reader's own buffer).
 func decryptAll(file []byte, opts DecryptOptions, ids ...Identity) ([]byte, error) {
+	return decryptReads(file, opts, 1000, ids...)
+}
+
+// decryptReads decrypts file with reads of size bytes: from ChunkSize on,
+// each chunk is decrypted straight into the caller's buffer.
+func decryptReads(file []byte, opts DecryptOptions, size int, ids ...Identity) ([]byte, error) {
 	r, err := DecryptWith(bytes.NewReader(file), opts, ids...)
 	if err != nil {
 		return nil, err
 	}
-	return io.ReadAll(r)
+	var out []byte
+	buf := make([]byte, size)
+	for {
+		n, err := r.Read(buf)
+		out = append(out, buf[:n]...)
+		if err == io.EOF {
+			return out, nil
+		} else if err != nil {
+			return out, err
+		}
+	}
 }
 
 func TestRoundTrip(t *testing.T) {

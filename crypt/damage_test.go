@@ -81,6 +81,11 @@ type damageCase struct {
 func checkCase(t *testing.T, c damageCase, plain []byte) {
 	t.Helper()
 	got, err := decryptAll(c.file, c.opts, c.ids...)
+	// Reads of a chunk or more reach the same verdict.
+	big, err2 := decryptReads(c.file, c.opts, 3*ChunkSize, c.ids...)
+	if KindOf(err) != KindOf(err2) || (err == nil) != (err2 == nil) || !bytes.Equal(got, big) {
+		t.Errorf("%s: small reads: %v; large reads: %v", c.name, err, err2)
+	}
 	if c.want == 0 {
 		if err != nil || !bytes.Equal(got, plain) {
 			t.Errorf("%s: %v, want the plaintext", c.name, err)

@@ -167,17 +167,27 @@ func (r *Reader) Read(p []byte) (int, error) {
 		if len(p) == 0 {
 			return 0, nil
 		}
-		r.rest, r.err = r.next()
+		if len(p) >= ChunkSize {
+			// Straight into p, saving a copy: p is the caller's to
+			// overwrite even when the chunk fails.
+			var out []byte
+			out, r.err = r.next(p[:0])
+			if len(out) > 0 {
+				return len(out), nil
+			}
+			continue
+		}
+		r.rest, r.err = r.next(r.plain[:0])
 	}
 	n := copy(p, r.rest)
 	r.rest = r.rest[n:]
 	return n, nil
 }
 
-// next decrypts the next chunk. Whether a chunk is the last one is told by
+// next decrypts the next chunk into dst. Whether a chunk is the last one is told by
 // what follows it, and the nonce it authenticates under confirms it; which
 // of the two nonces a failing chunk does open under names the damage.
-func (r *Reader) next() ([]byte, error) {
+func (r *Reader) next(dst []byte) ([]byte, error) {
 	idx := int64(r.chunk)
 	n, err := io.ReadFull(r.src, r.buf[:])
 	switch {
@@ -190,21 +200,21 @@ func (r *Reader) next() ([]byte, error) {
 		// The file is longer than it was written, and its recorded end
 		// lies in this chunk: if the chunk authenticates as the last one
 		// up to there, bytes were added and nothing else changed.
-		if _, ok := r.open(r.buf[:r.size-r.off], true); ok {
+		if _, ok := r.open(dst, r.buf[:r.size-r.off], true); ok {
 			return nil, r.damage(TrailingData, r.size, "the file is %d bytes longer than when it was written: bytes were added after its end", r.off+int64(n)-r.size)
 		}
 	}
 	if err == io.ErrUnexpectedEOF {
-		return r.last(r.buf[:n])
+		return r.last(dst, r.buf[:n])
 	}
 	// A full chunk: the last one only if nothing follows.
 	if _, err := r.src.Peek(1); err == io.EOF {
-		out, ok := r.open(r.buf[:n], true)
+		out, ok := r.open(dst, r.buf[:n], true)
 		if ok {
 			r.off += int64(n)
 			return out, io.EOF
 		}
-		if _, ok := r.open(r.buf[:n], false); ok {
+		if _, ok := r.open(dst, r.buf[:n], false); ok {
 			d := r.damage(Truncated, r.off+int64(n), "the file ends at a chunk boundary after chunk %d: its last chunk is missing", idx)
 			d.Chunk = idx + 1
 			return nil, d
@@ -213,26 +223,26 @@ func (r *Reader) next() ([]byte, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("reading the encrypted file at byte %d: %w", r.off+int64(n), err)
 	}
-	out, ok := r.open(r.buf[:n], false)
+	out, ok := r.open(dst, r.buf[:n], false)
 	if ok {
 		r.off += int64(n)
 		r.chunk++
 		return out, nil
 	}
-	if _, ok := r.open(r.buf[:n], true); ok {
+	if _, ok := r.open(dst, r.buf[:n], true); ok {
 		return nil, r.damage(TrailingData, r.off+int64(n), "bytes were added after the last chunk (%d) of the encrypted file", idx)
 	}
 	return nil, r.damage(ChunkChanged, r.off, "chunk %d fails authentication: it was changed", idx)
 }
 
 // last handles a chunk shorter than a full one: the file ends in it.
-func (r *Reader) last(in []byte) ([]byte, error) {
+func (r *Reader) last(dst, in []byte) ([]byte, error) {
 	idx := int64(r.chunk)
 	end := r.off + int64(len(in))
 	if len(in) < Overhead {
 		return nil, r.damage(Truncated, end, "the file ends inside chunk %d", idx)
 	}
-	out, ok := r.open(in, true)
+	out, ok := r.open(dst, in, true)
 	switch {
 	case ok && len(out) == 0 && idx > 0:
 		// age never writes an empty last chunk after others.
@@ -254,13 +264,13 @@ func (r *Reader) last(in []byte) ([]byte, error) {
 
 // open authenticates and decrypts one chunk under its nonce: the chunk
 // counter, and a final byte 1 for the last chunk.
-func (r *Reader) open(in []byte, last bool) ([]byte, bool) {
+func (r *Reader) open(dst, in []byte, last bool) ([]byte, bool) {
 	var nonce [chacha20poly1305.NonceSize]byte
 	binary.BigEndian.PutUint64(nonce[3:11], r.chunk)
 	if last {
 		nonce[11] = 1
 	}
-	out, err := r.aead.Open(r.plain[:0], nonce[:], in, nil)
+	out, err := r.aead.Open(dst, nonce[:], in, nil)
 	return out, err == nil
 }
 
