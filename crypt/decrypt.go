@@ -126,7 +126,7 @@ func unwrap(hdr *Header, opts DecryptOptions, identities []Identity) ([]byte, er
 		if !errors.Is(err, age.ErrIncorrectIdentity) {
 			// The header check leaves only what needs the key to see:
 			// an X25519 share that is a low-order point, for one.
-			return nil, damage(HeaderMalformed, 0, "a recipient stanza of the age header is malformed: %v", err)
+			return nil, damage(HeaderMalformed, -1, "a recipient stanza of the age header is malformed: %v", err)
 		}
 	}
 	if passphrase {
@@ -135,7 +135,7 @@ func unwrap(hdr *Header, opts DecryptOptions, identities []Identity) ([]byte, er
 	}
 	for _, pk := range tried {
 		if slices.Contains(opts.Recipients, pk) {
-			return nil, damage(HeaderChanged, 0, "the age header was changed: the file was encrypted to %s, but no stanza opens with that key any more", pk)
+			return nil, damage(HeaderChanged, -1, "the age header was changed: the file was encrypted to %s, but no stanza opens with that key any more", pk)
 		}
 	}
 	keyErr.Kind = WrongKey

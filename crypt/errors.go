@@ -83,7 +83,8 @@ func (k Kind) Damage() bool {
 // that was written. Nothing decrypted from it can be trusted.
 type DamageError struct {
 	Kind Kind
-	// Offset is the byte of the file where the problem was found, or -1.
+	// Offset is the byte of the file where the problem was found, or -1
+	// when it is not one place (a stanza that no key opens, say).
 	Offset int64
 	// Chunk is the payload chunk concerned (0 is the first), or -1.
 	Chunk int64

@@ -182,11 +182,11 @@ func parseHeader(br *bufio.Reader, maxWorkFactor int) (*Header, error) {
 		h.Stanzas = append(h.Stanzas, *s)
 	}
 	if len(h.Stanzas) == 0 {
-		return nil, damage(HeaderMalformed, 0, "the age header holds no recipient stanza")
+		return nil, damage(HeaderMalformed, -1, "the age header holds no recipient stanza")
 	}
 	for _, s := range h.Stanzas {
 		if s.Type == "scrypt" && len(h.Stanzas) != 1 {
-			return nil, damage(HeaderMalformed, 0, "the age header mixes a passphrase stanza with other stanzas, which age never writes")
+			return nil, damage(HeaderMalformed, -1, "the age header mixes a passphrase stanza with other stanzas, which age never writes")
 		}
 	}
 	h.raw = r.raw
