@@ -31,7 +31,7 @@ type DecryptOptions struct {
 	// Truncated, by far the more common, is reported.
 	Size int64
 	// MaxWorkFactor bounds the scrypt work a passphrase-protected file may
-	// ask for; 0 means MaxWorkFactor.
+	// ask for; 0, or anything above MaxWorkFactor, means MaxWorkFactor.
 	MaxWorkFactor int
 }
 
