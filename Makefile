@@ -15,9 +15,10 @@ all: build
 build:
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/efbackup
 
-# System packages the tests need: zstd (the standard-tools restore test) and
-# the real H2 engines (in-use and database-check oracles). Idempotent.
-TEST_PKGS := zstd libh2-java jameica-h2database default-jre-headless
+# System packages the tests need: zstd (the standard-tools restore test), age
+# (the encryption interoperability tests) and the real H2 engines (in-use and
+# database-check oracles). Idempotent.
+TEST_PKGS := zstd libh2-java jameica-h2database default-jre-headless age
 deps-test:
 	@missing=""; for p in $(TEST_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
