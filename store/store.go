@@ -147,7 +147,9 @@ type CreateOptions struct {
 // it; Abort after Commit does nothing.
 type Writer interface {
 	io.Writer
-	// Commit makes the object visible under its name, all or nothing.
+	// Commit makes the object visible under its name, all or nothing. The
+	// one exception: an object committed whose retention the store could
+	// not confirm is returned with the error (Committed.Name is set).
 	Commit() (Committed, error)
 	// Abort throws away what was written. An abort the store cannot carry
 	// out (the network is gone) leaves a pending create that

@@ -96,6 +96,8 @@ func (s *Store) fail(op, name string, err error) error {
 	if errors.As(err, &er) {
 		msg = s.secrets.redact(er.Message)
 	}
+	// "Object Lock", "ObjectLockConfiguration", "object lock": one test.
+	aboutLock := strings.Contains(strings.ToLower(strings.ReplaceAll(msg, " ", "")), "objectlock")
 	var (
 		dnsErr  *net.DNSError
 		unknown x509.UnknownAuthorityError
@@ -108,7 +110,7 @@ func (s *Store) fail(op, name string, err error) error {
 	switch {
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 		e.Kind, e.Detail = store.KindInterrupted, "interrupted"
-	case code == "AccessDenied" && strings.Contains(strings.ToLower(msg), "object lock"):
+	case code == "AccessDenied" && aboutLock:
 		e.Kind, e.Detail = store.KindAccessDenied, "refused: the object is protected by Object Lock"
 	case code == "AccessDenied" || code == "AllAccessDisabled" || code == "AccountProblem":
 		e.Kind, e.Detail = store.KindAccessDenied, "access denied (the key may not do this here)"
@@ -127,7 +129,7 @@ func (s *Store) fail(op, name string, err error) error {
 	case code == "NoSuchUpload":
 		e.Kind, e.Detail = store.KindServer, "the upload was aborted meanwhile (a cleanup by another efbackup run?)"
 	case code == "InvalidBucketObjectLockConfiguration" || code == "ObjectLockConfigurationNotFoundError" ||
-		(code == "InvalidRequest" && strings.Contains(strings.ToLower(msg), "object lock")):
+		(code == "InvalidRequest" && aboutLock):
 		e.Kind, e.Detail = store.KindNoObjectLock, fmt.Sprintf("bucket %q has no Object Lock: %s", s.bucket, msg)
 	case code == "AuthorizationHeaderMalformed" || code == "PermanentRedirect" || code == "IllegalLocationConstraintException":
 		e.Kind, e.Detail = store.KindConfig, "the bucket is in another region: set AWS_REGION to the bucket's region"+regionHint(er.Region)

@@ -194,10 +194,11 @@ func (s *Store) checkName(op, name string) error {
 	return nil
 }
 
-// version is one version of a key, newest first in the lists below.
+// version is one version of a key.
 type version struct {
 	id           string
 	deleteMarker bool
+	latest       bool
 	size         int64
 	modTime      time.Time
 	etag         string
@@ -211,7 +212,7 @@ func normVersion(id string) string {
 }
 
 // versions lists every version of the keys under prefix p (one level, or
-// exactly one key), newest first per key, as S3 lists them.
+// exactly one key), in the order the server lists them.
 func (s *Store) versions(ctx context.Context, p string, exact bool) (map[string][]version, []string, error) {
 	out := map[string][]version{}
 	var order []string
@@ -229,21 +230,25 @@ func (s *Store) versions(ctx context.Context, p string, exact bool) (map[string]
 		if _, ok := out[o.Key]; !ok {
 			order = append(order, o.Key)
 		}
-		out[o.Key] = append(out[o.Key], version{id: normVersion(o.VersionID), deleteMarker: o.IsDeleteMarker, size: o.Size,
+		out[o.Key] = append(out[o.Key], version{id: normVersion(o.VersionID), deleteMarker: o.IsDeleteMarker, latest: o.IsLatest, size: o.Size,
 			modTime: o.LastModified, etag: strings.Trim(o.ETag, `"`)})
 	}
 	return out, order, nil
 }
 
-// entry describes a name from its versions: the first data version is
-// the one efbackup wrote (it never writes a name twice); anything after it
-// is tampering. ok is false when no version holds data.
+// entry describes a name from its versions. efbackup writes a name once,
+// and refuses a name that has any version, so its version is the oldest
+// one holding data, and every other version came after it: tampering.
+// Servers differ in the order they list versions and delete markers in
+// (versitygw lists the markers first), so the order is not trusted: the
+// newest is the one marked latest, the oldest the earliest modified (a
+// tie goes to the later listed, as S3 lists each kind newest first). ok
+// is false when no version holds data.
 func entry(name string, vs []version) (store.Entry, bool) {
 	first := -1
-	for i := len(vs) - 1; i >= 0; i-- {
-		if !vs[i].deleteMarker {
+	for i, v := range vs {
+		if !v.deleteMarker && (first < 0 || !v.modTime.After(vs[first].modTime)) {
 			first = i
-			break
 		}
 	}
 	if first < 0 {
@@ -251,8 +256,14 @@ func entry(name string, vs []version) (store.Entry, bool) {
 	}
 	v := vs[first]
 	e := store.Entry{Name: name, Size: v.size, ModTime: v.modTime, VersionID: v.id}
-	if first > 0 {
-		e.Tamper = &store.Tamper{DeleteMarker: vs[0].deleteMarker, Newer: first, NewestVersionID: vs[0].id}
+	if len(vs) > 1 {
+		newest := vs[0]
+		for _, v := range vs {
+			if v.latest {
+				newest = v
+			}
+		}
+		e.Tamper = &store.Tamper{DeleteMarker: newest.deleteMarker, Newer: len(vs) - 1, NewestVersionID: newest.id}
 	}
 	return e, true
 }
@@ -345,7 +356,8 @@ func (s *Store) Remove(ctx context.Context, name string) error {
 		return s.fail("remove", name, err)
 	}
 	vs := vm[k]
-	if _, ok := entry(name, vs); !ok {
+	e, ok := entry(name, vs)
+	if !ok {
 		return &store.Error{Kind: store.KindServer, Op: "remove", Where: s.String(), Name: name, Detail: "not found", Err: store.ErrNotFound}
 	}
 	now := time.Now()
@@ -361,8 +373,9 @@ func (s *Store) Remove(ctx context.Context, name string) error {
 			return &store.RetainedError{Where: s.String(), Name: name, Retention: r}
 		}
 	}
-	// Newest first: were this stopped half-way, the first version, the
-	// snapshot's, is the one left.
+	// The snapshot's own version last: were this stopped half-way, it is
+	// the one left, and the name still lists as the snapshot.
+	sort.SliceStable(vs, func(i, j int) bool { return vs[j].id == e.VersionID && vs[i].id != e.VersionID })
 	for _, v := range vs {
 		err := s.client.RemoveObject(ctx, s.bucket, k, minio.RemoveObjectOptions{VersionID: v.id})
 		if err != nil && !isNotFound(err) {

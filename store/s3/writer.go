@@ -42,6 +42,16 @@ func (s *Store) Create(ctx context.Context, name string, opts store.CreateOption
 		po.RetainUntilDate = time.Now().UTC().Add(time.Duration(opts.LockDays) * 24 * time.Hour).Truncate(time.Second)
 		ret = store.Retention{Mode: string(po.Mode), Until: po.RetainUntilDate}
 	}
+	if opts.LockDays > 0 {
+		// Refuse before writing: a server may accept the retention headers
+		// of an upload into a bucket that cannot enforce them.
+		if st, err := s.BucketStatus(ctx); err == nil && !st.ObjectLock {
+			return nil, &store.Error{Kind: store.KindNoObjectLock, Op: "create", Where: s.String(), Name: name,
+				Detail: fmt.Sprintf("bucket %q has no Object Lock, so the snapshot cannot be locked", s.bucket)}
+		} else if err != nil && store.KindOf(err) != store.KindAccessDenied {
+			return nil, err
+		}
+	}
 	// A name efbackup has used, even one deleted since, is never used
 	// again: any version under it means it is taken. Commit checks again,
 	// atomically, with If-None-Match.
@@ -188,6 +198,13 @@ func (w *writer) Commit() (store.Committed, error) {
 		return store.Committed{}, errors.New("store: commit after commit or abort")
 	}
 	c, err := w.commit()
+	if err != nil && c.Name != "" {
+		// Committed, but the retention could not be confirmed: the caller
+		// hears both.
+		w.done = true
+		w.cancel()
+		return c, err
+	}
 	if err != nil {
 		_ = w.Abort()
 		return store.Committed{}, err
@@ -252,7 +269,8 @@ func (w *writer) commit() (store.Committed, error) {
 
 // ensureRetention checks that the retention asked for is on the version
 // written, and sets it when the server dropped it: a snapshot promised to
-// be locked must be locked, or the caller must hear it is not.
+// be locked must be locked, or the caller must hear it is not (Commit then
+// returns the Committed object and the error).
 func (w *writer) ensureRetention(vid string) error {
 	got, err := w.s.retention(w.ctx, w.name, vid)
 	if err != nil {
