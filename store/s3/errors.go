@@ -114,7 +114,7 @@ func (s *Store) fail(op, name string, err error) error {
 		e.Kind, e.Detail = store.KindAccessDenied, "refused: the object is protected by Object Lock"
 	case code == "AccessDenied" || code == "AllAccessDisabled" || code == "AccountProblem":
 		e.Kind, e.Detail = store.KindAccessDenied, "access denied (the key may not do this here)"
-	case code == "InvalidAccessKeyId":
+	case code == "InvalidAccessKeyId" || code == "XAdminUserNotFound": // versitygw says the latter, with 404
 		e.Kind, e.Detail = store.KindBadCredentials, "the server does not know this access key"
 	case code == "SignatureDoesNotMatch":
 		e.Kind, e.Detail = store.KindBadCredentials, "the secret key does not match the access key"
@@ -122,7 +122,7 @@ func (s *Store) fail(op, name string, err error) error {
 		e.Kind, e.Detail = store.KindBadCredentials, "the session token (AWS_SESSION_TOKEN) has expired or is invalid"
 	case code == "NoSuchBucket":
 		e.Kind, e.Detail = store.KindNoBucket, fmt.Sprintf("bucket %q does not exist", s.bucket)
-	case code == "NoSuchKey" || code == "NoSuchVersion" || (status == http.StatusNotFound && code != "NoSuchUpload"):
+	case code == "NoSuchKey" || code == "NoSuchVersion" || code == "NotFound" || (code == "" && status == http.StatusNotFound):
 		e.Kind, e.Detail, e.Err = store.KindServer, "not found", store.ErrNotFound
 	case code == "PreconditionFailed" || status == http.StatusPreconditionFailed:
 		e.Kind, e.Detail, e.Err = store.KindServer, "already exists", store.ErrExists

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"sort"
 	"sync"
 	"time"
 
@@ -109,7 +110,9 @@ func (s *Store) readLock(ctx context.Context) (lockState, error) {
 	if d, err := http.ParseTime(h.Get("Date")); err == nil {
 		now = d
 	}
-	st.age = now.Sub(oi.LastModified)
+	// Both times have one-second resolution: a lock just written can
+	// look a moment younger than zero.
+	st.age = max(0, now.Sub(oi.LastModified))
 	return st, nil
 }
 
@@ -148,9 +151,11 @@ func (s *Store) removeLockVersion(ctx context.Context, vid string) error {
 	return nil
 }
 
-// clearLockMarkers removes the delete markers left on the lock name by a
-// plain delete: some servers (versitygw) refuse an If-None-Match create
-// over a delete marker.
+// clearLockMarkers clears the lock name when its newest version is a
+// delete marker (a plain delete of a released lock): some servers
+// (versitygw) refuse an If-None-Match create over a marker. The versions
+// under the marker are released locks, and go first, so that none of
+// them resurfaces as a lock when the marker goes.
 func (s *Store) clearLockMarkers(ctx context.Context) (bool, error) {
 	k := s.lockKey()
 	vm, _, err := s.versions(ctx, k, true)
@@ -158,14 +163,19 @@ func (s *Store) clearLockMarkers(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	vs := vm[k]
-	if len(vs) == 0 || !vs[0].deleteMarker {
+	latestMarker := false
+	for _, v := range vs {
+		if v.latest && v.deleteMarker {
+			latestMarker = true
+		}
+	}
+	if !latestMarker {
 		return false, nil
 	}
+	sort.SliceStable(vs, func(i, j int) bool { return !vs[i].deleteMarker && vs[j].deleteMarker })
 	for _, v := range vs {
-		if v.deleteMarker {
-			if err := s.removeLockVersion(ctx, v.id); err != nil {
-				return false, err
-			}
+		if err := s.removeLockVersion(ctx, v.id); err != nil {
+			return false, err
 		}
 	}
 	return true, nil

@@ -45,6 +45,9 @@ func (p *Proxy) CutAfter(n int64) {
 	p.limit = n
 }
 
+// Cut takes the network down now, in the middle of whatever is flowing.
+func (p *Proxy) Cut() { p.cut() }
+
 // Down reports whether the cut has happened.
 func (p *Proxy) Down() bool {
 	p.mu.Lock()
