@@ -19,6 +19,12 @@ func TestConformance(t *testing.T) {
 		Sub: func(t *testing.T, s store.Store, name string) store.Store {
 			return New(filepath.Join(s.(*Store).Dir(), name))
 		},
+		Orphan: func(t *testing.T, s store.Store, name string) {
+			p := filepath.Join(s.(*Store).Dir(), name+fsutil.PartialSuffix)
+			if err := os.WriteFile(p, []byte("half a snapshot"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		},
 	})
 }
 

@@ -62,7 +62,11 @@ func TestLockHeartbeatAndTakeover(t *testing.T) {
 		close(ll.stop)
 		<-ll.stopped
 		start := time.Now()
-		lb, err := other.Lock(ctx, wait)
+		// Last-Modified and Date have one-second resolution: a lock is
+		// seen as stale up to a second late.
+		takeover := wait
+		takeover.Wait = opts.Stale + 3*time.Second
+		lb, err := other.Lock(ctx, takeover)
 		if err != nil {
 			t.Fatalf("lock after the holder died: %v", err)
 		}

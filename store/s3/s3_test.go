@@ -1,6 +1,7 @@
 package s3
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -12,6 +13,7 @@ import (
 	"github.com/efbackup/efbackup/store"
 	"github.com/efbackup/efbackup/store/s3/s3test"
 	"github.com/efbackup/efbackup/store/storetest"
+	"github.com/minio/minio-go/v7"
 )
 
 func TestMain(m *testing.M) { os.Exit(s3test.Main(m)) }
@@ -70,6 +72,17 @@ func conformance(t *testing.T, objectLock bool) {
 		New: func(t *testing.T) store.Store { return newStore(t, srv, b, "consultant/"+randPrefix(), e) },
 		Reopen: func(t *testing.T, st store.Store) store.Store {
 			return newStore(t, srv, b, st.(*Store).Prefix(), e)
+		},
+		Orphan: func(t *testing.T, st store.Store, name string) {
+			s := st.(*Store)
+			id, err := s.core.NewMultipartUpload(testCtx(t), s.bucket, s.key(name), minio.PutObjectOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			part := bytes.Repeat([]byte("x"), 1000)
+			if _, err := s.core.PutObjectPart(testCtx(t), s.bucket, s.key(name), id, 1, bytes.NewReader(part), int64(len(part)), minio.PutObjectPartOptions{}); err != nil {
+				t.Fatal(err)
+			}
 		},
 		Sub: func(t *testing.T, st store.Store, name string) store.Store {
 			sub, err := st.(*Store).Sub(name)

@@ -295,8 +295,18 @@ func (w *writer) Abort() error {
 		return nil
 	}
 	w.done = true
+	// Let the parts in flight finish (for a while) rather than cut them
+	// off: a server may go on writing a part whose request was cut off
+	// after the abort, and so bring the upload back (versitygw does).
+	finished := make(chan struct{})
+	go func() { w.wg.Wait(); close(finished) }()
+	select {
+	case <-finished:
+	case <-time.After(abortTimeout):
+		w.cancel()
+		<-finished
+	}
 	w.cancel()
-	w.wg.Wait()
 	w.buf = nil
 	if w.uploadID == "" {
 		return nil
