@@ -237,7 +237,8 @@ type LockInfo struct {
 	Command string    `json:"command,omitempty"`
 	Token   string    `json:"token"`
 	// Heartbeat is when an object-store lock was last refreshed, by the
-	// store's clock; zero for a local lock.
+	// holder's clock (staleness itself is judged by the server's
+	// timestamps); zero for a local lock.
 	Heartbeat time.Time `json:"heartbeat,omitzero"`
 	// Why says, for a lock that was taken over, why it was judged stale.
 	Why string `json:"-"`
