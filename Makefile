@@ -8,7 +8,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 BIN := bin/efbackup
 WORK ?= $(CURDIR)/.work
 
-.PHONY: all build test test-short test-windows crash deps-test deps-windows deps-bench lint cross bench demo clean fuzz fuzz-ci
+.PHONY: all build test test-short test-windows test-s3 crash deps-test deps-windows deps-bench deps-s3 lint cross bench demo clean fuzz fuzz-ci
 
 all: build
 
@@ -30,6 +30,17 @@ deps-test:
 
 test: deps-test
 	$(GO) test -race -timeout 15m ./...
+
+# The S3 tests' server: versitygw (Apache-2.0), built with the Go toolchain
+# into $$EFBACKUP_TOOLS_CACHE (default ~/.cache/efbackup-tools) the first
+# time, which takes minutes, under a lock; afterwards this only starts and
+# stops it once. Without it the S3 tests skip, saying why.
+deps-s3:
+	EFBACKUP_REQUIRE_S3=1 $(GO) test -count=1 -run '^TestServer$$' ./store/s3/s3test
+
+# The store packages against the real server; a missing server fails.
+test-s3: deps-s3
+	EFBACKUP_REQUIRE_S3=1 $(GO) test -race -count=1 ./store/...
 
 # Under Wine 8: the unit tests of every package as Windows binaries
 # (scripts/wine-unit.sh), then efbackup.exe end to end (Windows paths, long
