@@ -110,16 +110,19 @@ func (a *analysis) log() engine.State {
 			ck, ckFound = ckFile.s.ckpt(judge)
 			ckKnown = !a.encrypted
 			if a.encrypted && c.target() == judge {
-				ckFound, ckKnown = ckFile.s.targetRecords > 0, true
+				ckFound, ckKnown = targetSegment(&ckFile.s) >= 0, true
 			}
 		}
 	}
 
-	start := int64(1)
+	// Where recovery starts reading: the checkpoint's undo (or redo, if
+	// earlier) mark; the start of the checkpoint's file when its record is
+	// not there; log1.dat when there is no checkpoint.
+	start := makeInstant(1, logFileHeaderSize)
 	if eff != 0 {
-		start = eff >> 32
+		start = makeInstant(eff>>32, logFileHeaderSize)
 		if ckFound && !a.encrypted && judge == eff {
-			start = min(start, ck.redo>>32, ck.undo>>32)
+			start = min(ck.redo, ck.undo)
 		}
 	}
 
@@ -128,14 +131,16 @@ func (a *analysis) log() engine.State {
 
 	switch {
 	case !cfOK:
-		recoverable := byNum[1] != nil
-		if state == engine.Clean || recoverable {
+		if state == engine.Clean || byNum[1] != nil {
 			how := "recovers from log1.dat, which is there"
-			if state == engine.Clean {
+			if state == engine.Clean && byNum[1] == nil {
 				how = "starts a new log; the database was shut down cleanly, so nothing is lost"
 			}
 			a.report(engine.Warning, CodeLogControlMissing, logControlName, -1, -1,
 				"log.ctrl is missing: Derby ignores logmirror.ctrl then, and %s", how)
+			if byNum[1] == nil {
+				return state
+			}
 		} else {
 			a.report(engine.Damaged, CodeLogControlMissing, logControlName, -1, -1,
 				"log.ctrl is missing: Derby ignores logmirror.ctrl then, finds no log1.dat, starts a new log and skips recovery; the database was not shut down cleanly, so the changes recovery would replay are lost")
@@ -155,6 +160,17 @@ func (a *analysis) log() engine.State {
 	}
 	a.chain(start, maxNum, byNum)
 	return state
+}
+
+// targetSegment returns the segment holding the record at the target
+// instant, or -1.
+func targetSegment(s *logSummary) int {
+	for i, g := range s.segs[:s.nseg] {
+		if g.targetRecords > 0 {
+			return i
+		}
+	}
+	return -1
 }
 
 // controlFileAlone reports what one control file shows by itself. used
@@ -186,30 +202,29 @@ func (a *analysis) state(judge int64, ck ckptInfo, ckFound bool, ckFile *logRec,
 	if c.lockSeen || c.tmpSeen || judge == 0 || !ckFound {
 		return engine.NeedsRecovery
 	}
-	var after int64
-	for k := judge>>32 + 1; k <= maxNum; k++ {
-		if r := byNum[k]; r != nil {
-			after += r.s.sig
-		}
-	}
+	s := &ckFile.s
 	if a.encrypted {
 		// The records cannot be read; a clean shutdown leaves exactly two
 		// after the checkpoint (a checksum record and the checkpoint's
 		// end of transaction).
-		if ckFile.s.targetRecords == 0 {
-			return engine.NeedsRecovery
+		i := targetSegment(s)
+		after := s.segs[i].records - s.segs[i].targetRecords
+		for _, g := range s.segs[i+1 : s.nseg] {
+			after += g.records
 		}
 		for k := judge>>32 + 1; k <= maxNum; k++ {
 			if r := byNum[k]; r != nil {
-				after += r.s.records - r.s.sig
+				for _, g := range r.s.segs[:r.s.nseg] {
+					after += g.records
+				}
 			}
 		}
-		if after+ckFile.s.records-ckFile.s.targetRecords > 2 {
+		if after > 2 {
 			return engine.NeedsRecovery
 		}
 		return engine.Clean
 	}
-	after += ckFile.s.sig - ck.sigBefore
+	after := s.segs[ck.seg].sig - ck.sigBefore + s.sigAfter(ck.seg) + a.sigFrom(judge>>32+1, maxNum, byNum)
 	if ck.endSeen {
 		after--
 	}
@@ -219,11 +234,19 @@ func (a *analysis) state(judge int64, ck ckptInfo, ckFound bool, ckFile *logRec,
 	return engine.Clean
 }
 
-// chain walks the log files recovery reads, from start on, as Derby's
-// forward scan moves from one to the next.
+// tornSpan is how far past the point where Derby stops reading the log
+// valid records may still lie after a crash in the middle of a write: the
+// log writer flushes up to three buffers (of 32 KiB by default) at once,
+// and the disk may persist them in any order. Records further on were
+// written after the point, so losing them is damage.
+const tornSpan = 128 << 10
+
+// chain walks the log files recovery reads, from the instant start on, as
+// Derby's forward scan moves from one to the next.
 func (a *analysis) chain(start, maxNum int64, byNum map[int64]*logRec) {
 	var prev *logRec
-	for k := start; k <= maxNum; k++ {
+	var prevSeg *segment
+	for k := start >> 32; k <= maxNum; k++ {
 		r := byNum[k]
 		if r == nil {
 			j := k
@@ -235,53 +258,83 @@ func (a *analysis) chain(start, maxNum int64, byNum map[int64]*logRec) {
 				which = fmt.Sprintf("log/log%d.dat to log%d.dat are", k, j-1)
 			}
 			a.report(engine.Damaged, CodeLogFileMissing, logPath(k), -1, -1,
-				"%s missing: Derby stops reading the log before it, and the records of log/log%d.dat onward are lost", which, j)
+				"%s missing: Derby stops reading the log before it, and the %d records of log/log%d.dat onward are lost", which, a.sigFrom(j, maxNum, byNum), j)
 			return
 		}
 		s := &r.s
-		if s.endKind == endHeader {
-			a.report(engine.Damaged, CodeLogFileHeader, r.f.rel, -1, 0, "Derby cannot use this log file: %s", s.endWhy)
+		if !s.hdrOK {
+			a.report(engine.Damaged, CodeLogFileHeader, r.f.rel, -1, 0, "Derby cannot use this log file: %s", s.hdrWhy)
 			return
 		}
+		entry := int64(logFileHeaderSize)
 		if prev != nil {
-			p := &prev.s
-			lost := a.sigFrom(k, maxNum, byNum)
-			v := engine.Warning
-			if lost > 0 {
-				v = engine.Damaged
-			}
-			switch p.endKind {
-			case endFuzzy:
-				a.report(v, CodeLogFuzzyEnd, prev.f.rel, -1, p.endAt,
-					"the valid log of this file ends at offset %d (%s), yet log/log%d.dat follows: Derby stops reading there, and the %d records after it are lost", p.endAt, p.endWhy, k, lost)
+			if end := makeInstant(k-1, prevSeg.end); s.prev != end {
+				lost := a.sigFrom(k, maxNum, byNum)
+				a.report(verdictFor(lost), CodeLogChain, r.f.rel, -1, 16,
+					"the header says the records of log/log%d.dat end at %s, but Derby reads them up to %s: it stops before this file, and the %d records from here on are lost", k-1, instant(s.prev), instant(end), lost)
 				return
-			case endEOF:
-				a.report(v, CodeLogChain, prev.f.rel, -1, p.endAt,
-					"this file ends without the marker Derby writes when it moves to the next log file, yet log/log%d.dat follows: Derby never reads it, and its %d records are lost", k, lost)
-				return
-			case endZero:
-				if s.prev != p.end {
-					a.report(v, CodeLogChain, r.f.rel, -1, 16,
-						"the header says the records of log/log%d.dat end at %s, but they end at %s: Derby stops before this file, and the %d records from here on are lost", k-1, instant(s.prev), instant(p.end), lost)
-					return
-				}
 			}
+		} else {
+			entry = int64(uint32(start))
 		}
-		a.records(r)
-		prev = r
+		i := s.segmentAt(entry)
+		if i < 0 {
+			lost := s.sig() + a.sigFrom(k+1, maxNum, byNum)
+			a.report(verdictFor(lost), CodeLogRecord, r.f.rel, -1, entry,
+				"recovery starts reading at %s, where there is no valid log record: Derby stops there, and the %d records after it are lost", instant(makeInstant(k, entry)), lost)
+			return
+		}
+		g := &s.segs[i]
+		a.records(r, g)
+		later := s.sigAfter(i)
+		next := a.sigFrom(k+1, maxNum, byNum)
+		torn := next == 0 && s.segs[s.nseg-1].end-g.end <= tornSpan
+		switch g.endKind {
+		case endZero:
+			if later > 0 {
+				v := engine.Damaged
+				if torn {
+					v = engine.Warning
+				}
+				a.report(v, CodeLogHole, r.f.rel, -1, g.end,
+					"the records Derby reads end at offset %d with a zero length, yet %d valid records follow further on in this file: Derby never reads them (a hole in the log, or a crash in the middle of writing the tail)", g.end, later)
+				return
+			}
+			prev, prevSeg = r, g
+			continue
+		case endEOF:
+			if k < maxNum {
+				a.report(verdictFor(next), CodeLogChain, r.f.rel, -1, g.end,
+					"this file ends without the marker Derby writes when it moves to the next log file, yet log/log%d.dat follows: Derby never reads it, and its %d records are lost", k+1, next)
+			}
+			return
+		case endFuzzy:
+			switch {
+			case later+next == 0:
+				a.report(engine.Warning, CodeLogFuzzyEnd, r.f.rel, -1, g.end,
+					"the log ends with a torn or damaged record at offset %d (%s): a crash in the middle of a write leaves this, and then what it held was never committed; damage that cuts the log short looks the same and loses the records after it", g.end, g.endWhy)
+			case torn:
+				a.report(engine.Warning, CodeLogFuzzyEnd, r.f.rel, -1, g.end,
+					"the log Derby reads ends at offset %d (%s), and %d valid records lie within the next %d KiB: a crash in the middle of a write leaves this, with nothing committed lost; damage there looks the same and loses them", g.end, g.endWhy, later, tornSpan>>10)
+			default:
+				a.report(engine.Damaged, CodeLogFuzzyEnd, r.f.rel, -1, g.end,
+					"the log Derby reads ends at offset %d (%s), yet valid records follow: Derby stops reading there, and the %d records after it are lost", g.end, g.endWhy, later+next)
+			}
+			return
+		}
 	}
-	if prev == nil {
-		return
+	if prev != nil && prev.s.switched(prevSeg) {
+		a.report(engine.Damaged, CodeLogSwitched, prev.f.rel, -1, prevSeg.end,
+			"this file ends with the marker Derby writes when it moves to a new log file, but log/log%d.dat is missing: the records written there are lost", prev.s.num+1)
 	}
-	p := &prev.s
-	switch {
-	case p.endKind == endZero && p.switched:
-		a.report(engine.Damaged, CodeLogSwitched, prev.f.rel, -1, p.endAt,
-			"this file ends with the marker Derby writes when it moves to a new log file, but log/log%d.dat is missing: the records written there are lost", p.num+1)
-	case p.endKind == endFuzzy:
-		a.report(engine.Warning, CodeLogFuzzyEnd, prev.f.rel, -1, p.endAt,
-			"the log ends with a torn or damaged record at offset %d (%s): a crash in the middle of a write leaves this, and then what it held was never committed; damage that cuts the log short looks the same and loses the records after it", p.endAt, p.endWhy)
+}
+
+// verdictFor is Damaged when records are lost, Warning when none are.
+func verdictFor(lost int64) engine.Verdict {
+	if lost > 0 {
+		return engine.Damaged
 	}
+	return engine.Warning
 }
 
 // sigFrom counts the records (checksum records aside) of the log files
@@ -290,18 +343,17 @@ func (a *analysis) sigFrom(k, maxNum int64, byNum map[int64]*logRec) int64 {
 	var n int64
 	for ; k <= maxNum; k++ {
 		if r := byNum[k]; r != nil {
-			n += r.s.sig
+			n += r.s.sig()
 		}
 	}
 	return n
 }
 
-// records reports what a log file's records showed by themselves.
-func (a *analysis) records(r *logRec) {
-	s := &r.s
-	if s.unparsable > 0 && !a.encrypted {
-		a.report(engine.Damaged, CodeLogRecord, r.f.rel, -1, s.firstUnparsable,
-			"%d records, the first at offset %d, are framed as log records but are not records Derby can read: recovery fails on them", s.unparsable, s.firstUnparsable)
+// records reports what the records Derby reads in a log file showed.
+func (a *analysis) records(r *logRec, g *segment) {
+	if g.unparsable > 0 && !a.encrypted {
+		a.report(engine.Damaged, CodeLogRecord, r.f.rel, -1, g.firstUnparsable,
+			"%d records, the first at offset %d, are framed as log records but are not records Derby can read: recovery fails on them", g.unparsable, g.firstUnparsable)
 	}
 	if r.f.log != nil && r.f.log.trailDiff > 0 {
 		a.report(engine.Warning, CodeLogRecord, r.f.rel, -1, -1,

@@ -276,7 +276,7 @@ func (f *fileCheck) finalize() {
 		}
 	case f.log != nil:
 		s := f.log.finish(f.n)
-		if s.records > 0 && s.unparsable == s.sig && s.verified == 0 {
+		if s.nseg > 0 && s.segs[0].records > 0 && s.segs[0].unparsable == s.segs[0].sig && s.segs[0].verified == 0 {
 			// Every record's body is unreadable yet framed as Derby frames
 			// them: the records are encrypted.
 			c.encryptedHint = true

@@ -37,6 +37,7 @@ const (
 	CodeLogChecksum        = "log-checksum"
 	CodeLogSwitched        = "log-switched-no-successor"
 	CodeLogFuzzyEnd        = "log-fuzzy-end"
+	CodeLogHole            = "log-hole"
 
 	// service.properties.
 	CodePropertiesMissing = "properties-missing"
