@@ -192,6 +192,7 @@ func (c *check) File(rel string, size int64) engine.FileCheck {
 				role = roleProperties
 			}
 			f.cont = newContainerCheck(f, role, c.encryptedHint)
+			f.notChecked = c.encryptedHint
 		}
 	}
 	return f

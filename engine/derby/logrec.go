@@ -106,6 +106,11 @@ func parseLogBody(b []byte) (r logBody, ok bool) {
 			return r, false
 		}
 		r.algo = b[p]
+		if r.algo != checksumAlgoCRC32 {
+			// Derby knows no other algorithm: it fails on the record
+			// (ChecksumOperation.initializeChecksumAlgo leaves no checksum).
+			return r, false
+		}
 		r.dataLength = int64(int32(be.Uint32(b[p+1:])))
 		r.sum = be.Uint64(b[p+5:])
 	}
