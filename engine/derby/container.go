@@ -70,6 +70,9 @@ func (c *containerCheck) add(v engine.Verdict, code string, page, off int64, for
 	c.f.fl.add(v, code, c.f.rel, page, off, format, args...)
 }
 
+// counted is findingList.counted for this file.
+func (c *containerCheck) counted(v engine.Verdict, code string) bool { return c.f.fl.counted(v, code) }
+
 func (c *containerCheck) write(p []byte) {
 	c.n += int64(len(p))
 	for len(p) > 0 {
@@ -202,7 +205,7 @@ func (c *containerCheck) checkPage(pg []byte) {
 				c.add(engine.Damaged, CodePageZero, no, off, "the first page, which holds the container header and the allocation map, is all zeros")
 			case isChain:
 				c.add(engine.Damaged, CodeAllocChain, no, off, "page %d, which the allocation chain names as the next allocation page, is all zeros", no)
-			case c.allocated(no) == triYes:
+			case c.allocated(no) == triYes && !c.counted(engine.Damaged, CodePageZero):
 				c.add(engine.Damaged, CodePageZero, no, off, "page %d is all zeros but the allocation map says it was allocated (Derby fails with XSDBB when it reads it)", no)
 			}
 			if isChain {
@@ -221,7 +224,9 @@ func (c *containerCheck) checkPage(pg []byte) {
 		if !isChain && c.allocated(no) == triNo {
 			v, why = engine.Warning, "the page lies outside the allocated range, where Derby does not read"
 		}
-		c.add(v, CodePageChecksum, no, off, "page %d's checksum is %#x but its bytes give %#x; %s", no, stored, sum, why)
+		if !c.counted(v, CodePageChecksum) {
+			c.add(v, CodePageChecksum, no, off, "page %d's checksum is %#x but its bytes give %#x; %s", no, stored, sum, why)
+		}
 		if isChain {
 			c.loseChain()
 		}
@@ -238,13 +243,16 @@ func (c *containerCheck) checkPage(pg []byte) {
 			c.rows(no, pg, h)
 		}
 	case fmtAllocPage:
-		if c.allocated(no) != triNo {
+		if c.allocated(no) != triNo && !c.counted(engine.Damaged, CodePageFormat) {
 			c.add(engine.Damaged, CodePageFormat, no, off, "page %d is an allocation page, but the allocation chain does not name it", no)
 		}
 	default:
 		v := engine.Damaged
 		if c.allocated(no) == triNo {
 			v = engine.Warning
+		}
+		if c.counted(v, CodePageFormat) {
+			return
 		}
 		c.add(v, CodePageFormat, no, off, "page %d has format id %d, neither a data page (%d) nor an allocation page (%d)", no, h.format, fmtDataPage, fmtAllocPage)
 	}

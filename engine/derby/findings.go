@@ -59,22 +59,33 @@ type findingList struct {
 	worst   map[string]engine.Verdict // code -> worst verdict among those beyond
 }
 
+// counted reports whether a finding of code is past the ones kept, and
+// if so counts it: callers on a hot path ask first, so that a file with a
+// million bad pages does not format a million details.
+func (l *findingList) counted(v engine.Verdict, code string) bool {
+	if l.perCode[code] < maxPerCode {
+		return false
+	}
+	l.perCode[code]++
+	if l.more == nil {
+		l.more = map[string]int{}
+		l.worst = map[string]engine.Verdict{}
+	}
+	l.more[code]++
+	if w, ok := l.worst[code]; !ok || engine.Worse(v, w) {
+		l.worst[code] = v
+	}
+	return true
+}
+
 func (l *findingList) add(v engine.Verdict, code, file string, page, off int64, format string, args ...any) {
 	if l.perCode == nil {
 		l.perCode = map[string]int{}
 	}
-	l.perCode[code]++
-	if l.perCode[code] > maxPerCode {
-		if l.more == nil {
-			l.more = map[string]int{}
-			l.worst = map[string]engine.Verdict{}
-		}
-		l.more[code]++
-		if w, ok := l.worst[code]; !ok || engine.Worse(v, w) {
-			l.worst[code] = v
-		}
+	if l.counted(v, code) {
 		return
 	}
+	l.perCode[code]++
 	l.list = append(l.list, engine.Finding{
 		Verdict: v, Code: code, File: file, Page: page, Offset: off,
 		Detail: fmt.Sprintf(format, args...),
