@@ -61,6 +61,13 @@ func (c *check) Finish() *engine.Database {
 	if c.cur != nil {
 		c.cur.finalize()
 	}
+	// The files decide whether this is a Derby database at all, as
+	// Recognise decides on disk: service.properties (or the copy Derby
+	// keeps while rewriting it), or containers in seg0/. A snapshot's
+	// folders are judged by their bytes alone.
+	if !c.partial && !c.propsSeen && !c.oldSeen && len(c.containers) == 0 && len(c.stubs) == 0 {
+		return nil
+	}
 	db := &engine.Database{
 		Name: c.name, Engine: "derby", Files: c.files, Bytes: c.bytes,
 		Excluded: append([]string(nil), c.skipped...),
