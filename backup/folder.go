@@ -49,6 +49,9 @@ func HashFolder(ctx context.Context, dir string, opt FolderOptions) (*FolderRepo
 	files, total := scan.Files, scan.Bytes()
 	rep := &FolderReport{Dir: dir, Skipped: scan.Skipped, Checks: map[string]FileCheck{}}
 	pass := opt.Engines.NewPass()
+	for _, d := range scan.Dirs {
+		pass.Dir(d.Path)
+	}
 	for _, rel := range scan.Skipped {
 		pass.Skipped(strings.TrimSuffix(rel, "/"), strings.HasSuffix(rel, "/"))
 	}

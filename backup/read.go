@@ -211,6 +211,9 @@ func (p *pass) run(ctx context.Context, r io.Reader) error {
 		p.entries[key] = &e
 		p.order = append(p.order, &e)
 		if e.dir {
+			if p.dbs != nil && e.rel != "." && e.rel != "" {
+				p.dbs.Dir(e.rel)
+			}
 			continue
 		}
 		switch e.name {

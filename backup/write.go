@@ -383,6 +383,9 @@ func Snapshot(ctx context.Context, opt SnapshotOptions) (*SnapshotResult, error)
 		}
 	}
 	pass := opt.Engines.NewPass()
+	for _, d := range scan.Dirs {
+		pass.Dir(d.Path)
+	}
 	for _, rel := range scan.Skipped {
 		pass.Skipped(strings.TrimSuffix(rel, "/"), strings.HasSuffix(rel, "/"))
 	}

@@ -2,7 +2,9 @@
 // for each, what puts its database at risk and what to do about it: no
 // recent backup, backups on the same disk as the database, a damaged
 // database, damaged app backups, the app's own backup switched off, no
-// schedule, several installs side by side.
+// schedule, several installs side by side, a db/ without its ETaxInvoice
+// database or with folders that are no database, a database left needing
+// recovery.
 //
 // Every finding has a severity, a stable code, and the arguments of its
 // message and next step; the command layer words them in the user's
@@ -25,6 +27,7 @@ import (
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/install"
 	"github.com/efbackup/efbackup/retention"
 	"github.com/efbackup/efbackup/schedule"
@@ -64,14 +67,26 @@ const (
 	CodeNoInstall        = "no-install"         // info: nothing found
 	CodeScheduleNotCheck = "schedule-unchecked" // info: the schedule could not be queried
 	CodeRestorePending   = "restore-pending"    // critical: a restore's journal: running, or interrupted
+	CodeNoMainDB         = "no-etaxinvoice"     // critical: db/ holds no ETaxInvoice database (ETAX-10001)
+	CodeNotADatabase     = "not-a-database"     // warning: a folder or file in db/ that is no database (ETAX-10001)
+	CodeNeedsRecovery    = "needs-recovery"     // warning: not shut down cleanly; the next boot replays the log
+	CodeDBNotChecked     = "db-not-checked"     // info: a database no check could read (encrypted)
+	CodeDBElsewhere      = "db-elsewhere"       // warning: db/ on a network share, or its log outside db/
+	CodeEngineFound      = "engine-found"       // info: the install's own Java runtime and Derby engine
+	CodeEngineMissing    = "engine-missing"     // info: neither found in the install: verify --deep needs one
+	CodeFutureSnapshot   = "future-snapshot"    // warning: a snapshot dated in the future (a wrong clock)
 )
+
+// MainDatabase is the database every e-Faktur install has in db/.
+const MainDatabase = "ETaxInvoice"
 
 // Codes lists every finding code, for the command layer's tests.
 var Codes = []string{
 	CodeNoDB, CodeVersionUnknown, CodeOldVersion, CodeSeveralDBs, CodeInUse, CodeDBDamaged, CodeDBWarning,
 	CodeDBCheckFailed, CodeNoBackup, CodeBackupOld, CodeSnapshotDamaged, CodeSameDisk, CodeNoSchedule,
 	CodeLastRunFailed, CodeAutoBackupOff, CodeAppBackupBad, CodeAppBackupsMany, CodeAppBackupsNone,
-	CodeSeveralInstalls, CodeNoInstall, CodeScheduleNotCheck, CodeRestorePending,
+	CodeSeveralInstalls, CodeNoInstall, CodeScheduleNotCheck, CodeRestorePending, CodeNoMainDB, CodeNotADatabase,
+	CodeNeedsRecovery, CodeDBNotChecked, CodeDBElsewhere, CodeEngineFound, CodeEngineMissing, CodeFutureSnapshot,
 }
 
 // Finding is one thing doctor has to say.
@@ -88,11 +103,13 @@ type Finding struct {
 	NextArgs []any `json:"next_args,omitempty"`
 }
 
-// DBCheck is the verdict of the database checks on one file.
-type DBCheck struct {
-	File    string `json:"file"`
-	Verdict string `json:"verdict"` // ok, warning, damaged
-	Detail  string `json:"detail,omitempty"`
+// Runtime is the Java runtime and database engine an install ships, as
+// far as they were found: the very engine e-Faktur uses, which
+// verify --deep prefers.
+type Runtime struct {
+	Java         string `json:"java,omitempty"`
+	Derby        string `json:"derby,omitempty"` // the jar that holds the engine
+	DerbyVersion string `json:"derby_version,omitempty"`
 }
 
 // Options tunes Run. Nil functions skip their check.
@@ -101,10 +118,16 @@ type Options struct {
 	Depth   int      // folder levels below each root; 0 means 3, <0 only the roots
 	MaxDirs int      // bound on the folders visited; 0 means 20000
 	Now     func() time.Time
-	// InUse says whether e-Faktur has db open.
-	InUse func(ctx context.Context, db string) (inUse bool, detail string, err error)
-	// CheckDB runs the database-file checks over db.
-	CheckDB func(ctx context.Context, db string) ([]DBCheck, error)
+	// InUse says whether e-Faktur has db open, and what else the probe
+	// saw (a network share, a lock file left by a crash).
+	InUse func(ctx context.Context, db string) (inUse bool, detail string, warnings []string, err error)
+	// CheckDB reports each folder of db/: its engine, state, versions and
+	// the verdict of the database checks (Quick may make them lighter).
+	CheckDB func(ctx context.Context, db string) ([]engine.Database, error)
+	// Runtime finds the Java runtime and database engine an install ships.
+	Runtime func(root string) *Runtime
+	// Engines verify the newest snapshot's databases as it is read.
+	Engines engine.Set
 	// Schedule finds the efbackup schedule of a label.
 	Schedule func(ctx context.Context, label string) (*schedule.Status, error)
 	// SnapshotDirs are searched for snapshots besides each install's
@@ -138,10 +161,10 @@ type InstallReport struct {
 	HasDB         bool                `json:"has_db"`
 	DBBytes       int64               `json:"db_bytes"`
 	DBFiles       int                 `json:"db_files"`
-	Databases     []string            `json:"databases"`
+	Databases     []engine.Database   `json:"databases"`
 	InUse         *bool               `json:"in_use,omitempty"`
 	InUseDetail   string              `json:"in_use_detail,omitempty"`
-	Checks        []DBCheck           `json:"checks,omitempty"`
+	Runtime       *Runtime            `json:"runtime,omitempty"`
 	AppBackups    AppBackups          `json:"app_backups"`
 	AutoBackup    AutoBackup          `json:"auto_backup"`
 	Snapshots     Snapshots           `json:"snapshots"`
@@ -184,15 +207,18 @@ type Snapshots struct {
 	Newest     string     `json:"newest,omitempty"`
 	NewestTime *time.Time `json:"newest_time,omitempty"`
 	NewestDays float64    `json:"newest_age_days,omitempty"`
-	// Verified is "ok" or "damaged" for the newest, "" when not read.
+	// Verified is retention's verdict on the newest ("ok", "damaged",
+	// "database-damaged", "not-checked"), "" when not read.
 	Verified string `json:"verified,omitempty"`
 	SameDisk *bool  `json:"same_disk,omitempty"`
+	// FutureDated lists snapshots dated after now: a clock was wrong when
+	// they were made, so none of them counts as the newest.
+	FutureDated []string `json:"future_dated,omitempty"`
 }
 
 var (
 	updaterRe = regexp.MustCompile(`(?i)^etaxinvoiceupd(\.exe)?$`)
 	renamedRe = regexp.MustCompile(`(?i)^etaxinvoiceupd.+$`)
-	dbFileRe  = regexp.MustCompile(`(?i)\.(mv|h2)\.db$`)
 )
 
 // Run finds the installs and examines each.
@@ -274,7 +300,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 func examine(ctx context.Context, in *install.Install, opts Options) (*InstallReport, error) {
 	now := opts.Now()
 	ir := &InstallReport{Root: in.Root, Version: in.Version, VersionSource: in.VersionSource, Label: backup.SafeLabel(filepath.Base(in.Root)),
-		DB: in.DB, HasDB: in.HasDB, Databases: []string{}, Findings: []Finding{}}
+		DB: in.DB, HasDB: in.HasDB, Databases: []engine.Database{}, Findings: []Finding{}}
 	add := func(sev Severity, code, etax string, args []any, next ...any) {
 		ir.Findings = append(ir.Findings, Finding{Severity: sev, Code: code, Install: in.Root, ETAX: etax, Args: args, NextArgs: next})
 	}
@@ -311,51 +337,44 @@ func examine(ctx context.Context, in *install.Install, opts Options) (*InstallRe
 				ir.DBBytes += fi.Size()
 				ir.DBFiles++
 			}
-			if dbFileRe.MatchString(d.Name()) {
-				rel, _ := filepath.Rel(in.DB, p)
-				ir.Databases = append(ir.Databases, filepath.ToSlash(rel))
-			}
 			return nil
 		})
-		if len(ir.Databases) > 1 {
-			add(Info, CodeSeveralDBs, "", []any{len(ir.Databases), strings.Join(ir.Databases, ", ")})
-		}
+		busy := false
 		if opts.InUse != nil {
-			busy, detail, err := opts.InUse(ctx, in.DB)
+			b, detail, warnings, err := opts.InUse(ctx, in.DB)
 			if err == nil {
-				ir.InUse, ir.InUseDetail = &busy, detail
+				busy = b
+				ir.InUse, ir.InUseDetail = &b, detail
 				if busy {
 					add(Info, CodeInUse, "", []any{detail})
+				}
+				for _, w := range warnings {
+					add(Warning, CodeDBElsewhere, "", []any{w})
 				}
 			}
 		}
 		if opts.CheckDB != nil {
-			checks, err := opts.CheckDB(ctx, in.DB)
+			dbs, err := opts.CheckDB(ctx, in.DB)
 			if err != nil {
 				if ctx.Err() != nil {
 					return nil, ctx.Err()
 				}
 				add(Info, CodeDBCheckFailed, "", []any{err.Error()})
 			}
-			ir.Checks = checks
-			var damaged, warned []string
-			for _, c := range checks {
-				switch c.Verdict {
-				case "damaged":
-					damaged = append(damaged, c.File)
-				case "warning":
-					warned = append(warned, c.File)
-				}
-			}
-			if len(damaged) > 0 {
-				add(Critical, CodeDBDamaged, "ETAX-10002, ETAX-40003", []any{strings.Join(damaged, ", ")}, in.Root)
-			}
-			if len(warned) > 0 {
-				add(Warning, CodeDBWarning, "", []any{strings.Join(warned, ", ")}, in.Root)
-			}
+			ir.Databases = append(ir.Databases, dbs...)
+			examineDatabases(ir, dbs, busy, err == nil, add)
 		}
 	} else if !restorePending {
 		add(Info, CodeNoDB, "", []any{in.DB})
+	}
+	if opts.Runtime != nil {
+		if rt := opts.Runtime(in.Root); rt != nil && rt.Java != "" && rt.Derby != "" {
+			ir.Runtime = rt
+			add(Info, CodeEngineFound, "", []any{rt.Java, rt.Derby, rt.DerbyVersion})
+		} else {
+			ir.Runtime = rt
+			add(Info, CodeEngineMissing, "", []any{in.Root})
+		}
 	}
 
 	// The updater, and whether it was renamed to switch the auto-backup off.
@@ -415,8 +434,12 @@ func examine(ctx context.Context, in *install.Install, opts Options) (*InstallRe
 	dirs = append(dirs, filepath.Join(filepath.Dir(in.Root), "efbackup-snapshots"))
 	examineSnapshots(ctx, ir, dirs, opts, now)
 	sn := &ir.Snapshots
-	if sn.Verified == retention.VerifiedDamaged {
+	switch sn.Verified {
+	case retention.VerifiedDamaged, retention.VerifiedDBDamage:
 		add(Warning, CodeSnapshotDamaged, "", []any{sn.Newest}, sn.Dir)
+	}
+	if len(sn.FutureDated) > 0 {
+		add(Warning, CodeFutureSnapshot, "", []any{len(sn.FutureDated), strings.Join(sn.FutureDated, ", ")})
 	}
 	if sn.SameDisk != nil && *sn.SameDisk {
 		add(Warning, CodeSameDisk, "", []any{sn.Dir}, in.Root)
@@ -430,7 +453,7 @@ func examine(ctx context.Context, in *install.Install, opts Options) (*InstallRe
 			last = &tt
 		}
 	}
-	if sn.Verified != retention.VerifiedDamaged {
+	if sn.Verified == retention.VerifiedOK || sn.Verified == retention.NotVerified {
 		newer(sn.NewestTime)
 	}
 	if ab.NewestGood != "" {
@@ -481,6 +504,86 @@ func examine(ctx context.Context, in *install.Install, opts Options) (*InstallRe
 		add(sev, CodeAutoBackupOff, "", []any{strings.Join(ir.AutoBackup.Renamed, ", ")}, in.Root)
 	}
 	return ir, nil
+}
+
+// examineDatabases turns what the checks made of each folder of db/ into
+// findings.
+func examineDatabases(ir *InstallReport, dbs []engine.Database, busy, checked bool, add func(Severity, string, string, []any, ...any)) {
+	var damaged, warned, stray, recovering, unchecked, names []string
+	mainFound := false
+	for i := range dbs {
+		d := &dbs[i]
+		if busy && d.Engine != engine.UnknownEngine {
+			d.State = engine.InUse
+		}
+		if d.Engine == engine.UnknownEngine {
+			stray = append(stray, d.Name)
+			continue
+		}
+		names = append(names, d.Name)
+		if strings.EqualFold(d.Name, MainDatabase) {
+			mainFound = true
+		}
+		switch d.Verdict {
+		case engine.Damaged:
+			damaged = append(damaged, placesOf(*d, engine.Damaged)...)
+		case engine.Warning:
+			warned = append(warned, placesOf(*d, engine.Warning)...)
+		case engine.NotChecked:
+			unchecked = append(unchecked, d.Name)
+		}
+		if d.State == engine.NeedsRecovery {
+			recovering = append(recovering, d.Name)
+		}
+		if d.LogDevice != "" {
+			add(Warning, CodeDBElsewhere, "", []any{d.Name + ": log kept in " + d.LogDevice})
+		}
+	}
+	if len(names) > 1 {
+		add(Info, CodeSeveralDBs, "", []any{len(names), strings.Join(names, ", ")})
+	}
+	if checked && !mainFound {
+		add(Critical, CodeNoMainDB, "ETAX-10001", []any{ir.DB, MainDatabase}, ir.Root)
+	}
+	if len(stray) > 0 {
+		add(Warning, CodeNotADatabase, "ETAX-10001", []any{strings.Join(stray, ", ")}, ir.DB)
+	}
+	if len(damaged) > 0 {
+		add(Critical, CodeDBDamaged, "ETAX-10001, ETAX-10002, ETAX-40003", []any{strings.Join(damaged, ", ")}, ir.Root)
+	}
+	if len(warned) > 0 {
+		add(Warning, CodeDBWarning, "", []any{strings.Join(warned, ", ")}, ir.Root)
+	}
+	if len(recovering) > 0 && !busy {
+		add(Warning, CodeNeedsRecovery, "", []any{strings.Join(recovering, ", ")})
+	}
+	if len(unchecked) > 0 {
+		add(Info, CodeDBNotChecked, "", []any{strings.Join(unchecked, ", ")})
+	}
+}
+
+// placesOf names where the findings of verdict v are: database/file, or
+// the database alone.
+func placesOf(d engine.Database, v engine.Verdict) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, f := range d.Findings {
+		if f.Verdict != v {
+			continue
+		}
+		p := d.Name
+		if f.File != "" {
+			p += "/" + f.File
+		}
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, d.Name)
+	}
+	return out
 }
 
 // deviceOfFunc is deviceOf; tests replace it, since their folders all
@@ -546,6 +649,10 @@ func examineSnapshots(ctx context.Context, ir *InstallReport, dirs []string, opt
 				continue
 			}
 			sn.Count++
+			if retention.FutureDated(s.Time, now) {
+				sn.FutureDated = append(sn.FutureDated, s.Path)
+				continue
+			}
 			if newest == nil || s.Time.After(newest.Time) {
 				newest, newestDir = s, abs
 			}
@@ -557,12 +664,13 @@ func examineSnapshots(ctx context.Context, ir *InstallReport, dirs []string, opt
 	t := newest.Time
 	sn.Dir, sn.Newest, sn.NewestTime, sn.NewestDays = newestDir, newest.Path, &t, days(now.Sub(t))
 	if !opts.Quick {
-		rep, err := backup.VerifyArchive(ctx, newest.Path, backup.ReadOptions{})
+		rep, err := backup.VerifyArchive(ctx, newest.Path, backup.ReadOptions{Engines: opts.Engines})
 		if err == nil {
-			sn.Verified = retention.VerifiedOK
-			if !rep.OK() {
-				sn.Verified = retention.VerifiedDamaged
+			m := rep.Manifest
+			if m == nil {
+				m = newest.Manifest
 			}
+			sn.Verified = retention.Judge(m, rep)
 		}
 	}
 	if ir.HasDB {

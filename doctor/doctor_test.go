@@ -11,6 +11,9 @@ import (
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/engine"
+	"github.com/efbackup/efbackup/engine/derby"
+	derbyfix "github.com/efbackup/efbackup/fixtures/derby"
 	"github.com/efbackup/efbackup/fixtures/install"
 	"github.com/efbackup/efbackup/schedule"
 	"github.com/klauspost/compress/zstd"
@@ -27,7 +30,7 @@ func gen(t *testing.T, dir, version string, backups int) string {
 func snapshotOf(t *testing.T, root, out string, at time.Time) string {
 	t.Helper()
 	res, err := backup.Snapshot(context.Background(), backup.SnapshotOptions{DB: filepath.Join(root, "db"), Install: root, OutDir: out,
-		Label: backup.SafeLabel(filepath.Base(root)), Level: zstd.SpeedFastest, Now: func() time.Time { return at }})
+		Label: backup.SafeLabel(filepath.Base(root)), Level: zstd.SpeedFastest, Now: func() time.Time { return at }, Engines: derbyOnly})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,11 +60,18 @@ func codes(fs []Finding) map[string]Finding {
 	return m
 }
 
-func okChecks(context.Context, string) ([]DBCheck, error) {
-	return []DBCheck{{File: "efaktur.mv.db", Verdict: "ok"}}, nil
+var derbyOnly = engine.Set{derby.New()}
+
+// realChecks runs the Derby checks over a live db/, as the command does.
+func realChecks(ctx context.Context, db string) ([]engine.Database, error) {
+	rep, err := backup.HashFolder(ctx, db, backup.FolderOptions{Engines: derbyOnly})
+	if err != nil {
+		return nil, err
+	}
+	return rep.Databases, nil
 }
 
-func notInUse(context.Context, string) (bool, string, error) { return false, "", nil }
+func notInUse(context.Context, string) (bool, string, []string, error) { return false, "", nil, nil }
 
 func installed(context.Context, string) (*schedule.Status, error) {
 	return &schedule.Status{Backend: "systemd", Installed: true}, nil
@@ -77,7 +87,7 @@ func TestHealthy(t *testing.T) {
 	now := time.Now()
 	snapshotOf(t, root, usb, now.Add(-time.Hour))
 	rep, err := Run(context.Background(), Options{Roots: []string{filepath.Join(base, "pc")}, Now: func() time.Time { return now },
-		InUse: notInUse, CheckDB: okChecks, Schedule: installed, SnapshotDirs: []string{usb}})
+		InUse: notInUse, CheckDB: realChecks, Schedule: installed, SnapshotDirs: []string{usb}, Engines: derbyOnly})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,8 +103,11 @@ func TestHealthy(t *testing.T) {
 	if rep.AtRisk {
 		t.Error("at risk")
 	}
-	if ir.Version != "4.0" || ir.DBBytes == 0 || !slices.Equal(ir.Databases, []string{"efaktur.mv.db"}) || *ir.InUse {
-		t.Errorf("install %+v", ir)
+	if ir.Version != "4.0" || ir.DBBytes == 0 || len(ir.Databases) != 1 || *ir.InUse {
+		t.Fatalf("install %+v", ir)
+	}
+	if d := ir.Databases[0]; d.Name != "ETaxInvoice" || d.Engine != "derby" || d.State != engine.Clean || d.Verdict != engine.OK || d.DerbyVersion != "10.14" {
+		t.Errorf("database %+v", d)
 	}
 	if ir.AppBackups.Count != 2 || ir.AppBackups.Bad != 0 || ir.AppBackups.NewestGood == "" || ir.AppBackups.Bytes == 0 {
 		t.Errorf("app backups %+v", ir.AppBackups)
@@ -124,12 +137,13 @@ func TestAtRisk(t *testing.T) {
 	out := filepath.Join(base, "efbackup-snapshots")
 	snapshotOf(t, root, out, time.Date(2024, 7, 19, 12, 0, 0, 0, time.UTC))
 	now := time.Date(2024, 9, 1, 12, 0, 0, 0, time.UTC)
-	damaged := func(context.Context, string) ([]DBCheck, error) {
-		return []DBCheck{{File: "efaktur.mv.db", Verdict: "damaged", Detail: "chunk checksum"}}, nil
+	damaged := func(context.Context, string) ([]engine.Database, error) {
+		return []engine.Database{{Name: "ETaxInvoice", Engine: "derby", State: engine.Clean, Verdict: engine.Damaged,
+			Findings: []engine.Finding{{Verdict: engine.Damaged, Code: "page-checksum", File: "seg0/c490.dat", Page: 10, Offset: 40960}}}}, nil
 	}
 	none := func(context.Context, string) (*schedule.Status, error) { return &schedule.Status{}, nil }
 	rep, err := Run(context.Background(), Options{Roots: []string{root}, Now: func() time.Time { return now },
-		InUse: notInUse, CheckDB: damaged, Schedule: none})
+		InUse: notInUse, CheckDB: damaged, Schedule: none, Engines: derbyOnly})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,5 +248,63 @@ func TestDeviceOfReal(t *testing.T) {
 	}
 	if _, err := deviceOf(filepath.Join(t.TempDir(), "missing")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing path: %v", err)
+	}
+}
+
+// What doctor says about the databases in db/: the one e-Faktur needs is
+// missing, a folder that is no database (both ETAX-10001 causes), a
+// database left needing recovery, a snapshot dated in the future, and
+// whether the install ships the engine a deep check would use.
+func TestDatabaseFindings(t *testing.T) {
+	base := t.TempDir()
+	root := filepath.Join(base, "eFaktur")
+	if _, err := install.Generate(root, install.Options{Version: "4.0", AppBackups: -1, Seed: 5, State: derbyfix.Exited}); err != nil {
+		t.Fatal(err)
+	}
+	fakeDevices(t, filepath.Join(base, "usb"))
+	if err := os.MkdirAll(filepath.Join(root, "db", "copy of ETaxInvoice (2)"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	usb := filepath.Join(base, "usb")
+	snapshotOf(t, root, usb, now.Add(-time.Hour))
+	ahead := snapshotOf(t, root, usb, now.AddDate(10, 0, 0))
+	found := func(string) *Runtime { return &Runtime{Java: "java/bin/java", Derby: "lib/derby.jar", DerbyVersion: "10.14.2.0"} }
+	rep, err := Run(context.Background(), Options{Roots: []string{root}, Now: func() time.Time { return now },
+		InUse: notInUse, CheckDB: realChecks, SnapshotDirs: []string{usb}, Engines: derbyOnly, Runtime: found})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ir := rep.Installs[0]
+	got := codes(ir.Findings)
+	for c, sev := range map[string]Severity{CodeNotADatabase: Warning, CodeNeedsRecovery: Warning, CodeFutureSnapshot: Warning, CodeEngineFound: Info} {
+		if f, ok := got[c]; !ok || f.Severity != sev {
+			t.Errorf("%s: %+v (want %s); all: %+v", c, f, sev, ir.Findings)
+		}
+	}
+	if _, ok := got[CodeNoMainDB]; ok {
+		t.Errorf("ETaxInvoice reported missing")
+	}
+	if !strings.Contains(got[CodeNotADatabase].Args[0].(string), "copy of ETaxInvoice (2)") || got[CodeNotADatabase].ETAX != "ETAX-10001" {
+		t.Errorf("not-a-database: %+v", got[CodeNotADatabase])
+	}
+	if ir.Snapshots.Newest == ahead || len(ir.Snapshots.FutureDated) != 1 || ir.Snapshots.NewestDays > 0.1 || ir.Snapshots.NewestDays < 0 {
+		t.Errorf("snapshots %+v", ir.Snapshots)
+	}
+	// Without ETaxInvoice, and without an engine in the install.
+	if err := os.Rename(filepath.Join(root, "db", "ETaxInvoice"), filepath.Join(base, "moved")); err != nil {
+		t.Fatal(err)
+	}
+	rep, err = Run(context.Background(), Options{Roots: []string{root}, Now: func() time.Time { return now },
+		InUse: notInUse, CheckDB: realChecks, Runtime: func(string) *Runtime { return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = codes(rep.Installs[0].Findings)
+	if f := got[CodeNoMainDB]; f.Severity != Critical || f.ETAX != "ETAX-10001" {
+		t.Errorf("no-etaxinvoice: %+v", f)
+	}
+	if _, ok := got[CodeEngineMissing]; !ok {
+		t.Errorf("engine-missing not reported: %+v", rep.Installs[0].Findings)
 	}
 }

@@ -133,6 +133,15 @@ func (p *Pass) File(rel string, size int64) FileCheck {
 	return m
 }
 
+// Dir tells the pass of a folder (rel relative to db/, "/"), so that an
+// empty folder of db/ is reported too: e-Faktur counts a folder in db/ that
+// is no database as a fault.
+func (p *Pass) Dir(rel string) {
+	if !strings.Contains(rel, "/") {
+		p.folder(rel + "/")
+	}
+}
+
 // Skipped tells the pass that rel was present and left out of the stream.
 func (p *Pass) Skipped(rel string, isDir bool) {
 	f, inner := p.folder(rel)

@@ -28,6 +28,8 @@ func TestPassDecidesByTheBytes(t *testing.T) {
 	feed(p, "Main/toy.db", "x")
 	feed(p, "Stray/notes.txt", "BAD but not a database")
 	feed(p, "loose.txt", "hello")
+	p.Dir("Empty")
+	p.Dir("Main/seg")
 	dbs, files := p.Finish()
 	got := map[string]string{}
 	for _, d := range dbs {
@@ -37,6 +39,7 @@ func TestPassDecidesByTheBytes(t *testing.T) {
 		"Main":      "toy/damaged/needs-recovery",
 		"Stray":     "unknown/not-checked/unknown",
 		"loose.txt": "unknown/not-checked/unknown",
+		"Empty":     "unknown/not-checked/unknown",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("databases (-want +got):\n%s", diff)
@@ -51,7 +54,7 @@ func TestPassDecidesByTheBytes(t *testing.T) {
 		t.Fatalf("counts: %d files, %d bytes", dbs[0].Files, dbs[0].Bytes)
 	}
 	s := engine.Summarise(dbs)
-	if s.Verdict != engine.Damaged || s.Damaged != 1 || s.NotChecked != 2 {
+	if s.Verdict != engine.Damaged || s.Damaged != 1 || s.NotChecked != 3 {
 		t.Fatalf("summary: %+v", s)
 	}
 }

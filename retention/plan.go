@@ -223,7 +223,7 @@ func decide(g *Group, opts PlanOptions, now time.Time, verify func(*Snapshot) er
 			return err
 		}
 		d.Problems = d.report.Problems
-		d.Verified = judge(d.Manifest, d.report)
+		d.Verified = Judge(d.Manifest, d.report)
 		if d.Verified == VerifiedOK {
 			g.NewestGood = d.Path
 			d.Keep = true
@@ -240,10 +240,13 @@ func decide(g *Group, opts PlanOptions, now time.Time, verify func(*Snapshot) er
 	return nil
 }
 
-// judge decides whether a snapshot passes: intact, and its databases
+// Judge decides whether a snapshot passes: intact, and its databases
 // checked and found sound, both as recorded when it was made and as its
 // bytes read now.
-func judge(m *backup.Manifest, rep *backup.VerifyReport) string {
+func Judge(m *backup.Manifest, rep *backup.VerifyReport) string {
+	if m == nil {
+		return VerifiedDamaged
+	}
 	intact := true
 	for _, p := range rep.Problems {
 		if p.Kind != backup.ProblemDatabaseDamaged {
