@@ -50,8 +50,10 @@ func TestPassDecidesByTheBytes(t *testing.T) {
 	if _, ok := files["Stray/notes.txt"]; ok {
 		t.Fatalf("a file of an unrecognised folder got a verdict: %+v", files["Stray/notes.txt"])
 	}
-	if dbs[0].Files != 3 || dbs[0].Bytes != int64(len("fine")+len("BAD page")+1) {
-		t.Fatalf("counts: %d files, %d bytes", dbs[0].Files, dbs[0].Bytes)
+	for _, d := range dbs {
+		if d.Name == "Main" && (d.Files != 3 || d.Bytes != int64(len("fine")+len("BAD page")+1)) {
+			t.Fatalf("counts: %d files, %d bytes", d.Files, d.Bytes)
+		}
 	}
 	s := engine.Summarise(dbs)
 	if s.Verdict != engine.Damaged || s.Damaged != 1 || s.NotChecked != 3 {
