@@ -56,7 +56,7 @@ func init() {
 		"doctor.db-elsewhere":         {"%s", "%s"},
 		"doctor.next.db-elsewhere":    {"back up on the PC that holds the data, with the database's folders on that PC", "lakukan backup di PC yang menyimpan datanya, dengan folder database di PC itu"},
 		"doctor.engine-found":         {"the install's own Java runtime (%s) and Derby engine (%s, %s) were found: verify --deep uses them", "runtime Java (%s) dan mesin Derby (%s, %s) milik instalasi ditemukan: verify --deep memakainya"},
-		"doctor.next.engine-found":    {"", ""},
+		"doctor.next.engine-found":    {"nothing to do", "tidak perlu tindakan"},
 		"doctor.engine-missing":       {"no Java runtime and Derby engine were found in %s", "runtime Java dan mesin Derby tidak ditemukan di %s"},
 		"doctor.next.engine-missing":  {"verify --deep then needs java on PATH and Derby (Debian: apt-get install libderby-java; Windows: --derby-classpath)", "verify --deep lalu memerlukan java di PATH dan Derby (Debian: apt-get install libderby-java; Windows: --derby-classpath)"},
 		"doctor.future-snapshot":      {"%d snapshot(s) are dated in the future (a clock was wrong when they were made): %s", "%d snapshot bertanggal di masa depan (jam PC salah saat dibuat): %s"},
