@@ -83,8 +83,14 @@ var messages = map[string]msg{
 	"verdict.warning":   {"warning", "peringatan"},
 	"verdict.damaged":   {"DAMAGED", "RUSAK"},
 	"verdict.-":         {"-", "-"},
-	"at.offset":         {"at byte %d", "pada byte %d"},
-	"warn.signal":       {"%s: %s", "%s: %s"},
+	// A Derby database folder that no check understood (encrypted, or
+	// not a database): never shown as "ok".
+	"verdict.not-checked": {"not checked", "tidak diperiksa"},
+	// A value in a file that this release does not know (written by a
+	// newer one, or damaged).
+	"data.unknown": {"unknown (%q)", "tidak dikenal (%q)"},
+	"at.offset":    {"at byte %d", "pada byte %d"},
+	"warn.signal":  {"%s: %s", "%s: %s"},
 
 	// Problems found by verify.
 	"problem.corrupt":          {"damaged data", "data rusak"},
