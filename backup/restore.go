@@ -400,6 +400,9 @@ type RestoreRecovery struct {
 type RestoreJournalError struct {
 	Journal string
 	Detail  string
+	// Field is the JSON field holding a value this release does not know
+	// ("state", "method"); "" otherwise.
+	Field string
 	// The folders the journal names (full paths; "" when not recorded).
 	DB, Staging, Aside string
 }
@@ -449,6 +452,9 @@ func (j *RestoreJournal) validate() error {
 	}
 	switch j.State {
 	case RestoreStateStaging:
+		if j.Method != "" && j.Method != RestoreSwapExchange && j.Method != RestoreSwapRename {
+			return &journalFieldError{"method", fmt.Sprintf("its swap method %q is unknown", j.Method)}
+		}
 	case RestoreStateSwapping:
 		switch j.Method {
 		case RestoreSwapExchange:
@@ -460,13 +466,19 @@ func (j *RestoreJournal) validate() error {
 				return errors.New("it records a previous db/ without an aside name")
 			}
 		default:
-			return fmt.Errorf("its swap method %q is unknown", j.Method)
+			return &journalFieldError{"method", fmt.Sprintf("its swap method %q is unknown", j.Method)}
 		}
 	default:
-		return fmt.Errorf("its state %q is unknown", j.State)
+		return &journalFieldError{"state", fmt.Sprintf("its state %q is unknown", j.State)}
 	}
 	return nil
 }
+
+// journalFieldError is a journal field holding a value this release does
+// not know.
+type journalFieldError struct{ field, detail string }
+
+func (e *journalFieldError) Error() string { return e.detail + " (field " + e.field + ")" }
 
 // ReadRestoreJournal reads the restore journal in dir (the install folder),
 // or returns nil, nil when there is none.
@@ -487,7 +499,11 @@ func ReadRestoreJournal(dir string) (*RestoreJournal, error) {
 		return nil, &RestoreJournalError{Journal: p, Detail: "it cannot be read: " + err.Error()}
 	}
 	if err := j.validate(); err != nil {
-		return nil, &RestoreJournalError{Journal: p, Detail: err.Error()}
+		je := &RestoreJournalError{Journal: p, Detail: err.Error()}
+		if fe, ok := err.(*journalFieldError); ok {
+			je.Field = fe.field
+		}
+		return nil, je
 	}
 	return &j, nil
 }

@@ -383,7 +383,7 @@ func (r *run) snapshot(ctx context.Context, kind string, st *stepTimer) (verify 
 			version = j.To
 		}
 	}
-	rec := j.snapshotRecord(path)
+	rec := j.snapshotRecord(kind, path)
 	if rec.State == "verified" {
 		// Reused from an earlier attempt: the folder is unchanged since.
 		if kind == "source" {
@@ -530,13 +530,13 @@ func short(id string) string {
 	return id
 }
 
-func (j *Journal) snapshotRecord(path string) *SnapshotRecord {
+func (j *Journal) snapshotRecord(kind, path string) *SnapshotRecord {
 	for i := range j.Snapshots {
 		if j.Snapshots[i].Path == path {
 			return &j.Snapshots[i]
 		}
 	}
-	j.Snapshots = append(j.Snapshots, SnapshotRecord{Path: path, State: "planned"})
+	j.Snapshots = append(j.Snapshots, SnapshotRecord{Kind: kind, Path: path, State: "planned"})
 	return &j.Snapshots[len(j.Snapshots)-1]
 }
 
