@@ -89,8 +89,11 @@ var messages = map[string]msg{
 	// A value in a file that this release does not know (written by a
 	// newer one, or damaged).
 	"data.unknown": {"unknown (%q)", "tidak dikenal (%q)"},
-	"at.offset":    {"at byte %d", "pada byte %d"},
-	"warn.signal":  {"%s: %s", "%s: %s"},
+	// What a run did with a file an interrupted earlier run left behind.
+	"leftover.removed":   {"removed what an interrupted run left behind", "menghapus sisa dari proses yang terhenti"},
+	"leftover.recovered": {"recovered what an interrupted run left half-done", "memulihkan sisa setengah jadi dari proses yang terhenti"},
+	"at.offset":          {"at byte %d", "pada byte %d"},
+	"warn.signal":        {"%s: %s", "%s: %s"},
 
 	// Problems found by verify.
 	"problem.corrupt":          {"damaged data", "data rusak"},
