@@ -168,6 +168,9 @@ func runScheduleInstall(c *cli.Context, u *ui, opts scheduleOptions, show bool) 
 		}
 	} else {
 		out.Plan, err = env.Install(c.Context, b, s)
+		if out.Plan != nil {
+			reportLeftovers(u, out.Plan.Leftovers)
+		}
 		if err != nil {
 			var no *schedule.NotOursError
 			if errors.As(err, &no) {
