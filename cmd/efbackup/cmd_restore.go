@@ -183,6 +183,7 @@ func lockInstall(u *ui, dir string) (release func(), err error) {
 		return func() {}, &lockedError{msg: u.T("lock.heldinstallunknown", le.Dir), hint: hint}
 	}
 	warnTakeover(u, dir, over)
+	reportLeftovers(u, l.Leftovers())
 	return func() {
 		if err := l.Release(); err != nil {
 			u.warn(err.Error(), "")
