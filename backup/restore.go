@@ -393,6 +393,9 @@ type RestoreRecovery struct {
 	// journal accounts for (left by an older efbackup, say). They may hold
 	// a previous db/, and are never touched.
 	Leftovers []string `json:"leftovers,omitempty"`
+	// Removed are the temporary files of journal writes a killed restore
+	// left, which this one removed (they hold nothing the journal does not).
+	Removed []fsutil.Leftover `json:"removed_leftovers,omitempty"`
 }
 
 // RestoreJournalError says the journal of an interrupted restore cannot be
@@ -550,7 +553,8 @@ func PendingRestore(db string) (*RestoreJournal, error) {
 // there is nothing to report.
 func RecoverRestore(db string) (*RestoreRecovery, error) {
 	dir := filepath.Dir(db)
-	if err := fsutil.RemoveReplaceLeftovers(filepath.Join(dir, RestoreJournalName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	removed, err := fsutil.SweepReplaceLeftovers(filepath.Join(dir, RestoreJournalName))
+	if err != nil {
 		return nil, err
 	}
 	j, err := ReadRestoreJournal(dir)
@@ -559,9 +563,16 @@ func RecoverRestore(db string) (*RestoreRecovery, error) {
 	}
 	var rec *RestoreRecovery
 	if j != nil {
-		if rec, err = recoverJournal(dir, j); err != nil {
+		rec, err = recoverJournal(dir, j)
+		if rec != nil {
+			rec.Removed = removed
+		}
+		if err != nil {
 			return rec, err
 		}
+	}
+	if rec == nil && len(removed) > 0 {
+		rec = &RestoreRecovery{DB: db, Removed: removed}
 	}
 	if left := restoreLeftovers(db); len(left) > 0 {
 		if rec == nil {

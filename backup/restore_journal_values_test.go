@@ -1,11 +1,14 @@
 package backup
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/efbackup/efbackup/internal/fsutil"
 )
 
 // A restore journal holding a state or swap method this release does not
@@ -33,5 +36,32 @@ func TestRestoreJournalUnknownValuesNameTheField(t *testing.T) {
 				t.Error("a refused journal was removed")
 			}
 		})
+	}
+}
+
+// A restore killed while rewriting its journal leaves a temporary file of
+// it; the next restore removes it and says so, whether or not a journal
+// is left to act on.
+func TestRestoreReportsJournalTemporaries(t *testing.T) {
+	f := newRecoveryFixture(t, true)
+	tmp := filepath.Join(f.install, RestoreJournalName+".1700000000.tmp")
+	must(t, os.WriteFile(tmp, []byte(`{"schema":"efbackup.rest`), 0o600))
+	res, err := Restore(context.Background(), f.snap, RestoreOptions{DB: f.db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Recovered == nil || len(res.Recovered.Removed) != 1 || res.Recovered.Removed[0].Path != tmp || res.Recovered.Removed[0].Action != fsutil.LeftoverRemoved {
+		t.Fatalf("recovered %+v", res.Recovered)
+	}
+	if _, err := os.Lstat(tmp); !errors.Is(err, os.ErrNotExist) {
+		t.Error("the temporary file is still there")
+	}
+	// Beside a journal of a killed restore too.
+	release := f.killAt(t, "restore-extracted", RestoreOptions{})
+	defer release()
+	must(t, os.WriteFile(tmp, []byte("{"), 0o600))
+	rec, err := RecoverRestore(f.db)
+	if err != nil || rec == nil || rec.Action != RecoveryRolledBack || len(rec.Removed) != 1 {
+		t.Fatalf("recovery %+v %v", rec, err)
 	}
 }

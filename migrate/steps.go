@@ -330,9 +330,8 @@ func (r *run) unlockSnapshots() {
 	}
 }
 
-// cleanPartials removes what a killed attempt left half-made, all of it
-// named in the journal: the staging folder (before the swap it holds only
-// a copy), snapshot and report ".partial" files, journal temporaries.
+// cleanPartials removes the staging folder a killed attempt left before
+// its swap: named in the journal, it holds only a copy.
 func (r *run) cleanPartials() error {
 	j := r.j
 	// In a running journal, a copy under the staging name with the
@@ -344,17 +343,28 @@ func (r *run) cleanPartials() error {
 		}
 	}
 	j.StagingID = ""
+	return nil
+}
+
+// sweepJournalPartials removes, under the target's lock, the unfinished
+// files a killed attempt of the journal's migration left (safety
+// snapshots and their sidecars, reports), and adds them to the plan's
+// leftovers: every one is named in the journal, and no other process can
+// be writing it.
+func (r *run) sweepJournalPartials(j *Journal) error {
+	var paths []string
 	for _, s := range j.Snapshots {
-		if err := removeIfExists(s.Path + fsutil.PartialSuffix); err != nil {
+		paths = append(paths, s.Path, s.Path+backup.SidecarSuffix)
+	}
+	paths = append(paths, j.reportPaths()...)
+	for _, p := range paths {
+		got, err := fsutil.SweepPartial(p)
+		r.plan.Leftovers = append(r.plan.Leftovers, got...)
+		if err != nil {
 			return err
 		}
 	}
-	for _, p := range j.reportPaths() {
-		if err := removeIfExists(p + fsutil.PartialSuffix); err != nil {
-			return err
-		}
-	}
-	return fsutil.RemoveReplaceLeftovers(filepath.Join(j.Target, JournalName))
+	return nil
 }
 
 func removeIfExists(p string) error {

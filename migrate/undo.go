@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/internal/folderlock"
 	"github.com/efbackup/efbackup/internal/fsutil"
 )
 
@@ -19,6 +21,8 @@ type UndoOptions struct {
 	Now   func() time.Time
 	Hook  func(point string)
 	Log   func(Event)
+	// Lock is as in Options; its Command defaults to "migrate".
+	Lock folderlock.Options
 }
 
 // UndoAction is one thing an undo does (or, with DryRun, would do).
@@ -50,7 +54,14 @@ type UndoResult struct {
 	// Snapshots are the safety snapshots; they are never deleted.
 	Snapshots []string  `json:"snapshots"`
 	Warnings  []Warning `json:"warnings,omitempty"`
-	Journal   *Journal  `json:"-"`
+	// Leftovers are what killed runs had left (an unfinished journal,
+	// temporary files of journal writes, unfinished reports and safety
+	// snapshots) and the undo removed, holding the target's lock.
+	Leftovers []fsutil.Leftover `json:"leftovers,omitempty"`
+	// TakenOverLock is the target's lock a killed run left, which the
+	// undo took over.
+	TakenOverLock *folderlock.Info `json:"taken_over_lock,omitempty"`
+	Journal       *Journal         `json:"-"`
 }
 
 // Undo puts the target back as it was before the last migration into it,
@@ -75,6 +86,18 @@ func Undo(ctx context.Context, opt UndoOptions) (*UndoResult, error) {
 		return nil, err
 	}
 	root = filepath.Clean(root)
+	var left []fsutil.Leftover
+	var over *folderlock.Info
+	if !opt.DryRun {
+		l, o, lo, err := lockInstall(root, opt.Lock)
+		if err != nil {
+			return nil, err
+		}
+		if l != nil {
+			defer func() { _ = l.Release() }()
+		}
+		left, over = lo, o
+	}
 	j, err := ReadJournal(root)
 	if err != nil {
 		return nil, err
@@ -83,11 +106,17 @@ func Undo(ctx context.Context, opt UndoOptions) (*UndoResult, error) {
 		if _, err := Detect(root); err != nil {
 			return nil, err
 		}
+		if len(left) > 0 || over != nil {
+			// What the killed run left is gone; say so, with the
+			// reason there is nothing else to do.
+			return &UndoResult{Target: root, Leftovers: left, TakenOverLock: over}, &JournalError{Kind: JournalNothing, Target: root}
+		}
 		return nil, &JournalError{Kind: JournalNothing, Target: root}
 	}
 	res := &UndoResult{
 		Target: root, DryRun: opt.DryRun, ID: j.ID, From: j.From, To: j.To, Source: j.Source,
 		State: j.State, HadDB: j.TargetHadDB, Snapshots: j.SnapshotPaths(), Journal: j,
+		Leftovers: left, TakenOverLock: over,
 	}
 	if last := j.LastStep(); last != nil {
 		res.LastStep, res.LastStatus = last.Name, last.Status
@@ -117,6 +146,7 @@ func Undo(ctx context.Context, opt UndoOptions) (*UndoResult, error) {
 	done, err := undoLayout(ctx, j, jw, hook, opt.Now)
 	if done != nil {
 		res.Actions, res.KeptAt = done.Actions, done.KeptAt
+		res.Leftovers = append(res.Leftovers, done.Leftovers...)
 	}
 	if err != nil {
 		return res, err
@@ -282,17 +312,22 @@ loop:
 			return res, err
 		}
 	}
+	var partials []string
 	for _, sn := range j.Snapshots {
-		if err := removeIfExists(sn.Path + fsutil.PartialSuffix); err != nil {
+		partials = append(partials, sn.Path, sn.Path+backup.SidecarSuffix)
+	}
+	partials = append(partials, j.reportPaths()...)
+	for _, p := range partials {
+		got, err := fsutil.SweepPartial(p)
+		res.Leftovers = append(res.Leftovers, got...)
+		if err != nil {
 			return res, err
 		}
 	}
 	// The reports describe a migration that is no longer in place.
 	for _, p := range j.reportPaths() {
-		for _, f := range []string{p + fsutil.PartialSuffix, p} {
-			if err := removeIfExists(f); err != nil {
-				return res, err
-			}
+		if err := removeIfExists(p); err != nil {
+			return res, err
 		}
 	}
 	if err := st.end("ok", fmt.Sprintf("%d action(s)", len(res.Actions))); err != nil {
