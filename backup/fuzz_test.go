@@ -44,11 +44,15 @@ func sidecarSeeds(f *testing.F) [][]byte {
 	}
 	seeds := [][]byte{real}
 	for _, edit := range []func(string) string{
-		func(s string) string { return strings.Replace(s, `"files": [`, `"checks": {"verdict": "mixed"}, "files": [`, 1) },
+		func(s string) string {
+			return strings.Replace(s, `"files": [`, `"checks": {"verdict": "mixed"}, "files": [`, 1)
+		},
 		func(s string) string { return strings.Replace(s, `"compression": "zstd"`, `"compression": "xz"`, 1) },
 		func(s string) string { return strings.Replace(s, `"schema"`, `"signature": "x", "schema"`, 1) },
 		func(s string) string { return strings.Replace(s, `"size": 350`, `"size": 99999999999999999`, 1) },
-		func(s string) string { return strings.Replace(s, `"path": "efaktur.mv.db"`, `"path": "../efaktur.mv.db"`, 1) },
+		func(s string) string {
+			return strings.Replace(s, `"path": "efaktur.mv.db"`, `"path": "../efaktur.mv.db"`, 1)
+		},
 		func(s string) string { return strings.Replace(s, `"mode": "0644"`, `"mode": "77777"`, 1) },
 	} {
 		seeds = append(seeds, []byte(edit(string(real))))
