@@ -14,6 +14,7 @@ import (
 	"github.com/efbackup/efbackup/backup"
 	"github.com/efbackup/efbackup/internal/folderlock"
 	"github.com/efbackup/efbackup/internal/fsutil"
+	"github.com/efbackup/efbackup/internal/swap"
 )
 
 // Options say what to migrate where. The command layer fills them in; the
@@ -190,7 +191,7 @@ type run struct {
 	plan     *Plan
 	j        *Journal
 	jw       *journalWriter
-	lay      *layout // what an earlier run left; nil for a fresh start
+	lay      *swap.Layout // what an earlier run left; nil for a fresh start
 	hook     func(string)
 	checks   *backup.ChecksSummary
 	// left and over are what taking the target's lock found: leftovers
