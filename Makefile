@@ -8,25 +8,29 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 BIN := bin/efbackup
 WORK ?= $(CURDIR)/.work
 
-.PHONY: all build test test-short test-windows test-s3 crash deps-test deps-windows deps-bench deps-s3 lint cross bench demo clean fuzz fuzz-ci
+.PHONY: all build test test-short test-windows test-s3 crash deps-test deps-check deps-windows deps-bench deps-s3 lint cross bench demo clean fuzz fuzz-ci
 
 all: build
 
 build:
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/efbackup
 
-# System packages the tests need: zstd (the standard-tools restore test), age
-# (the encryption interoperability tests) and the real H2 engines (in-use and
-# database-check oracles). Idempotent.
-TEST_PKGS := zstd libh2-java jameica-h2database default-jre-headless age
+# System packages the tests need: zstd (the standard-tools restore test),
+# age (the encryption interoperability tests)
+# and the real Derby engine (in-use and database-check oracles), with any
+# Java 8 or later (default-jre-headless only when there is none). Installed
+# with apt-get, as root or through sudo; a busy package manager is waited
+# for (scripts/apt-install.sh). Idempotent.
+TEST_PKGS := zstd libderby-java derby-tools age
 deps-test:
-	@missing=""; for p in $(TEST_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
-	fi
+	@bash scripts/apt-install.sh --java $(TEST_PKGS)
 	@bash scripts/fetch-h2-220.sh
+
+# The checks of scripts/apt-install.sh itself: Java detection, and the
+# wait for a package manager that holds its lock (with stubs; installs
+# nothing).
+deps-check:
+	@bash scripts/apt-install_test.sh
 
 test: deps-test
 	$(GO) test -race -timeout 15m ./...
@@ -47,12 +51,7 @@ test-s3: deps-s3
 # paths, LockFileEx: scripts/wine-e2e.sh). Both run; either failing fails.
 WINDOWS_PKGS := wine64 gcc-mingw-w64-x86-64 python3
 deps-windows:
-	@missing=""; for p in $(WINDOWS_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
-	fi
+	@bash scripts/apt-install.sh $(WINDOWS_PKGS)
 
 test-windows: deps-windows
 	@rc=0; \
@@ -86,14 +85,9 @@ cross:
 	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/efbackup-$$os-$$arch$$ext ./cmd/efbackup; \
 	done
 
-BENCH_PKGS := zstd restic borgbackup zip libh2-java jameica-h2database default-jre-headless
+BENCH_PKGS := zstd restic borgbackup zip libh2-java jameica-h2database
 deps-bench:
-	@missing=""; for p in $(BENCH_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
-	fi
+	@bash scripts/apt-install.sh --java $(BENCH_PKGS)
 
 bench: deps-bench build
 	$(GO) run ./bench/cmd/efbench -bin $(BIN) -work $(WORK)/bench -runs 3 -out docs/performance.md

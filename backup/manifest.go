@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -153,11 +154,6 @@ type ChecksSummary struct {
 	NotChecked int    `json:"not_checked,omitempty"`
 }
 
-// Verdicts a manifest may record, for files, databases and the summary.
-var knownVerdicts = map[string]bool{
-	string(engine.OK): true, string(engine.Warning): true, string(engine.Damaged): true, string(engine.NotChecked): true,
-}
-
 var knownStates = map[engine.State]bool{
 	engine.Clean: true, engine.NeedsRecovery: true, engine.InUse: true, engine.Unknown: true,
 }
@@ -235,21 +231,60 @@ func (m *Manifest) Sums() []byte {
 	return buf.Bytes()
 }
 
+// Verdicts a database check may record, in a file's check, a finding or
+// the summary. A manifest holding any other value is refused: a release
+// that does not know a verdict cannot say what it means.
+var Verdicts = []string{"ok", "warning", "damaged", "not-checked"}
+
+// Compression is the only compression a manifest may name.
+const Compression = "zstd"
+
+// ManifestError says a manifest (inside an archive, or a sidecar) cannot be
+// accepted: it is not one JSON document, breaks a limit, contradicts itself,
+// or holds a value this release does not know (a newer release's, or
+// damage). File names the file when the manifest was read from one; Field
+// is the JSON field at fault ("files[2].check.verdict"), "" when the
+// document as a whole is.
+type ManifestError struct {
+	File   string
+	Field  string
+	Detail string
+}
+
+func (e *ManifestError) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File + ": ")
+	}
+	b.WriteString("manifest")
+	if e.Field != "" {
+		b.WriteString(" field " + e.Field)
+	}
+	b.WriteString(": " + e.Detail)
+	return b.String()
+}
+
+func manifestErr(field, format string, args ...any) *ManifestError {
+	return &ManifestError{Field: field, Detail: fmt.Sprintf(format, args...)}
+}
+
 // ParseManifest decodes and validates a manifest from untrusted bytes.
 // Every path must be a clean relative path inside db/, sizes must be sane,
-// and the derived fields must agree with the file list.
+// every enumerated field must hold a value this release knows, and the
+// derived fields must agree with the file list. Every error is a
+// *ManifestError.
 func ParseManifest(b []byte) (*Manifest, error) {
 	if len(b) > MaxManifestBytes {
-		return nil, fmt.Errorf("manifest is %d bytes, more than the %d allowed", len(b), MaxManifestBytes)
+		return nil, manifestErr("", "%d bytes, more than the %d allowed", len(b), MaxManifestBytes)
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	var m Manifest
 	if err := dec.Decode(&m); err != nil {
-		return nil, fmt.Errorf("manifest is not valid JSON: %v", err)
+		return nil, jsonErr(err)
 	}
 	if dec.More() {
-		return nil, errors.New("manifest has data after the JSON document")
+		return nil, manifestErr("", "data after the JSON document")
 	}
 	if err := m.validate(); err != nil {
 		return nil, err
@@ -257,65 +292,109 @@ func ParseManifest(b []byte) (*Manifest, error) {
 	return &m, nil
 }
 
+// jsonErr names the field a decoding error is about, where encoding/json
+// says.
+func jsonErr(err error) *ManifestError {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return manifestErr(te.Field, "not valid JSON: %v", err)
+	}
+	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return manifestErr(strings.Trim(f, `"`), "a field this release does not know (written by a newer efbackup?)")
+	}
+	return manifestErr("", "not valid JSON: %v", err)
+}
+
+// checkEnum refuses a value outside known.
+func checkEnum(field, v string, known []string) error {
+	if slices.Contains(known, v) {
+		return nil
+	}
+	return manifestErr(field, "unknown value %q (known: %s)", v, strings.Join(known, ", "))
+}
+
 func (m *Manifest) validate() error {
 	if m.Schema != Schema && m.Schema != SchemaV1 {
-		return fmt.Errorf("manifest schema %q is not %q: it was written by another release of efbackup", m.Schema, Schema)
+		return manifestErr("schema", "%q is not %q: it was written by another release of efbackup", m.Schema, Schema)
+	}
+	if err := checkEnum("compression", m.Compression, []string{Compression}); err != nil {
+		return err
 	}
 	if err := m.validateChecks(); err != nil {
 		return err
 	}
 	if len(m.Files) > MaxFiles || len(m.Dirs) > MaxFiles {
-		return fmt.Errorf("manifest lists %d files and %d folders, more than the %d allowed", len(m.Files), len(m.Dirs), MaxFiles)
+		return manifestErr("files", "%d files and %d folders, more than the %d allowed", len(m.Files), len(m.Dirs), MaxFiles)
+	}
+	if c := m.Checks; c != nil {
+		if err := checkEnum("checks.verdict", c.Verdict, Verdicts); err != nil {
+			return err
+		}
+		if c.OK < 0 || c.Warning < 0 || c.Damaged < 0 {
+			return manifestErr("checks", "negative counts")
+		}
 	}
 	seen := make(map[string]bool, len(m.Files)+len(m.Dirs))
 	var total int64
-	for _, d := range m.Dirs {
+	for i, d := range m.Dirs {
+		field := fmt.Sprintf("dirs[%d].path", i)
 		if err := CheckRelPath(d.Path); err != nil {
-			return fmt.Errorf("manifest folder %q: %v", d.Path, err)
+			return manifestErr(field, "folder %q: %v", d.Path, err)
 		}
 		if seen[strings.ToLower(d.Path)] {
-			return fmt.Errorf("manifest lists %q twice", d.Path)
+			return manifestErr(field, "%q is listed twice", d.Path)
 		}
 		seen[strings.ToLower(d.Path)] = true
 	}
-	for _, f := range m.Files {
+	for i, f := range m.Files {
+		field := fmt.Sprintf("files[%d]", i)
 		if err := CheckRelPath(f.Path); err != nil {
-			return fmt.Errorf("manifest file %q: %v", f.Path, err)
+			return manifestErr(field+".path", "file %q: %v", f.Path, err)
 		}
 		// Case-folded: on Windows two names that differ only in case
 		// would overwrite each other on restore.
 		if seen[strings.ToLower(f.Path)] {
-			return fmt.Errorf("manifest lists %q twice", f.Path)
+			return manifestErr(field+".path", "%q is listed twice", f.Path)
 		}
 		seen[strings.ToLower(f.Path)] = true
 		if f.Size < 0 || f.Size > MaxFileSize {
-			return fmt.Errorf("manifest file %q has an impossible size %d", f.Path, f.Size)
+			return manifestErr(field+".size", "file %q has an impossible size %d", f.Path, f.Size)
 		}
 		if len(f.SHA256) != 64 || strings.ToLower(f.SHA256) != f.SHA256 {
-			return fmt.Errorf("manifest file %q has an invalid SHA-256 %q", f.Path, f.SHA256)
+			return manifestErr(field+".sha256", "file %q has an invalid SHA-256 %q", f.Path, f.SHA256)
 		}
 		if _, err := hex.DecodeString(f.SHA256); err != nil {
-			return fmt.Errorf("manifest file %q has an invalid SHA-256 %q", f.Path, f.SHA256)
+			return manifestErr(field+".sha256", "file %q has an invalid SHA-256 %q", f.Path, f.SHA256)
+		}
+		if c := f.Check; c != nil {
+			if err := checkEnum(field+".check.verdict", c.Verdict, Verdicts); err != nil {
+				return err
+			}
+			for k, fd := range c.Findings {
+				if err := checkEnum(fmt.Sprintf("%s.check.findings[%d].verdict", field, k), string(fd.Verdict), Verdicts); err != nil {
+					return err
+				}
+			}
 		}
 		total += f.Size
 		if total > MaxFileSize {
-			return errors.New("manifest totals are impossibly large")
+			return manifestErr("totals.bytes", "impossibly large")
 		}
 	}
-	for _, f := range m.Files {
+	for i, f := range m.Files {
 		// A file's parent folders must not be listed as files.
 		for p := path.Dir(f.Path); p != "."; p = path.Dir(p) {
 			if seen[strings.ToLower(p)] && !m.hasDir(p) {
-				return fmt.Errorf("manifest lists %q both as a file and as a folder", p)
+				return manifestErr(fmt.Sprintf("files[%d].path", i), "%q is listed both as a file and as a folder", p)
 			}
 		}
 	}
 	if m.Totals.Files != len(m.Files) || m.Totals.Bytes != total {
-		return fmt.Errorf("manifest totals (%d files, %d bytes) disagree with its file list (%d files, %d bytes)",
+		return manifestErr("totals", "%d files, %d bytes, but the file list holds %d files, %d bytes",
 			m.Totals.Files, m.Totals.Bytes, len(m.Files), total)
 	}
 	if m.ContentID != ComputeContentID(m.Files) {
-		return errors.New("manifest content_id disagrees with its file list")
+		return manifestErr("content_id", "disagrees with the file list")
 	}
 	return nil
 }
@@ -325,44 +404,30 @@ func (m *Manifest) validate() error {
 // release meant.
 func (m *Manifest) validateChecks() error {
 	if len(m.Excluded) > MaxFiles || len(m.Databases) > MaxFiles {
-		return fmt.Errorf("manifest lists %d excluded paths and %d databases, more than the %d allowed", len(m.Excluded), len(m.Databases), MaxFiles)
+		return manifestErr("databases", "%d excluded paths and %d databases, more than the %d allowed", len(m.Excluded), len(m.Databases), MaxFiles)
 	}
 	for _, e := range m.Excluded {
 		if err := CheckRelPath(strings.TrimSuffix(e, "/")); err != nil {
-			return fmt.Errorf("manifest excluded path %q: %v", e, err)
+			return manifestErr("excluded", "path %q: %v", e, err)
 		}
-	}
-	if c := m.Checks; c != nil && !knownVerdicts[c.Verdict] {
-		return fmt.Errorf("manifest checks verdict %q is not one this release knows", c.Verdict)
 	}
 	for _, d := range m.Databases {
-		if !knownVerdicts[string(d.Verdict)] {
-			return fmt.Errorf("manifest database %q has a verdict %q this release does not know", d.Name, d.Verdict)
+		if err := checkEnum("databases.verdict", string(d.Verdict), Verdicts); err != nil {
+			return err
 		}
 		if !knownStates[d.State] {
-			return fmt.Errorf("manifest database %q has a state %q this release does not know", d.Name, d.State)
+			return manifestErr("databases.state", "database %q: unknown value %q", d.Name, d.State)
 		}
 		for _, f := range d.Findings {
-			if !knownVerdicts[string(f.Verdict)] {
-				return fmt.Errorf("manifest database %q has a finding with verdict %q this release does not know", d.Name, f.Verdict)
+			if err := checkEnum("databases.findings.verdict", string(f.Verdict), Verdicts); err != nil {
+				return err
 			}
 		}
 	}
-	for _, f := range m.Files {
-		if f.Check == nil {
-			continue
+	if d := m.Deep; d != nil {
+		if err := checkEnum("deep.verdict", string(d.Verdict), Verdicts); err != nil {
+			return err
 		}
-		if !knownVerdicts[f.Check.Verdict] {
-			return fmt.Errorf("manifest file %q has a check verdict %q this release does not know", f.Path, f.Check.Verdict)
-		}
-		for _, fd := range f.Check.Findings {
-			if !knownVerdicts[string(fd.Verdict)] {
-				return fmt.Errorf("manifest file %q has a finding with verdict %q this release does not know", f.Path, fd.Verdict)
-			}
-		}
-	}
-	if d := m.Deep; d != nil && !knownVerdicts[string(d.Verdict)] {
-		return fmt.Errorf("manifest deep check verdict %q is not one this release knows", d.Verdict)
 	}
 	return nil
 }
@@ -414,11 +479,17 @@ func CheckRelPath(p string) error {
 }
 
 // ReadManifest reads and parses a manifest from r, up to MaxManifestBytes.
+// When r is a file (a sidecar), a *ManifestError names it.
 func ReadManifest(r io.Reader) (*Manifest, []byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxManifestBytes+1))
 	if err != nil {
 		return nil, nil, err
 	}
 	m, err := ParseManifest(b)
+	if me, ok := err.(*ManifestError); ok {
+		if f, ok := r.(interface{ Name() string }); ok {
+			me.File = f.Name()
+		}
+	}
 	return m, b, err
 }

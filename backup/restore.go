@@ -16,6 +16,7 @@ import (
 
 	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/internal/fsutil"
+	"github.com/efbackup/efbackup/internal/swap"
 )
 
 // RestoreOptions says what to restore where.
@@ -223,9 +224,6 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 	j.State = RestoreStateSwapping
 	j.StagingID = folderID(plan.Staging)
 	j.Method = RestoreSwapRename
-	if !opt.NoExchange && exchangeAvailable {
-		j.Method = RestoreSwapExchange
-	}
 	plan.MoveAside = ""
 	if fi, err := os.Lstat(opt.DB); err == nil && fi.IsDir() {
 		aside, err := fsutil.AsideName(opt.DB, AsideTag, now)
@@ -234,66 +232,58 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 		}
 		plan.MoveAside = aside
 		j.HadDB, j.DBID, j.Aside = true, folderID(opt.DB), filepath.Base(aside)
-	} else {
-		// Nothing to exchange with: one rename puts the staging folder
-		// in place.
-		j.Method = RestoreSwapRename
+		if !opt.NoExchange && exchangeAvailable {
+			// Exchange the two folders in one step, so that db/ is never
+			// missing, not even after a power cut; the previous db/ then
+			// takes its aside name. Where the file system cannot, two
+			// renames, recorded first.
+			j.Method = RestoreSwapExchange
+		}
 	}
 	res.Plan = plan
 	if err := writeRestoreJournal(dir, j); err != nil {
 		return res, err
 	}
 	hook("restore-before-swap")
-	if j.Method == RestoreSwapExchange {
-		// Exchange the two folders in one step, so that db/ is never
-		// missing, not even after a power cut; the previous db/ then takes
-		// its aside name.
-		err := fsutil.Exchange(plan.Staging, opt.DB)
-		switch {
-		case err == nil:
-			// The staging name now holds the previous db/: from here on
-			// only the journal's recovery may touch it.
-			abandon = false
+	// From here on the journal decides what happens to every folder; a
+	// failure that left them all as they were removes the staging folder
+	// and the journal, as before the swap.
+	abandon = false
+	sw := j.swapper(dir, func(p string) {
+		switch p {
+		case "exchanged":
 			hook("restore-exchanged")
-			moved, err := renameAside(dir, j, plan.Staging)
-			if err != nil {
-				return res, fmt.Errorf("the snapshot is restored into %s, but the previous db/ could not be renamed from %s to its aside name: %w (it is safe where it is; the next restore finishes the rename)", opt.DB, plan.Staging, err)
+		case "aside":
+			hook("restore-moved-aside")
+		}
+	})
+	if err := sw.Swap(j.Method == RestoreSwapExchange); err != nil {
+		var se *swap.Error
+		if !errors.As(err, &se) {
+			return res, err
+		}
+		if se.Unchanged() {
+			if fsutil.RemoveAll(plan.Staging) == nil {
+				_ = removeRestoreJournal(dir)
 			}
-			res.MovedTo = moved
-			return res, finishRestore(dir, hook)
-		case !errors.Is(err, fsutil.ErrExchangeUnsupported):
-			return res, err
 		}
-		// This file system cannot exchange: two renames, recorded first.
-		j.Method = RestoreSwapRename
-		if err := writeRestoreJournal(dir, j); err != nil {
-			return res, err
+		switch se.Op {
+		case swap.OpAsideAfterExchange:
+			return res, fmt.Errorf("the snapshot is restored into %s, but the previous db/ could not be renamed from %s to its aside name: %w (it is safe where it is; the next restore finishes the rename)", opt.DB, plan.Staging, se.Err)
+		case swap.OpAside:
+			return res, fmt.Errorf("moving %s aside: %w", opt.DB, se.Err)
+		case swap.OpPlace:
+			if se.Back != nil {
+				res.MovedTo = filepath.Join(dir, j.Aside)
+				// The journal stays: the next restore finishes this one.
+				return res, fmt.Errorf("putting the restored folder in place failed (%v), and moving the original back from %s also failed: %w (the restored folder is %s; the next restore puts it in place)", se.Err, res.MovedTo, se.Back, plan.Staging)
+			}
 		}
+		return res, se.Err
 	}
 	if j.HadDB {
-		// From the first rename on, the journal decides what the next run
-		// does with every folder.
-		abandon = false
-		moved, err := renameAside(dir, j, opt.DB)
-		if err != nil {
-			abandon = true
-			return res, fmt.Errorf("moving %s aside: %w", opt.DB, err)
-		}
-		res.MovedTo = moved
-		hook("restore-moved-aside")
+		res.MovedTo = filepath.Join(dir, j.Aside)
 	}
-	if err := fsutil.RenameNoReplace(plan.Staging, opt.DB); err != nil {
-		if res.MovedTo != "" {
-			if rerr := os.Rename(res.MovedTo, opt.DB); rerr != nil {
-				// The journal stays: the next restore finishes this one.
-				return res, fmt.Errorf("putting the restored folder in place failed (%v), and moving the original back from %s also failed: %w (the restored folder is %s; the next restore puts it in place)", err, res.MovedTo, rerr, plan.Staging)
-			}
-			res.MovedTo = ""
-		}
-		abandon = true
-		return res, err
-	}
-	abandon = false
 	return res, finishRestore(dir, hook)
 }
 
@@ -346,26 +336,26 @@ func finishRestore(dir string, hook func(string)) error {
 	return nil
 }
 
-// renameAside renames from (the previous db/, under the staging name after
-// an exchange, or db/ itself) to the journal's aside name. When that name
-// has been taken meanwhile, a free one is recorded in the journal first.
-// The caller makes the rename durable (fsync of the folder).
-func renameAside(dir string, j *RestoreJournal, from string) (string, error) {
-	aside := filepath.Join(dir, j.Aside)
-	if _, err := os.Lstat(aside); !errors.Is(err, fs.ErrNotExist) {
-		name, err := fsutil.AsideName(filepath.Join(dir, j.DB), AsideTag, j.Started)
-		if err != nil {
-			return "", err
-		}
-		j.Aside, aside = filepath.Base(name), name
-		if err := writeRestoreJournal(dir, j); err != nil {
-			return "", err
-		}
+// swapper is the journaled swap this journal records: every change of
+// method or aside name is written to the journal before the move that
+// needs it. hook receives the swap's points (nil: none).
+func (j *RestoreJournal) swapper(dir string, hook func(string)) *swap.Swapper {
+	f := &swap.Folders{
+		Dir: dir, DB: j.DB, HadDB: j.HadDB, DBID: j.DBID, Staging: j.Staging, StagingID: j.StagingID,
+		Aside: j.Aside, Method: j.Method, Started: j.State == RestoreStateSwapping,
 	}
-	if err := fsutil.RenameNoReplace(from, aside); err != nil {
-		return "", err
+	return &swap.Swapper{
+		F: f,
+		Save: func() error {
+			j.Method, j.Aside = f.Method, f.Aside
+			return writeRestoreJournal(dir, j)
+		},
+		Hook: hook,
+		ID:   folderID,
+		NewAside: func() (string, error) {
+			return fsutil.AsideName(filepath.Join(dir, j.DB), AsideTag, j.Started)
+		},
 	}
-	return aside, nil
 }
 
 // The restore journal.
@@ -445,6 +435,9 @@ type RestoreRecovery struct {
 	// journal accounts for (left by an older efbackup, say). They may hold
 	// a previous db/, and are never touched.
 	Leftovers []string `json:"leftovers,omitempty"`
+	// Removed are the temporary files of journal writes a killed restore
+	// left, which this one removed (they hold nothing the journal does not).
+	Removed []fsutil.Leftover `json:"removed_leftovers,omitempty"`
 }
 
 // RestoreJournalError says the journal of an interrupted restore cannot be
@@ -452,6 +445,9 @@ type RestoreRecovery struct {
 type RestoreJournalError struct {
 	Journal string
 	Detail  string
+	// Field is the JSON field holding a value this release does not know
+	// ("state", "method"); "" otherwise.
+	Field string
 	// The folders the journal names (full paths; "" when not recorded).
 	DB, Staging, Aside string
 }
@@ -501,6 +497,9 @@ func (j *RestoreJournal) validate() error {
 	}
 	switch j.State {
 	case RestoreStateStaging:
+		if j.Method != "" && j.Method != RestoreSwapExchange && j.Method != RestoreSwapRename {
+			return &journalFieldError{"method", fmt.Sprintf("its swap method %q is unknown", j.Method)}
+		}
 	case RestoreStateSwapping:
 		switch j.Method {
 		case RestoreSwapExchange:
@@ -512,13 +511,19 @@ func (j *RestoreJournal) validate() error {
 				return errors.New("it records a previous db/ without an aside name")
 			}
 		default:
-			return fmt.Errorf("its swap method %q is unknown", j.Method)
+			return &journalFieldError{"method", fmt.Sprintf("its swap method %q is unknown", j.Method)}
 		}
 	default:
-		return fmt.Errorf("its state %q is unknown", j.State)
+		return &journalFieldError{"state", fmt.Sprintf("its state %q is unknown", j.State)}
 	}
 	return nil
 }
+
+// journalFieldError is a journal field holding a value this release does
+// not know.
+type journalFieldError struct{ field, detail string }
+
+func (e *journalFieldError) Error() string { return e.detail + " (field " + e.field + ")" }
 
 // ReadRestoreJournal reads the restore journal in dir (the install folder),
 // or returns nil, nil when there is none.
@@ -539,7 +544,11 @@ func ReadRestoreJournal(dir string) (*RestoreJournal, error) {
 		return nil, &RestoreJournalError{Journal: p, Detail: "it cannot be read: " + err.Error()}
 	}
 	if err := j.validate(); err != nil {
-		return nil, &RestoreJournalError{Journal: p, Detail: err.Error()}
+		je := &RestoreJournalError{Journal: p, Detail: err.Error()}
+		if fe, ok := err.(*journalFieldError); ok {
+			je.Field = fe.field
+		}
+		return nil, je
 	}
 	return &j, nil
 }
@@ -586,7 +595,8 @@ func PendingRestore(db string) (*RestoreJournal, error) {
 // there is nothing to report.
 func RecoverRestore(db string) (*RestoreRecovery, error) {
 	dir := filepath.Dir(db)
-	if err := fsutil.RemoveReplaceLeftovers(filepath.Join(dir, RestoreJournalName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	removed, err := fsutil.SweepReplaceLeftovers(filepath.Join(dir, RestoreJournalName))
+	if err != nil {
 		return nil, err
 	}
 	j, err := ReadRestoreJournal(dir)
@@ -595,9 +605,16 @@ func RecoverRestore(db string) (*RestoreRecovery, error) {
 	}
 	var rec *RestoreRecovery
 	if j != nil {
-		if rec, err = recoverJournal(dir, j); err != nil {
+		rec, err = recoverJournal(dir, j)
+		if rec != nil {
+			rec.Removed = removed
+		}
+		if err != nil {
 			return rec, err
 		}
+	}
+	if rec == nil && len(removed) > 0 {
+		rec = &RestoreRecovery{DB: db, Removed: removed}
 	}
 	if left := restoreLeftovers(db); len(left) > 0 {
 		if rec == nil {
@@ -671,7 +688,7 @@ func recoverJournal(dir string, j *RestoreJournal) (*RestoreRecovery, error) {
 	}
 	rollBack := func() error {
 		if exists(staging) {
-			if err := fsutil.RemoveAll(staging); err != nil {
+			if err := swap.RemoveStaging(staging); err != nil {
 				return fmt.Errorf("removing %s, the unfinished staging folder of an interrupted restore: %w", staging, err)
 			}
 			rec.Staging = staging
@@ -679,51 +696,41 @@ func recoverJournal(dir string, j *RestoreJournal) (*RestoreRecovery, error) {
 		rec.Action = RecoveryRolledBack
 		return nil
 	}
-	// is says whether p is the folder with identity id, as far as can be
-	// told: without identities (Windows) the names decide alone.
-	is := func(p, id string) bool {
-		got := folderID(p)
-		return id == "" || got == "" || got == id
-	}
-	var err error
-	switch {
-	case j.State == RestoreStateStaging:
+	if j.State == RestoreStateStaging {
 		// The swap had not begun: db/ was never touched, and the staging
 		// folder, named in the journal before it was created, holds only
 		// what the restore extracted.
-		err = rollBack()
-	case j.Method == RestoreSwapExchange:
-		dID, sID := folderID(db), folderID(staging)
-		switch {
-		case dID == j.DBID && sID == j.StagingID && !exists(aside):
-			err = rollBack() // not exchanged yet
-		case dID == j.StagingID && sID == j.DBID:
-			// Exchanged: the previous db/ sits under the staging name.
-			rec.MovedTo, err = renameAside(dir, j, staging)
-			rec.Action = RecoveryFinished
-		case dID == j.StagingID && folderID(aside) == j.DBID && !exists(staging):
-			rec.MovedTo, rec.Action = aside, RecoveryCleanedUp
-		default:
-			return rec, bad()
+		if err := rollBack(); err != nil {
+			return rec, err
 		}
-	default: // two renames
-		dE, sE, aE := exists(db), exists(staging), exists(aside)
-		switch {
-		case sE && !aE && dE == j.HadDB && is(staging, j.StagingID) && (!dE || is(db, j.DBID)):
-			err = rollBack() // nothing renamed yet
-		case j.HadDB && sE && aE && !dE && is(staging, j.StagingID) && is(aside, j.DBID):
-			// Between the two renames: db/ is missing, the previous one is
-			// at its aside name, and the staging folder was verified in
-			// full before the first rename. Finish.
-			if err = fsutil.RenameNoReplace(staging, db); err == nil {
-				err = fsutil.SyncDir(dir)
-			}
-			rec.MovedTo, rec.Action = aside, RecoveryFinished
-		case !sE && dE && aE == j.HadDB && is(db, j.StagingID) && (!aE || is(aside, j.DBID)):
-			rec.MovedTo, rec.Action = aside, RecoveryCleanedUp
-		default:
-			return rec, bad()
+		return rec, removeRestoreJournal(dir)
+	}
+	sw := j.swapper(dir, nil)
+	l, err := sw.Inspect()
+	var nf *swap.NotFolderError
+	if errors.As(err, &nf) {
+		return rec, bad()
+	}
+	if err != nil {
+		return rec, err
+	}
+	switch l.Kind {
+	case swap.BeforeSwap:
+		err = rollBack() // nothing moved yet
+	case swap.Exchanged, swap.HalfSwapped:
+		// Exchanged: the previous db/ sits under the staging name.
+		// Between two renames: db/ is missing, the previous one is at its
+		// aside name, and the staging folder was verified in full before
+		// the first rename. Finish either way.
+		err = sw.Finish(l)
+		rec.MovedTo, rec.Action = filepath.Join(dir, j.Aside), RecoveryFinished
+	case swap.Swapped:
+		if j.HadDB {
+			rec.MovedTo = aside
 		}
+		rec.Action = RecoveryCleanedUp
+	default:
+		return rec, bad()
 	}
 	if err != nil {
 		return rec, err

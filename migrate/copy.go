@@ -2,13 +2,11 @@ package migrate
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
@@ -163,31 +161,4 @@ func copyOne(ctx context.Context, f backup.SourceFile, dst string, buf []byte, o
 		return backup.File{}, err
 	}
 	return mf, nil
-}
-
-// removeStaging removes a staging folder the tool created and filled. It
-// refuses anything that is not a plain folder of the recorded name, and
-// never follows a link inside it.
-func removeStaging(path string) error {
-	fi, err := os.Lstat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if !fi.IsDir() || !strings.HasSuffix(path, fsutil.PartialSuffix) {
-		return fmt.Errorf("refusing to remove %s: not a staging folder", path)
-	}
-	// Folders may have been made read-only by the copy of their modes.
-	_ = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && d.IsDir() {
-			_ = os.Chmod(p, 0o700)
-		}
-		return nil
-	})
-	if err := fsutil.RemoveAll(path); err != nil {
-		return err
-	}
-	return fsutil.SyncDir(filepath.Dir(path))
 }

@@ -106,6 +106,10 @@ type JournalError struct {
 	Target  string
 	Journal *Journal
 	Detail  string
+	// Field is, for JournalUnreadable, the JSON field holding a value
+	// this release does not know ("state", "steps[3].status"); "" when
+	// the journal as a whole is unreadable.
+	Field string
 }
 
 // JournalError kinds.

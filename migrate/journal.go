@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -181,19 +182,68 @@ func ReadJournal(target string) (*Journal, error) {
 		return nil, &JournalError{Kind: JournalUnreadable, Target: target, Detail: err.Error()}
 	}
 	if err := j.validate(target); err != nil {
-		return nil, &JournalError{Kind: JournalUnreadable, Target: target, Detail: err.Error()}
+		je := &JournalError{Kind: JournalUnreadable, Target: target, Detail: err.Error()}
+		var fe *fieldError
+		if errors.As(err, &fe) {
+			je.Field = fe.field
+		}
+		return nil, je
 	}
 	return &j, nil
 }
+
+// fieldError is a journal field holding a value this release does not
+// know.
+type fieldError struct{ field, detail string }
+
+func (e *fieldError) Error() string { return "field " + e.field + ": " + e.detail }
+
+// enum refuses a value outside known.
+func enum(field, v string, known ...string) error {
+	if slices.Contains(known, v) {
+		return nil
+	}
+	return &fieldError{field: field, detail: fmt.Sprintf("unknown value %q (known: %s)", v, strings.Join(known, ", "))}
+}
+
+// Step statuses, snapshot kinds and snapshot states a journal may hold.
+var (
+	stepNames      = []string{StepPreflight, StepSnapshotSource, StepSnapshotTarget, StepStage, StepSwap, StepPostCheck, StepReport, StepUndo}
+	stepStatuses   = []string{"started", "ok", "failed", "skipped"}
+	snapshotKinds  = []string{"source", "target"}
+	snapshotStates = []string{"planned", "written", "verified"}
+)
 
 func (j *Journal) validate(target string) error {
 	if j.Schema != JournalSchema {
 		return fmt.Errorf("schema %q is not %q", j.Schema, JournalSchema)
 	}
-	switch j.State {
-	case StateRunning, StateDone, StateUndoing:
-	default:
-		return fmt.Errorf("unknown state %q", j.State)
+	if err := enum("state", j.State, StateRunning, StateDone, StateUndoing); err != nil {
+		return err
+	}
+	if err := enum("swap_method", j.SwapMethod, "", SwapExchange, SwapRename); err != nil {
+		return err
+	}
+	for i, st := range j.Steps {
+		if err := enum(fmt.Sprintf("steps[%d].name", i), st.Name, stepNames...); err != nil {
+			return err
+		}
+		if err := enum(fmt.Sprintf("steps[%d].status", i), st.Status, stepStatuses...); err != nil {
+			return err
+		}
+	}
+	for i, sn := range j.Snapshots {
+		if err := enum(fmt.Sprintf("snapshots[%d].kind", i), sn.Kind, snapshotKinds...); err != nil {
+			return err
+		}
+		if err := enum(fmt.Sprintf("snapshots[%d].state", i), sn.State, snapshotStates...); err != nil {
+			return err
+		}
+	}
+	if c := j.SourceChecks; c != nil {
+		if err := enum("source_checks.verdict", c.Verdict, backup.Verdicts...); err != nil {
+			return err
+		}
 	}
 	if !samePath(j.Target, target) {
 		return fmt.Errorf("it was written for %s", j.Target)
@@ -231,11 +281,6 @@ func (j *Journal) validate(target string) error {
 		if _, _, ok := backup.ParseArchiveName(filepath.Base(s.Path)); !ok {
 			return fmt.Errorf("%w: snapshot %q", errJournalName, s.Path)
 		}
-	}
-	switch j.SwapMethod {
-	case "", SwapExchange, SwapRename:
-	default:
-		return fmt.Errorf("unknown swap method %q", j.SwapMethod)
 	}
 	return nil
 }

@@ -13,7 +13,9 @@ import (
 
 	"github.com/efbackup/efbackup/backup"
 	"github.com/efbackup/efbackup/engine"
+	"github.com/efbackup/efbackup/internal/folderlock"
 	"github.com/efbackup/efbackup/internal/fsutil"
+	"github.com/efbackup/efbackup/internal/swap"
 )
 
 // Options say what to migrate where. The command layer fills them in; the
@@ -55,6 +57,12 @@ type Options struct {
 	// folder (in 64 KiB steps), so that tests can kill the process inside
 	// the copy. Zero in normal use.
 	ThrottleCopy time.Duration
+	// Lock tunes the lock on the target install folder (the one restore
+	// takes too), held for the whole run except a dry run: no other
+	// migrate, undo or restore works there meanwhile, so that what an
+	// earlier, killed run left can be told from work in progress. Its
+	// Command defaults to "migrate".
+	Lock folderlock.Options
 	// LockSnapshotDir, when set, takes the snapshot folder's lock (so that
 	// a prune or another snapshot cannot work there at the same time) once
 	// the folder exists, before the first safety snapshot; the returned
@@ -135,6 +143,14 @@ type Plan struct {
 	Damaged []string              `json:"damaged,omitempty"`
 	// Resume describes the unfinished migration this run continues.
 	Resume *ResumeInfo `json:"resume,omitempty"`
+	// Leftovers are what killed runs had left in the target (an
+	// unfinished journal, temporary files of journal writes, unfinished
+	// reports and safety snapshots) and this run removed, holding the
+	// target's lock, before it planned.
+	Leftovers []fsutil.Leftover `json:"leftovers,omitempty"`
+	// TakenOverLock is the target's lock a killed run left, which this
+	// run took over.
+	TakenOverLock *folderlock.Info `json:"taken_over_lock,omitempty"`
 }
 
 // ResumeInfo says what an earlier, interrupted run of the same migration
@@ -178,12 +194,16 @@ type run struct {
 	plan     *Plan
 	j        *Journal
 	jw       *journalWriter
-	lay      *layout // what an earlier run left; nil for a fresh start
+	lay      *swap.Layout // what an earlier run left; nil for a fresh start
 	hook     func(string)
 	checks   *backup.ChecksSummary
-	swapped  bool
-	report   *Report
-	unlock   func()
+	// left and over are what taking the target's lock found: leftovers
+	// removed, a stale lock taken over.
+	left    []fsutil.Leftover
+	over    *folderlock.Info
+	swapped bool
+	report  *Report
+	unlock  func()
 	// stageTimer is the stage step's journal record: the copy starts it,
 	// the read-back ends it.
 	stageTimer *stepTimer
@@ -202,6 +222,13 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	r, err := newRun(ctx, opt)
 	if err != nil {
 		return nil, err
+	}
+	if !opt.DryRun {
+		release, err := r.lockTarget()
+		if err != nil {
+			return nil, err
+		}
+		defer release()
 	}
 	start := time.Now()
 	r.opt.Log(Event{Step: StepPreflight, Phase: "start"})
@@ -240,6 +267,57 @@ func newRun(ctx context.Context, opt Options) (*run, error) {
 		hook = func(string) {}
 	}
 	return &run{opt: opt, ctx: ctx, now: opt.Now().UTC().Truncate(time.Second), hook: hook}, nil
+}
+
+// lockTarget takes the target install's lock, when the target is a
+// folder (otherwise the preflight refuses it, and nothing is written), and
+// removes what killed runs left of the journal.
+func (r *run) lockTarget() (release func(), err error) {
+	l, over, left, err := lockInstall(r.opt.Target, r.opt.Lock)
+	if err != nil || l == nil {
+		return func() {}, err
+	}
+	r.over, r.left = over, left
+	return func() { _ = l.Release() }, nil
+}
+
+// lockInstall takes the lock of the install folder target, if it is a
+// folder (nil, nil otherwise), and then removes the leftovers of killed
+// journal writes: the ".partial" of a first journal write (which would
+// otherwise refuse every later run), and the temporary files of later
+// ones. The lock's own leftovers are listed first.
+func lockInstall(target string, opts folderlock.Options) (*folderlock.Lock, *folderlock.Info, []fsutil.Leftover, error) {
+	root, err := filepath.Abs(target)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
+		return nil, nil, nil, nil
+	}
+	if opts.Command == "" {
+		opts.Command = "migrate"
+	}
+	l, over, err := folderlock.Acquire(root, opts)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	left := l.Leftovers()
+	journal := filepath.Join(root, JournalName)
+	for _, sweep := range []func(string) ([]fsutil.Leftover, error){fsutil.SweepPartial, fsutil.SweepReplaceLeftovers} {
+		got, err := sweep(journal)
+		left = append(left, got...)
+		if err != nil {
+			_ = l.Release()
+			return nil, nil, left, err
+		}
+	}
+	if len(left) > 0 {
+		if err := fsutil.SyncDir(root); err != nil {
+			_ = l.Release()
+			return nil, nil, left, err
+		}
+	}
+	return l, over, left, nil
 }
 
 // preflight checks everything it can without writing. It returns a
@@ -338,10 +416,12 @@ func (r *run) preflight() (*Result, error) {
 
 	plan := &Plan{
 		From: from, To: to,
-		Source:      info(src, r.srcFiles),
-		Target:      info(tgt, nil),
-		SnapshotDir: snapDir,
-		Warnings:    warnings,
+		Source:        info(src, r.srcFiles),
+		Target:        info(tgt, nil),
+		SnapshotDir:   snapDir,
+		Warnings:      warnings,
+		Leftovers:     r.left,
+		TakenOverLock: r.over,
 	}
 	r.plan = plan
 	if _, err := os.Stat(snapDir); errors.Is(err, fs.ErrNotExist) {
@@ -367,6 +447,11 @@ func (r *run) preflight() (*Result, error) {
 		return &Result{Plan: plan, AlreadyDone: true, Journal: j, Report: readReport(plan.Reports)}, nil
 	}
 	if j != nil {
+		if !opt.DryRun {
+			if err := r.sweepJournalPartials(j); err != nil {
+				return nil, err
+			}
+		}
 		return nil, r.planResume(j)
 	}
 	return nil, r.planFresh()

@@ -13,6 +13,7 @@ import (
 
 	"github.com/efbackup/efbackup/backup"
 	"github.com/efbackup/efbackup/internal/fsutil"
+	"github.com/efbackup/efbackup/internal/swap"
 )
 
 // planResume takes over the journal of an interrupted run of the same
@@ -31,15 +32,15 @@ func (r *run) planResume(j *Journal) error {
 	}
 	p.Reports = j.reportPaths()
 	p.Target.HasDB = j.TargetHadDB
-	p.Resume = &ResumeInfo{ID: j.ID, Found: lay.kind}
+	p.Resume = &ResumeInfo{ID: j.ID, Found: string(lay.Kind)}
 	if len(j.Steps) > 0 {
 		p.Resume.Started = j.Steps[0].Started
 	}
 	if last := j.LastStep(); last != nil {
 		p.Resume.LastStep, p.Resume.LastStatus = last.Name, last.Status
 	}
-	switch lay.kind {
-	case layoutBeforeSwap:
+	switch lay.Kind {
+	case swap.BeforeSwap:
 		if j.TargetHadDB {
 			scan, err := backup.ScanDB(r.tgt.DB, r.opt.Engines)
 			if err != nil {
@@ -75,14 +76,14 @@ func (r *run) planResume(j *Journal) error {
 			return r.dryRunChecks()
 		}
 		return nil
-	case layoutExchanged, layoutHalfSwapped, layoutSwapped:
+	case swap.Exchanged, swap.HalfSwapped, swap.Swapped:
 		// The copy is (or is about to be) in place. Finishing is right
 		// only if the source still holds what was copied.
 		if !statMatches(r.srcFiles, j.Manifest) {
 			return &JournalError{Kind: JournalSourceChanged, Target: j.Target, Journal: j, Detail: strings.Join(compareStates(r.srcFiles, statesOfManifest(j.Manifest)), "; ")}
 		}
 		return nil
-	case layoutForeign:
+	case swap.ForeignDB:
 		return &JournalError{Kind: JournalForeignDB, Target: j.Target, Journal: j, Detail: lay.String()}
 	}
 	return inconsistent(j, lay)
@@ -219,11 +220,11 @@ func (r *run) preflightDetail() string {
 
 // steps runs what is left to do. It returns the step that failed.
 func (r *run) steps() (string, error) {
-	kind := layoutBeforeSwap
+	kind := swap.BeforeSwap
 	if r.lay != nil {
-		kind = r.lay.kind
+		kind = r.lay.Kind
 	}
-	if kind == layoutBeforeSwap {
+	if kind == swap.BeforeSwap {
 		if r.lay != nil {
 			// An earlier attempt's staging folder was never put in place
 			// (the journal shows no swap, or the layout shows the
@@ -286,7 +287,7 @@ func (r *run) steps() (string, error) {
 		}
 		r.unlockSnapshots()
 	}
-	if kind != layoutSwapped {
+	if kind != swap.Swapped {
 		if err := r.swap(kind); err != nil {
 			return StepSwap, err
 		}
@@ -331,31 +332,41 @@ func (r *run) unlockSnapshots() {
 	}
 }
 
-// cleanPartials removes what a killed attempt left half-made, all of it
-// named in the journal: the staging folder (before the swap it holds only
-// a copy), snapshot and report ".partial" files, journal temporaries.
+// cleanPartials removes the staging folder a killed attempt left before
+// its swap: named in the journal, it holds only a copy.
 func (r *run) cleanPartials() error {
 	j := r.j
 	// In a running journal, a copy under the staging name with the
 	// original in db/ was never in place: an exchange that happened is
 	// only ever undone by --undo, which marks the journal "undoing".
-	if r.lay != nil && r.lay.S == holdsCopy {
-		if err := removeStaging(j.path(j.Staging)); err != nil {
+	if r.lay != nil && r.lay.Staging == swap.Copy {
+		if err := swap.RemoveStaging(j.path(j.Staging)); err != nil {
 			return err
 		}
 	}
 	j.StagingID = ""
+	return nil
+}
+
+// sweepJournalPartials removes, under the target's lock, the unfinished
+// files a killed attempt of the journal's migration left (safety
+// snapshots and their sidecars, reports), and adds them to the plan's
+// leftovers: every one is named in the journal, and no other process can
+// be writing it.
+func (r *run) sweepJournalPartials(j *Journal) error {
+	var paths []string
 	for _, s := range j.Snapshots {
-		if err := removeIfExists(s.Path + fsutil.PartialSuffix); err != nil {
+		paths = append(paths, s.Path, s.Path+backup.SidecarSuffix)
+	}
+	paths = append(paths, j.reportPaths()...)
+	for _, p := range paths {
+		got, err := fsutil.SweepPartial(p)
+		r.plan.Leftovers = append(r.plan.Leftovers, got...)
+		if err != nil {
 			return err
 		}
 	}
-	for _, p := range j.reportPaths() {
-		if err := removeIfExists(p + fsutil.PartialSuffix); err != nil {
-			return err
-		}
-	}
-	return fsutil.RemoveReplaceLeftovers(filepath.Join(j.Target, JournalName))
+	return nil
 }
 
 func removeIfExists(p string) error {
@@ -384,7 +395,7 @@ func (r *run) snapshot(ctx context.Context, kind string, st *stepTimer) (verify 
 			version = j.To
 		}
 	}
-	rec := j.snapshotRecord(path)
+	rec := j.snapshotRecord(kind, path)
 	if rec.State == "verified" {
 		// Reused from an earlier attempt: the folder is unchanged since.
 		if kind == "source" {
@@ -531,13 +542,13 @@ func short(id string) string {
 	return id
 }
 
-func (j *Journal) snapshotRecord(path string) *SnapshotRecord {
+func (j *Journal) snapshotRecord(kind, path string) *SnapshotRecord {
 	for i := range j.Snapshots {
 		if j.Snapshots[i].Path == path {
 			return &j.Snapshots[i]
 		}
 	}
-	j.Snapshots = append(j.Snapshots, SnapshotRecord{Path: path, State: "planned"})
+	j.Snapshots = append(j.Snapshots, SnapshotRecord{Kind: kind, Path: path, State: "planned"})
 	return &j.Snapshots[len(j.Snapshots)-1]
 }
 
@@ -611,37 +622,44 @@ func (r *run) verifyStaged(ctx context.Context) error {
 	return nil
 }
 
-// swap puts the verified copy in place as db/. With an exchange, db/ holds
-// the original until one system call makes it hold the copy; the original
-// then moves from the staging name to the aside name.
-func (r *run) swap(kind string) error {
+// swap puts the verified copy in place as db/ (swap.Swapper.Swap). With
+// an exchange, db/ holds the original until one system call makes it hold
+// the copy; the original then moves from the staging name to the aside
+// name. A run that finds the swap interrupted finishes it.
+func (r *run) swap(kind swap.Kind) error {
 	j := r.j
-	d, s, a := j.path(j.TargetDB), j.path(j.Staging), j.path(j.Aside)
+	d, a := j.path(j.TargetDB), j.path(j.Aside)
 	st, err := r.jw.begin(StepSwap)
 	if err != nil {
 		return err
 	}
+	sw := j.swapper(r.jw.save, func(p string) {
+		switch p {
+		case "exchanged", "placed":
+			r.hook("migrate-swapped")
+		case "aside", "aside-after-exchange":
+			r.hook("migrate-aside")
+		}
+	})
 	switch kind {
-	case layoutExchanged:
+	case swap.Exchanged:
 		// Killed after the exchange: the original waits under the
 		// staging name.
-		if err := r.renameNew(s, a); err != nil {
+		if err := sw.Finish(r.lay); err != nil {
 			return err
 		}
-		r.hook("migrate-aside")
 		return st.end("ok", "finished: the original moved to "+a)
-	case layoutHalfSwapped:
-		rep, err := backup.VerifyFolder(r.ctx, s, j.Manifest.Manifest(), backup.FolderOptions{Engines: r.opt.Engines})
+	case swap.HalfSwapped:
+		rep, err := backup.VerifyFolder(r.ctx, j.path(j.Staging), j.Manifest.Manifest(), backup.FolderOptions{Engines: r.opt.Engines})
 		if err != nil {
 			return err
 		}
 		if err := rep.Err(); err != nil {
 			return err
 		}
-		if err := r.renameNew(s, d); err != nil {
+		if err := sw.Finish(r.lay); err != nil {
 			return err
 		}
-		r.hook("migrate-swapped")
 		return st.end("ok", "finished: the copy moved to "+d)
 	}
 	// The target's db/ must still be the one preflight saw, and unused.
@@ -656,61 +674,13 @@ func (r *run) swap(kind string) error {
 		return &backup.ChangedError{Path: d, Detail: "it appeared during the migration: is e-Faktur running in the new folder?"}
 	}
 	r.hook("migrate-before-swap")
+	if err := sw.Swap(true); err != nil {
+		return err
+	}
 	if !j.TargetHadDB {
-		j.SwapMethod = SwapRename
-		if err := r.jw.save(); err != nil {
-			return err
-		}
-		if err := r.renameNew(s, d); err != nil {
-			return err
-		}
-		r.hook("migrate-swapped")
 		return st.end("ok", "the copy is now "+d)
 	}
-	j.SwapMethod = SwapExchange
-	if err := r.jw.save(); err != nil {
-		return err
-	}
-	err = exchange(s, d)
-	switch {
-	case err == nil:
-		if err := fsutil.SyncDir(j.Target); err != nil {
-			return err
-		}
-		r.hook("migrate-swapped")
-		if err := r.renameNew(s, a); err != nil {
-			return err
-		}
-		r.hook("migrate-aside")
-		return st.end("ok", fmt.Sprintf("the copy is now %s; the original is at %s", d, a))
-	case !errors.Is(err, errExchangeUnsupported):
-		return err
-	}
-	j.SwapMethod = SwapRename
-	if err := r.jw.save(); err != nil {
-		return err
-	}
-	if err := r.renameNew(d, a); err != nil {
-		return err
-	}
-	r.hook("migrate-aside")
-	if err := r.renameNew(s, d); err != nil {
-		if back := os.Rename(a, d); back != nil {
-			return fmt.Errorf("%w; moving the original back from %s also failed: %v", err, a, back)
-		}
-		return err
-	}
-	r.hook("migrate-swapped")
 	return st.end("ok", fmt.Sprintf("the copy is now %s; the original is at %s", d, a))
-}
-
-// renameNew renames a folder to a name that must not exist, and fsyncs the
-// parent.
-func (r *run) renameNew(from, to string) error {
-	if err := renameNoReplace(from, to); err != nil {
-		return err
-	}
-	return fsutil.SyncDir(filepath.Dir(to))
 }
 
 // postCheck reads the new db/ and the source once more, side by side: the
@@ -816,7 +786,7 @@ func (r *run) fail(step string, cause error) error {
 		if err != nil {
 			return se
 		}
-		if lay.kind == layoutBeforeSwap && !r.swapped {
+		if lay.Kind == swap.BeforeSwap && !r.swapped {
 			// The swap failed without changing anything.
 			return r.cleanBeforeSwap(se)
 		}
@@ -839,8 +809,8 @@ func (r *run) cleanBeforeSwap(se *StepError) error {
 	if err != nil {
 		return se
 	}
-	if lay.S == holdsCopy {
-		if err := removeStaging(j.path(j.Staging)); err != nil {
+	if lay.Staging == swap.Copy {
+		if err := swap.RemoveStaging(j.path(j.Staging)); err != nil {
 			se.Err = fmt.Errorf("%w; removing the staging folder %s also failed: %v", se.Err, j.path(j.Staging), err)
 			return se
 		}

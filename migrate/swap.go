@@ -6,9 +6,6 @@ import "github.com/efbackup/efbackup/internal/fsutil"
 // two names in one step.
 var errExchangeUnsupported = fsutil.ErrExchangeUnsupported
 
-// renameNoReplace renames a folder, failing if the new name is taken.
-var renameNoReplace = fsutil.RenameNoReplace
-
 // exchange swaps two folders in one step where the system can; tests swap
 // it to exercise the two-rename path that Windows and some file systems
 // take.

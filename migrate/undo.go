@@ -7,7 +7,10 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/internal/folderlock"
 	"github.com/efbackup/efbackup/internal/fsutil"
+	"github.com/efbackup/efbackup/internal/swap"
 )
 
 // UndoOptions say which target to put back.
@@ -19,6 +22,8 @@ type UndoOptions struct {
 	Now   func() time.Time
 	Hook  func(point string)
 	Log   func(Event)
+	// Lock is as in Options; its Command defaults to "migrate".
+	Lock folderlock.Options
 }
 
 // UndoAction is one thing an undo does (or, with DryRun, would do).
@@ -50,7 +55,14 @@ type UndoResult struct {
 	// Snapshots are the safety snapshots; they are never deleted.
 	Snapshots []string  `json:"snapshots"`
 	Warnings  []Warning `json:"warnings,omitempty"`
-	Journal   *Journal  `json:"-"`
+	// Leftovers are what killed runs had left (an unfinished journal,
+	// temporary files of journal writes, unfinished reports and safety
+	// snapshots) and the undo removed, holding the target's lock.
+	Leftovers []fsutil.Leftover `json:"leftovers,omitempty"`
+	// TakenOverLock is the target's lock a killed run left, which the
+	// undo took over.
+	TakenOverLock *folderlock.Info `json:"taken_over_lock,omitempty"`
+	Journal       *Journal         `json:"-"`
 }
 
 // Undo puts the target back as it was before the last migration into it,
@@ -75,6 +87,18 @@ func Undo(ctx context.Context, opt UndoOptions) (*UndoResult, error) {
 		return nil, err
 	}
 	root = filepath.Clean(root)
+	var left []fsutil.Leftover
+	var over *folderlock.Info
+	if !opt.DryRun {
+		l, o, lo, err := lockInstall(root, opt.Lock)
+		if err != nil {
+			return nil, err
+		}
+		if l != nil {
+			defer func() { _ = l.Release() }()
+		}
+		left, over = lo, o
+	}
 	j, err := ReadJournal(root)
 	if err != nil {
 		return nil, err
@@ -83,11 +107,17 @@ func Undo(ctx context.Context, opt UndoOptions) (*UndoResult, error) {
 		if _, err := Detect(root); err != nil {
 			return nil, err
 		}
+		if len(left) > 0 || over != nil {
+			// What the killed run left is gone; say so, with the
+			// reason there is nothing else to do.
+			return &UndoResult{Target: root, Leftovers: left, TakenOverLock: over}, &JournalError{Kind: JournalNothing, Target: root}
+		}
 		return nil, &JournalError{Kind: JournalNothing, Target: root}
 	}
 	res := &UndoResult{
 		Target: root, DryRun: opt.DryRun, ID: j.ID, From: j.From, To: j.To, Source: j.Source,
 		State: j.State, HadDB: j.TargetHadDB, Snapshots: j.SnapshotPaths(), Journal: j,
+		Leftovers: left, TakenOverLock: over,
 	}
 	if last := j.LastStep(); last != nil {
 		res.LastStep, res.LastStatus = last.Name, last.Status
@@ -96,11 +126,11 @@ func Undo(ctx context.Context, opt UndoOptions) (*UndoResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	res.Found = lay.kind
-	if lay.kind == layoutOdd {
+	res.Found = string(lay.Kind)
+	if lay.Kind == swap.Inconsistent {
 		return nil, inconsistent(j, lay)
 	}
-	if lay.D != holdsNothing {
+	if lay.DB != swap.Nothing {
 		ws, err := opt.InUse(ctx, j.path(j.TargetDB))
 		if err != nil {
 			return nil, err
@@ -117,6 +147,7 @@ func Undo(ctx context.Context, opt UndoOptions) (*UndoResult, error) {
 	done, err := undoLayout(ctx, j, jw, hook, opt.Now)
 	if done != nil {
 		res.Actions, res.KeptAt = done.Actions, done.KeptAt
+		res.Leftovers = append(res.Leftovers, done.Leftovers...)
 	}
 	if err != nil {
 		return res, err
@@ -130,64 +161,24 @@ func rollback(ctx context.Context, j *Journal, jw *journalWriter, hook func(stri
 	return undoLayout(ctx, j, jw, hook, now)
 }
 
-// keepsCopy says whether a copy under the staging name may have been in
-// place as db/: only an exchange can have put it there and taken it back.
-func keepsCopy(j *Journal) bool {
-	return j.SwapMethod == SwapExchange && j.started(StepSwap)
-}
-
 // planUndo lists the actions undoLayout would take from layout l, without
-// doing them.
-func planUndo(j *Journal, l *layout, now time.Time) ([]UndoAction, string) {
-	d, s, a := j.path(j.TargetDB), j.path(j.Staging), j.path(j.Aside)
-	u := j.path(j.Undone)
+// doing them, and where a migrated db/ would be kept.
+func planUndo(j *Journal, l *swap.Layout, now time.Time) ([]UndoAction, string) {
+	u := j.Undone
 	if u == "" {
-		u = filepath.Join(j.Target, filepath.Base(d)+".undone-migrate-"+fsutil.Timestamp(now))
+		u = j.TargetDB + ".undone-migrate-" + fsutil.Timestamp(now)
 	}
-	var acts []UndoAction
-	kept := ""
-	switch l.kind {
-	case layoutBeforeSwap, layoutForeign:
-		if l.S == holdsCopy {
-			if keepsCopy(j) {
-				acts = append(acts, UndoAction{Op: "rename", From: s, To: u})
-				kept = u
-			} else {
-				acts = append(acts, UndoAction{Op: "remove", From: s})
-			}
-		}
-	case layoutExchanged:
-		acts = append(acts, UndoAction{Op: "exchange", From: s, To: d}, UndoAction{Op: "rename", From: s, To: u})
-		kept = u
-	case layoutHalfSwapped:
-		acts = append(acts, UndoAction{Op: "rename", From: a, To: d})
-		if keepsCopy(j) {
-			acts = append(acts, UndoAction{Op: "rename", From: s, To: u})
-			kept = u
-		} else {
-			acts = append(acts, UndoAction{Op: "remove", From: s})
-		}
-	case layoutSwapped:
-		switch {
-		case !j.TargetHadDB:
-			acts = append(acts, UndoAction{Op: "rename", From: d, To: u})
-		case j.SwapMethod == SwapExchange:
-			acts = append(acts, UndoAction{Op: "exchange", From: a, To: d}, UndoAction{Op: "rename", From: a, To: u})
-		default:
-			acts = append(acts, UndoAction{Op: "rename", From: d, To: u}, UndoAction{Op: "rename", From: a, To: d})
-		}
-		kept = u
-	case layoutUndoMid:
-		acts = append(acts, UndoAction{Op: "rename", From: a, To: u})
-		kept = u
-	case layoutUndoHalf:
-		acts = append(acts, UndoAction{Op: "rename", From: a, To: d})
-		kept = u
+	jj := *j
+	jj.Undone = u
+	acts, kept := jj.swapper(nil, nil).PlanBack(l)
+	var out []UndoAction
+	for _, a := range acts {
+		out = append(out, UndoAction(a))
 	}
-	if l.U == holdsCopy {
-		kept = u
+	if !kept {
+		return out, ""
 	}
-	return acts, kept
+	return out, jj.path(u)
 }
 
 // undoLayout moves the target back one action at a time, re-reading the
@@ -196,7 +187,7 @@ func planUndo(j *Journal, l *layout, now time.Time) ([]UndoAction, string) {
 // user data, and finally the journal.
 func undoLayout(ctx context.Context, j *Journal, jw *journalWriter, hook func(string), now func() time.Time) (*UndoResult, error) {
 	res := &UndoResult{Target: j.Target}
-	d, s, a := j.path(j.TargetDB), j.path(j.Staging), j.path(j.Aside)
+	d := j.path(j.TargetDB)
 	if j.Undone == "" {
 		name, err := freeName(j.Target, filepath.Base(d)+".undone-migrate-"+fsutil.Timestamp(now()), "")
 		if err != nil {
@@ -211,88 +202,50 @@ func undoLayout(ctx context.Context, j *Journal, jw *journalWriter, hook func(st
 		return res, err
 	}
 	hook("migrate-undo-started")
-	do := func(op, from, to string) error {
-		var err error
-		switch op {
-		case "exchange":
-			err = exchange(from, to)
-			if err == nil {
-				err = fsutil.SyncDir(j.Target)
-			}
-		case "rename":
-			err = renameNoReplace(from, to)
-			if err == nil {
-				err = fsutil.SyncDir(j.Target)
-			}
-		case "remove":
-			err = removeStaging(from)
-		}
-		if err != nil {
-			return err
-		}
-		res.Actions = append(res.Actions, UndoAction{Op: op, From: from, To: to})
-		if to == u {
-			res.KeptAt = u
-		}
-		hook("migrate-undo-" + op)
-		return nil
-	}
-loop:
+	sw := j.swapper(jw.save, nil)
 	for i := 0; ; i++ {
 		if i > 8 {
 			return res, errors.New("undo: the folders keep changing under the tool")
 		}
-		l, err := inspect(j)
+		l, err := inspectWith(j, sw)
 		if err != nil {
 			return res, err
 		}
-		if l.U == holdsCopy {
+		if l.Undone == swap.Copy {
 			res.KeptAt = u
 		}
-		var op, from, to string
-		switch l.kind {
-		case layoutBeforeSwap, layoutForeign:
-			if l.S != holdsCopy {
-				break loop
-			}
-			if keepsCopy(j) {
-				op, from, to = "rename", s, u
-			} else {
-				op, from = "remove", s
-			}
-		case layoutExchanged:
-			op, from, to = "exchange", s, d
-		case layoutHalfSwapped, layoutUndoHalf:
-			op, from, to = "rename", a, d
-		case layoutSwapped:
-			switch {
-			case !j.TargetHadDB:
-				op, from, to = "rename", d, u
-			case j.SwapMethod == SwapExchange:
-				op, from, to = "exchange", a, d
-			default:
-				op, from, to = "rename", d, u
-			}
-		case layoutUndoMid:
-			op, from, to = "rename", a, u
-		default:
+		act, more, err := sw.Back(l)
+		if err != nil {
 			return res, inconsistent(j, l)
 		}
-		if err := do(op, from, to); err != nil {
+		if !more {
+			break
+		}
+		if err := sw.Do(act); err != nil {
 			return res, err
 		}
+		res.Actions = append(res.Actions, UndoAction(act))
+		if act.To == u {
+			res.KeptAt = u
+		}
+		hook("migrate-undo-" + act.Op)
 	}
+	var partials []string
 	for _, sn := range j.Snapshots {
-		if err := removeIfExists(sn.Path + fsutil.PartialSuffix); err != nil {
+		partials = append(partials, sn.Path, sn.Path+backup.SidecarSuffix)
+	}
+	partials = append(partials, j.reportPaths()...)
+	for _, p := range partials {
+		got, err := fsutil.SweepPartial(p)
+		res.Leftovers = append(res.Leftovers, got...)
+		if err != nil {
 			return res, err
 		}
 	}
 	// The reports describe a migration that is no longer in place.
 	for _, p := range j.reportPaths() {
-		for _, f := range []string{p + fsutil.PartialSuffix, p} {
-			if err := removeIfExists(f); err != nil {
-				return res, err
-			}
+		if err := removeIfExists(p); err != nil {
+			return res, err
 		}
 	}
 	if err := st.end("ok", fmt.Sprintf("%d action(s)", len(res.Actions))); err != nil {

@@ -3,7 +3,9 @@ package retention
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -14,6 +16,7 @@ import (
 	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/engine/enginetest"
 	"github.com/efbackup/efbackup/internal/folderlock"
+	"github.com/efbackup/efbackup/internal/fsutil"
 	"github.com/klauspost/compress/zstd"
 )
 
@@ -559,5 +562,34 @@ func TestPruneGroupsByInstallNotLabelAlone(t *testing.T) {
 	}
 	if _, err := os.Stat(majus[2]); err != nil {
 		t.Errorf("PT-Maju's newest snapshot was removed")
+	}
+}
+
+// A process killed while creating the folder lock leaves a temporary lock
+// file; the prune that holds the lock next removes it and lists it.
+func TestPruneReportsLockLeftovers(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "snaps")
+	snap(t, makeDB(t, dir, 1), out, "pkp", day0, false)
+	// A process that is surely gone: one that ran and was reaped.
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(out, fmt.Sprintf("%s.%d.0123456789abcdef.tmp", folderlock.Name, cmd.Process.Pid))
+	if err := os.WriteFile(tmp, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	plan, _, err := Prune(context.Background(), out, PruneOptions{PlanOptions: PlanOptions{Policy: Policy{Last: 1}, Now: func() time.Time { return day0 }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Leftovers) != 1 || plan.Leftovers[0].Path != tmp || plan.Leftovers[0].Action != fsutil.LeftoverRemoved {
+		t.Fatalf("leftovers %+v", plan.Leftovers)
+	}
+	for _, s := range plan.Skipped {
+		if s.Path == tmp {
+			t.Fatalf("the temporary lock file is listed as left alone: %+v", s)
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/efbackup/efbackup/backup"
 	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/internal/folderlock"
+	"github.com/efbackup/efbackup/internal/fsutil"
 )
 
 // Verification verdicts of a snapshot in a plan.
@@ -59,6 +60,11 @@ type Plan struct {
 	Policy  Policy    `json:"policy"`
 	Groups  []*Group  `json:"labels"`
 	Skipped []Skipped `json:"left_alone"`
+	// Leftovers are what killed efbackup processes had left of their lock
+	// files in the folder, and Prune removed when it took the lock. (An
+	// unfinished snapshot is left to the next snapshot, which removes it;
+	// prune lists it as SkipPartial.)
+	Leftovers []fsutil.Leftover `json:"leftovers,omitempty"`
 }
 
 // PlanOptions tunes MakePlan.
@@ -356,6 +362,7 @@ func Prune(ctx context.Context, dir string, opts PruneOptions) (plan *Plan, take
 	if hook == nil {
 		hook = func(string) {}
 	}
+	var left []fsutil.Leftover
 	if !opts.DryRun {
 		if opts.Lock.Command == "" {
 			opts.Lock.Command = "prune"
@@ -371,11 +378,13 @@ func Prune(ctx context.Context, dir string, opts PruneOptions) (plan *Plan, take
 			}
 		}()
 		hook("prune-locked")
+		left = l.Leftovers()
 	}
 	plan, err = MakePlan(ctx, dir, opts.PlanOptions)
 	if err != nil {
 		return nil, takenOver, err
 	}
+	plan.Leftovers = left
 	if opts.DryRun {
 		return plan, nil, nil
 	}

@@ -156,6 +156,9 @@ type Plan struct {
 	Commands []PlanCommand `json:"commands"`
 	// Notes are stable codes for what the user should know (Note...).
 	Notes []string `json:"notes,omitempty"`
+	// Leftovers are the temporary files a killed earlier install left
+	// beside the files this one wrote, which it removed.
+	Leftovers []fsutil.Leftover `json:"leftovers,omitempty"`
 }
 
 // PlanFile is a file an install writes.
@@ -277,7 +280,9 @@ func (e Env) Install(ctx context.Context, b Backend, s Spec) (*Plan, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return p, err
 	}
-	if err := e.replaceFile(path, append(rec, '\n')); err != nil {
+	left, err := e.replaceFile(path, append(rec, '\n'))
+	p.Leftovers = append(p.Leftovers, left...)
+	if err != nil {
 		return p, err
 	}
 	e.hook("schedule-recorded")
@@ -313,14 +318,51 @@ func (e Env) recordPath(label string) string {
 	return filepath.Join(e.ConfigDir, "efbackup", "schedules", label+".json")
 }
 
+// RecordError says the record of an installed schedule cannot be used: it
+// is not JSON, holds a field this release does not know (a newer
+// release's), or a value out of range. Field is the JSON field at fault,
+// "" when the record as a whole is.
+type RecordError struct {
+	File   string
+	Field  string
+	Detail string
+}
+
+func (e *RecordError) Error() string {
+	if e.Field != "" {
+		return fmt.Sprintf("%s: field %s: %s", e.File, e.Field, e.Detail)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Detail)
+}
+
+// readRecord reads and checks the record Install wrote for label.
 func (e Env) readRecord(label string) (*Spec, error) {
-	b, err := os.ReadFile(e.recordPath(label))
+	p := e.recordPath(label)
+	b, err := os.ReadFile(p)
 	if err != nil {
 		return nil, err
 	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
 	var s Spec
-	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, err
+	if err := dec.Decode(&s); err != nil {
+		re := &RecordError{File: p, Detail: err.Error()}
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			re.Field = te.Field
+		} else if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			re.Field, re.Detail = strings.Trim(f, `"`), "a field this release does not know (written by a newer efbackup?)"
+		}
+		return nil, re
+	}
+	if s.Label != label {
+		return nil, &RecordError{File: p, Field: "label", Detail: fmt.Sprintf("%q is not the label %q it is filed under", s.Label, label)}
+	}
+	if _, _, err := ParseDaily(s.Daily); err != nil {
+		return nil, &RecordError{File: p, Field: "daily", Detail: err.Error()}
+	}
+	if err := s.Validate(); err != nil {
+		return nil, &RecordError{File: p, Detail: err.Error()}
 	}
 	return &s, nil
 }
@@ -335,7 +377,9 @@ func (e Env) writeFiles(p *Plan) error {
 		if err := os.MkdirAll(filepath.Dir(f.Path), 0o700); err != nil {
 			return err
 		}
-		if err := e.replaceFile(f.Path, []byte(f.Content)); err != nil {
+		left, err := e.replaceFile(f.Path, []byte(f.Content))
+		p.Leftovers = append(p.Leftovers, left...)
+		if err != nil {
 			return err
 		}
 	}
@@ -344,16 +388,17 @@ func (e Env) writeFiles(p *Plan) error {
 
 // replaceFile writes data to path owner-only, replacing the file in one
 // rename (fsutil.ReplaceFileHook), after removing what a killed install
-// left under temporary names.
-func (e Env) replaceFile(path string, data []byte) error {
-	if err := fsutil.RemoveReplaceLeftovers(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
+// left under temporary names; it returns those.
+func (e Env) replaceFile(path string, data []byte) ([]fsutil.Leftover, error) {
+	left, err := fsutil.SweepReplaceLeftovers(path)
+	if err != nil {
+		return left, err
 	}
 	if err := fsutil.ReplaceFileHook(path, data, 0o600, func() { e.hook("schedule-temp-written") }); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+		return left, fmt.Errorf("writing %s: %w", path, err)
 	}
 	e.hook("schedule-file-written")
-	return nil
+	return left, nil
 }
 
 func (e Env) runCommands(ctx context.Context, cmds []PlanCommand) error {

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/efbackup/efbackup/internal/fsutil"
@@ -50,26 +52,57 @@ func (r *RunRecord) Success() bool {
 	return r.Outcome == OutcomeOK || r.Outcome == OutcomeUnchanged
 }
 
+// outcomes are the outcomes a run log line may hold.
+var outcomes = []string{OutcomeOK, OutcomeUnchanged, OutcomeFailed, OutcomeUsage, OutcomeIntegrity, OutcomeInUse, OutcomeLocked, OutcomeInterrupted}
+
+// RunLogError says a line of the run log holds a value this release does
+// not know (a newer release's, or damage). Runs leaves such lines out.
+type RunLogError struct {
+	File  string
+	Line  int // 1-based, within the part of the log that was read
+	Field string
+	Value string
+}
+
+func (e *RunLogError) Error() string {
+	return fmt.Sprintf("%s: line %d: field %s: unknown value %q", e.File, e.Line, e.Field, e.Value)
+}
+
 // AppendRun adds one line to the run log in dir. The line is written with
 // one append, so that a crash leaves at most a torn last line, which
-// LastRun skips.
-func AppendRun(dir string, r RunRecord) error {
+// Runs skips. A torn last line (a run killed while appending) is ended
+// first, in the same write, so that it cannot swallow this record: the
+// result then names the log as recovered.
+func AppendRun(dir string, r RunRecord) ([]fsutil.Leftover, error) {
 	b, err := json.Marshal(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	f, err := fsutil.OpenPrivate(filepath.Join(dir, RunLogName), os.O_WRONLY|os.O_APPEND|os.O_CREATE)
+	p := filepath.Join(dir, RunLogName)
+	f, err := fsutil.OpenPrivate(p, os.O_RDWR|os.O_APPEND|os.O_CREATE)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	_, err = f.Write(append(b, '\n'))
+	var left []fsutil.Leftover
+	line := append(b, '\n')
+	if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
+		last := make([]byte, 1)
+		if _, err := f.ReadAt(last, fi.Size()-1); err == nil && last[0] != '\n' {
+			line = append([]byte{'\n'}, line...)
+			left = append(left, fsutil.Leftover{Path: p, Action: fsutil.LeftoverRecovered})
+		}
+	}
+	_, err = f.Write(line)
 	if err == nil {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	return err
+	if err != nil {
+		return nil, err
+	}
+	return left, nil
 }
 
 // maxTail bounds how much of the log is read: a line a day for years is
@@ -77,9 +110,13 @@ func AppendRun(dir string, r RunRecord) error {
 const maxTail = 256 << 10
 
 // Runs returns the records of the log in dir, oldest first, from its last
-// maxTail bytes. A missing log is no records.
+// maxTail bytes. A missing log is no records. Torn lines (a run killed
+// while appending) are skipped. A line whose outcome this release does not
+// know is left out too, and the first one is reported as *RunLogError
+// beside the records that could be read.
 func Runs(dir string) ([]RunRecord, error) {
-	f, err := os.Open(filepath.Join(dir, RunLogName))
+	p := filepath.Join(dir, RunLogName)
+	f, err := os.Open(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -105,37 +142,41 @@ func Runs(dir string) ([]RunRecord, error) {
 		}
 	}
 	var out []RunRecord
-	for _, line := range bytes.Split(b, []byte("\n")) {
+	var unknown error
+	for i, line := range bytes.Split(b, []byte("\n")) {
 		var r RunRecord
 		if len(bytes.TrimSpace(line)) == 0 || json.Unmarshal(line, &r) != nil || r.Time.IsZero() {
 			continue
 		}
+		if !slices.Contains(outcomes, r.Outcome) {
+			if unknown == nil {
+				unknown = &RunLogError{File: p, Line: i + 1, Field: "outcome", Value: r.Outcome}
+			}
+			continue
+		}
 		out = append(out, r)
 	}
-	return out, nil
+	return out, unknown
 }
 
 // LastRun returns the newest record of the log in dir, or nil when there is
-// none.
+// none; a *RunLogError from Runs comes with it.
 func LastRun(dir string) (*RunRecord, error) {
 	runs, err := Runs(dir)
-	if err != nil || len(runs) == 0 {
+	if len(runs) == 0 {
 		return nil, err
 	}
-	return &runs[len(runs)-1], nil
+	return &runs[len(runs)-1], err
 }
 
 // LastRunOf is LastRun for one label (a folder may hold several installs'
 // snapshots); with success set, it returns the last successful run.
 func LastRunOf(dir, label string, success bool) (*RunRecord, error) {
 	runs, err := Runs(dir)
-	if err != nil {
-		return nil, err
-	}
 	for i := len(runs) - 1; i >= 0; i-- {
 		if runs[i].Label == label && (!success || runs[i].Success()) {
-			return &runs[i], nil
+			return &runs[i], err
 		}
 	}
-	return nil, nil
+	return nil, err
 }

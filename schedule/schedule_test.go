@@ -649,7 +649,7 @@ func TestRunLog(t *testing.T) {
 		{Time: t0.Add(2 * time.Hour), Label: "a", Outcome: OutcomeFailed, ExitCode: 1, Message: "disk full"},
 	}
 	for _, r := range recs {
-		if err := AppendRun(dir, r); err != nil {
+		if _, err := AppendRun(dir, r); err != nil {
 			t.Fatal(err)
 		}
 	}

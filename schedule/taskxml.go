@@ -187,11 +187,13 @@ func (t schtasks) Install(ctx context.Context, s Spec) (*Plan, error) {
 		// Written whole before schtasks reads it; a file a killed install
 		// left under this name is simply replaced. The task itself is
 		// replaced by schtasks in one step (/F).
-		if err := t.env.replaceFile(f.Path, EncodeUTF16(f.Content)); err != nil {
+		left, err := t.env.replaceFile(f.Path, EncodeUTF16(f.Content))
+		p.Leftovers = append(p.Leftovers, left...)
+		if err != nil {
 			return err
 		}
 		defer os.Remove(f.Path)
-		_, err := t.env.Runner.Run(ctx, nil, p.Commands[0].Args[0], p.Commands[0].Args[1:]...)
+		_, err = t.env.Runner.Run(ctx, nil, p.Commands[0].Args[0], p.Commands[0].Args[1:]...)
 		if err == nil {
 			t.env.hook("schedule-command-run")
 		}
@@ -207,6 +209,7 @@ func (t schtasks) Install(ctx context.Context, s Spec) (*Plan, error) {
 			return nil, perr
 		}
 		if err2 := try(p2); err2 == nil {
+			p2.Leftovers = append(p.Leftovers, p2.Leftovers...)
 			p2.Notes = append(p2.Notes, NoteS4UFallback)
 			return p2, nil
 		}

@@ -102,6 +102,9 @@ func runList(c *cli.Context, u *ui, opts listOptions) error {
 			le.Status = "unverified"
 		} else {
 			le.Status = "no-sidecar"
+			if !os.IsNotExist(err) {
+				u.warn(err.Error(), "")
+			}
 		}
 		if !opts.NoVerify {
 			progress, finish := u.progress(u.T("progress.verify", name), le.ArchiveBytes)
@@ -143,7 +146,7 @@ func runList(c *cli.Context, u *ui, opts listOptions) error {
 			fmt.Fprintln(tw, u.T("list.header"))
 			for _, s := range out.Snapshots {
 				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", s.Time, s.Label, s.Files, humanBytes(s.Bytes), humanBytes(s.ArchiveBytes),
-					s.Version, u.T("status."+s.Status), u.T("verdict."+s.Recorded))
+					s.Version, u.T("status."+s.Status), u.lang.TData("verdict.", s.Recorded))
 			}
 			tw.Flush()
 		}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/internal/folderlock"
 	"github.com/efbackup/efbackup/internal/i18n"
 	"github.com/efbackup/efbackup/internal/inuse"
 	"github.com/efbackup/efbackup/migrate"
@@ -205,7 +206,10 @@ func runMigrate(c *cli.Context, u *ui, opts migrateOptions) error {
 			}
 		},
 		LockSnapshotDir: func(dir string) (func(), error) { return lockFolder(u, dir, "migrate") },
+		Lock:            folderlock.Options{Wait: defaultLockWait(), Command: "migrate"},
 		Planned: func(p *migrate.Plan) {
+			warnTakeover(u, p.Target.Root, p.TakenOverLock)
+			reportLeftovers(u, p.Leftovers)
 			for _, w := range p.Warnings {
 				u.warn(migrateWarning(u, w), "")
 			}
@@ -442,8 +446,11 @@ func migrateErr(u *ui, err error, target string) error {
 		de *migrate.DamagedError
 		je *migrate.JournalError
 		st *migrate.StepError
+		le *folderlock.LockedError
 	)
 	switch {
+	case errors.As(err, &le):
+		return installLockedErr(u, le)
 	case errors.As(err, &ve):
 		return &usageError{msg: versionMessage(u, ve), hint: u.T("migrate.hint.version")}
 	case errors.As(err, &fe):
@@ -605,7 +612,12 @@ func runMigrateUndo(c *cli.Context, u *ui, opts migrateOptions) error {
 		DryRun: opts.DryRun,
 		InUse:  migrateInUse,
 		Hook:   migrateHook,
+		Lock:   folderlock.Options{Wait: defaultLockWait(), Command: "migrate"},
 	})
+	if res != nil {
+		warnTakeover(u, res.Target, res.TakenOverLock)
+		reportLeftovers(u, res.Leftovers)
+	}
 	if res != nil && res.Journal != nil {
 		j := res.Journal
 		u.info("%s", u.T("migrate.undo.found", j.Source, j.From, j.To, j.ID, u.T("migrate.undo.state."+res.State), u.stepName(res.LastStep), u.stepStatus(res.LastStatus)))

@@ -222,6 +222,7 @@ func lockFolder(u *ui, dir, command string) (release func(), err error) {
 		return func() {}, lockErr(u, err)
 	}
 	warnTakeover(u, dir, over)
+	reportLeftovers(u, l.Leftovers())
 	return func() {
 		if err := l.Release(); err != nil {
 			u.warn(err.Error(), "")
@@ -280,6 +281,7 @@ func runPrune(c *cli.Context, u *ui, opts pruneOptions) error {
 	execErr := err
 	out := pruneOutput{Plan: plan, DryRun: opts.DryRun, DefaultPolicy: isDefault, TakenOver: over, Damaged: []string{}}
 	warnTakeover(u, dir, over)
+	reportLeftovers(u, plan.Leftovers)
 	noneGood := 0
 	for _, g := range plan.Groups {
 		if g.NewestGood == "" {

@@ -176,18 +176,25 @@ func lockInstall(u *ui, dir string) (release func(), err error) {
 		if !errors.As(err, &le) {
 			return func() {}, err
 		}
-		hint := u.T("hint.locked", filepath.Join(le.Dir, folderlock.Name))
-		if h := le.Holder; h != nil {
-			return func() {}, &lockedError{msg: u.T("lock.heldinstall", le.Dir, h.Command, h.PID, h.Host, h.Time.Local().Format("2006-01-02 15:04:05")), hint: hint, holder: h}
-		}
-		return func() {}, &lockedError{msg: u.T("lock.heldinstallunknown", le.Dir), hint: hint}
+		return func() {}, installLockedErr(u, le)
 	}
 	warnTakeover(u, dir, over)
+	reportLeftovers(u, l.Leftovers())
 	return func() {
 		if err := l.Release(); err != nil {
 			u.warn(err.Error(), "")
 		}
 	}, nil
+}
+
+// installLockedErr is an install folder held by another efbackup process
+// (a restore, a migrate or an undo).
+func installLockedErr(u *ui, le *folderlock.LockedError) error {
+	hint := u.T("hint.locked", filepath.Join(le.Dir, folderlock.Name))
+	if h := le.Holder; h != nil {
+		return &lockedError{msg: u.T("lock.heldinstall", le.Dir, h.Command, h.PID, h.Host, h.Time.Local().Format("2006-01-02 15:04:05")), hint: hint, holder: h}
+	}
+	return &lockedError{msg: u.T("lock.heldinstallunknown", le.Dir), hint: hint}
 }
 
 // reportRecovery says what a restore did about an earlier, interrupted
@@ -196,6 +203,7 @@ func reportRecovery(u *ui, r *backup.RestoreRecovery) {
 	if r == nil {
 		return
 	}
+	reportLeftovers(u, r.Removed)
 	switch r.Action {
 	case backup.RecoveryRolledBack:
 		if r.Staging != "" {

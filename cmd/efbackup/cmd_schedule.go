@@ -168,6 +168,9 @@ func runScheduleInstall(c *cli.Context, u *ui, opts scheduleOptions, show bool) 
 		}
 	} else {
 		out.Plan, err = env.Install(c.Context, b, s)
+		if out.Plan != nil {
+			reportLeftovers(u, out.Plan.Leftovers)
+		}
 		if err != nil {
 			var no *schedule.NotOursError
 			if errors.As(err, &no) {
@@ -447,9 +450,11 @@ func runScheduled(c *cli.Context, u *ui, opts runScheduledOptions) error {
 func finishScheduled(u *ui, out string, rec schedule.RunRecord, start time.Time, cause error) error {
 	rec.Seconds = float64(time.Since(start).Milliseconds()) / 1000
 	if fi, err := os.Stat(out); err == nil && fi.IsDir() {
-		if err := schedule.AppendRun(out, rec); err != nil {
+		left, err := schedule.AppendRun(out, rec)
+		if err != nil {
 			u.warn(u.T("runscheduled.nolog", filepath.Join(out, schedule.RunLogName), err), "")
 		}
+		reportLeftovers(u, left)
 	} else {
 		u.warn(u.T("runscheduled.nolog", filepath.Join(out, schedule.RunLogName), u.T("runscheduled.nofolder")), "")
 	}

@@ -654,7 +654,7 @@ func killed(err error) bool {
 }
 
 // toolName matches every name the migration may create in the target.
-var toolName = regexp.MustCompile(`^(db|efbackup-migrate\.journal(\.[0-9]+\.tmp)?|db\.efbackup-migrate-[0-9TZ-]+\.partial|db\.before-migrate-[0-9TZ-]+|db\.undone-migrate-[0-9TZ-]+|efbackup-migrate-[0-9TZ-]+\.(json|txt)(\.partial)?)$`)
+var toolName = regexp.MustCompile(`^(db|efbackup\.lock|efbackup-migrate\.journal(\.[0-9]+\.tmp)?|db\.efbackup-migrate-[0-9TZ-]+\.partial|db\.before-migrate-[0-9TZ-]+|db\.undone-migrate-[0-9TZ-]+|efbackup-migrate-[0-9TZ-]+\.(json|txt)(\.partial)?)$`)
 
 // check is what must hold right after a kill.
 func (h *crashHarness) check(e *migrateEnv, what, srcHash string, srcDB, origDB map[string]string, before []string) {
@@ -691,7 +691,7 @@ func (h *crashHarness) check(e *migrateEnv, what, srcHash string, srcDB, origDB 
 		if !toolName.MatchString(n) {
 			t.Fatalf("%s: unexpected %s in the target", what, n)
 		}
-		if state == "original" && n != "db" && !regexp.MustCompile(`^(efbackup-migrate\.journal(\.[0-9]+\.tmp)?|db\.efbackup-migrate-.*\.partial)$`).MatchString(n) {
+		if state == "original" && n != "db" && !regexp.MustCompile(`^(efbackup\.lock|efbackup-migrate\.journal(\.[0-9]+\.tmp)?|db\.efbackup-migrate-.*\.partial)$`).MatchString(n) {
 			t.Fatalf("%s: db/ is the original, but the target also holds %s", what, n)
 		}
 		if !foundOrig {

@@ -13,6 +13,14 @@
 //   - when it is unreadable and older than a minute (a crash between
 //     creating and writing it).
 //
+// The lock file is never written in place: its record goes to a private
+// temporary file (efbackup.lock.<pid>.<token>.tmp) that is then linked to
+// the lock name. A kill in between leaves that temporary file in the
+// user's folder; the next process to hold the lock removes such files of
+// writers that are gone (never one whose process is alive on this host)
+// and lists them in Lock.Leftovers. The takeover marker is made the same
+// way, so a takeover killed half-way never holds up the next one.
+//
 // The package never prints. Acquire returns *LockedError when the folder
 // stays locked for longer than Options.Wait.
 package folderlock
@@ -27,6 +35,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"time"
 
 	"github.com/efbackup/efbackup/internal/fsutil"
@@ -92,7 +102,12 @@ func (e *LockedError) Error() string {
 type Lock struct {
 	path string
 	info Info
+	left []fsutil.Leftover
 }
+
+// Leftovers lists what killed efbackup processes had left of their lock
+// files (temporary files, a takeover marker) and Acquire removed.
+func (l *Lock) Leftovers() []fsutil.Leftover { return l.left }
 
 // Path is the lock file.
 func (l *Lock) Path() string { return l.path }
@@ -122,9 +137,18 @@ func Acquire(dir string, opts Options) (l *Lock, takenOver *Info, err error) {
 	}
 	path := filepath.Join(dir, Name)
 	start := time.Now()
+	var left []fsutil.Leftover
 	for {
 		l, err := create(path, opts)
 		if err == nil {
+			// Only the holder sweeps: no other efbackup is creating a lock
+			// it could still link into place.
+			swept, err := sweepTemps(dir, opts)
+			l.left = append(left, swept...)
+			if err != nil {
+				_ = l.Release()
+				return nil, nil, err
+			}
 			return l, takenOver, nil
 		}
 		if !errors.Is(err, fs.ErrExist) {
@@ -132,7 +156,7 @@ func Acquire(dir string, opts Options) (l *Lock, takenOver *Info, err error) {
 		}
 		holder, stale, why := judge(path, opts)
 		if stale {
-			old, ok, err := takeOver(dir, path, holder)
+			old, ok, err := takeOver(dir, path, holder, opts, &left)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -170,24 +194,88 @@ func create(path string, opts Options) (*Lock, error) {
 	}
 	b, _ := json.Marshal(info)
 	b = append(b, '\n')
-	tmp := fmt.Sprintf("%s.%d.%s.tmp", path, os.Getpid(), info.Token)
+	if err := linkNew(path, info.Token, b); err != nil {
+		return nil, err
+	}
+	return &Lock{path: path, info: info}, nil
+}
+
+// linkNew creates path holding b, failing with fs.ErrExist when the name is
+// taken: b goes to a private temporary file first
+// (path.<pid>.<token>.tmp), which is then hard-linked to path, so that path
+// never exists without its content. Where the file system has no hard
+// links (FAT, some NAS shares), it falls back to O_EXCL and a write.
+func linkNew(path, token string, b []byte) error {
+	tmp := fmt.Sprintf("%s.%d.%s.tmp", path, os.Getpid(), token)
 	if err := writeSynced(tmp, b, os.O_WRONLY|os.O_CREATE|os.O_EXCL); err == nil {
 		lerr := os.Link(tmp, path)
 		_ = os.Remove(tmp)
 		if lerr == nil {
 			_ = fsutil.SyncDir(filepath.Dir(path))
-			return &Lock{path: path, info: info}, nil
+			return nil
 		}
 		if errors.Is(lerr, fs.ErrExist) {
-			return nil, lerr
+			return lerr
 		}
 		// No hard links here: fall through to O_EXCL.
 	}
 	if err := writeSynced(path, b, os.O_WRONLY|os.O_CREATE|os.O_EXCL); err != nil {
-		return nil, err
+		return err
 	}
 	_ = fsutil.SyncDir(filepath.Dir(path))
-	return &Lock{path: path, info: info}, nil
+	return nil
+}
+
+// tempRe matches the temporary names linkNew uses for the lock and the
+// takeover marker: the writer's PID and a random token.
+var tempRe = regexp.MustCompile(`^` + regexp.QuoteMeta(Name) + `(\.takeover)?\.([0-9]{1,10})\.([0-9a-f]{16})\.tmp$`)
+
+// sweepTemps removes the temporary files killed writers left in dir, and
+// returns them. A file whose writer may still be running is kept: one of a
+// live process on this host (by the record inside, or the PID in its name
+// when the record is unreadable), or one from another host that is younger
+// than unreadableGrace (a lock is created in milliseconds).
+func sweepTemps(dir string, opts Options) ([]fsutil.Leftover, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	host, _ := os.Hostname()
+	var out []fsutil.Leftover
+	for _, e := range entries {
+		m := tempRe.FindStringSubmatch(e.Name())
+		if m == nil || !e.Type().IsRegular() {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		pid, _ := strconv.Atoi(m[2])
+		if pid == os.Getpid() {
+			continue
+		}
+		var in Info
+		b, rerr := os.ReadFile(p)
+		switch {
+		case rerr == nil && json.Unmarshal(b, &in) == nil && in.PID > 0 && in.Host != "":
+			if in.Host != host || host == "" {
+				fi, err := os.Stat(p)
+				if err != nil || opts.Now().Sub(fi.ModTime()) <= unreadableGrace {
+					continue
+				}
+			} else if (in.Boot == "" || in.Boot == bootID()) && processAlive(in.PID) {
+				continue
+			}
+		case processAlive(pid):
+			continue
+		}
+		if err := removeFile(p); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			return out, err
+		}
+		out = append(out, fsutil.Leftover{Path: p, Action: fsutil.LeftoverRemoved})
+	}
+	return out, nil
 }
 
 // writeSynced creates path with flag, writes b and fsyncs it; on a failed
@@ -263,23 +351,28 @@ func judge(path string, opts Options) (holder *Info, stale bool, why string) {
 }
 
 // takeOver removes a stale lock, if it is still the same stale lock,
-// under the takeover lock. It reports whether it removed one.
-func takeOver(dir, path string, stale *Info) (*Info, bool, error) {
+// under the takeover marker. It reports whether it removed one; a marker
+// that a killed takeover left is removed (and added to left) as soon as
+// its process is known to be gone.
+func takeOver(dir, path string, stale *Info, opts Options, left *[]fsutil.Leftover) (*Info, bool, error) {
 	tpath := filepath.Join(dir, takeoverName)
-	t, err := fsutil.OpenPrivate(tpath, os.O_WRONLY|os.O_CREATE|os.O_EXCL)
-	if err != nil {
+	host, _ := os.Hostname()
+	var tok [8]byte
+	_, _ = rand.Read(tok[:])
+	me := Info{Tool: "efbackup", Host: host, PID: os.Getpid(), Boot: bootID(), Time: opts.Now().UTC(), Command: "takeover", Token: hex.EncodeToString(tok[:])}
+	b, _ := json.Marshal(me)
+	if err := linkNew(tpath, me.Token, append(b, '\n')); err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			// Another process is taking over right now, or crashed while
-			// doing so: a takeover takes milliseconds.
-			if fi, serr := os.Stat(tpath); serr == nil && time.Since(fi.ModTime()) > unreadableGrace {
-				_ = os.Remove(tpath)
+			// Another process is taking over right now (a takeover takes
+			// milliseconds), or was killed while doing so.
+			if h, dead, _ := judge(tpath, Options{Stale: unreadableGrace, Now: opts.Now}); dead && removeIfSame(tpath, h) {
+				*left = append(*left, fsutil.Leftover{Path: tpath, Action: fsutil.LeftoverRemoved})
 			}
 			time.Sleep(20 * time.Millisecond)
 			return nil, false, nil
 		}
 		return nil, false, err
 	}
-	_ = t.Close()
 	defer removeFile(tpath)
 	// Still the lock we judged stale? A waiter that was faster may have
 	// replaced it with its own, fresh one.
@@ -302,6 +395,25 @@ func takeOver(dir, path string, stale *Info) (*Info, bool, error) {
 		return nil, false, err
 	}
 	return stale, true, nil
+}
+
+// removeIfSame removes p if it still holds the record judged dead (h; nil
+// for an unreadable one), so that a marker a live process has made since
+// is left alone.
+func removeIfSame(p string, h *Info) bool {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return false
+	}
+	var now Info
+	if h == nil {
+		if json.Unmarshal(b, &now) == nil && now.PID > 0 {
+			return false
+		}
+	} else if json.Unmarshal(b, &now) != nil || now.Token != h.Token {
+		return false
+	}
+	return removeFile(p) == nil
 }
 
 // Release removes the lock file, if it is still ours. A lock that was

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,6 +24,20 @@ func TestMain(m *testing.M) {
 			os.Exit(1)
 		}
 		os.Stdout.WriteString("locked\n")
+		time.Sleep(time.Minute)
+		os.Exit(0)
+	}
+	if path := os.Getenv("FOLDERLOCK_TEST_STOP_BEFORE_LINK"); path != "" {
+		// What create does up to the link, then a stop until killed: a
+		// kill at that moment.
+		host, _ := os.Hostname()
+		in := Info{Tool: "efbackup", Host: host, PID: os.Getpid(), Boot: bootID(), Time: time.Now().UTC(), Command: "test-victim", Token: "0123456789abcdef"}
+		b, _ := json.Marshal(in)
+		if err := writeSynced(fmt.Sprintf("%s.%d.%s.tmp", path, os.Getpid(), in.Token), b, os.O_WRONLY|os.O_CREATE|os.O_EXCL); err != nil {
+			os.Stderr.WriteString(err.Error() + "\n")
+			os.Exit(1)
+		}
+		os.Stdout.WriteString("written\n")
 		time.Sleep(time.Minute)
 		os.Exit(0)
 	}
@@ -258,5 +273,151 @@ func TestRaceForStaleLock(t *testing.T) {
 	}
 	if overs.Load() != 1 {
 		t.Errorf("%d takeovers of one stale lock, want 1", overs.Load())
+	}
+}
+
+// stopBeforeLink starts a process that writes the temporary file of a lock
+// (name is Name or the takeover marker's) in dir and then stops, as if
+// killed right before linking it into place. kill kills it and reaps it.
+func stopBeforeLink(t *testing.T, dir, name string) (pid int, kill func()) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "FOLDERLOCK_TEST_STOP_BEFORE_LINK="+filepath.Join(dir, name))
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if line, _ := bufio.NewReader(out).ReadString('\n'); line != "written\n" {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("child said %q", line)
+	}
+	return cmd.Process.Pid, func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	}
+}
+
+// A process killed between writing its lock record and linking it into
+// place leaves efbackup.lock.<pid>.<token>.tmp in the user's folder. The
+// next process to hold the lock removes it and says so; the temporary file
+// of a process that is still alive on this host is never touched.
+func TestTempOfKilledWriterRemoved(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("SIGKILL is a Unix test")
+	}
+	dir := t.TempDir()
+	deadPID, kill := stopBeforeLink(t, dir, Name)
+	kill()
+	dead := filepath.Join(dir, fmt.Sprintf("%s.%d.0123456789abcdef.tmp", Name, deadPID))
+	livePID, killLive := stopBeforeLink(t, dir, Name)
+	defer killLive()
+	live := filepath.Join(dir, fmt.Sprintf("%s.%d.0123456789abcdef.tmp", Name, livePID))
+	// A half-written one (no record yet) of a dead process: the PID in
+	// its name decides.
+	torn := filepath.Join(dir, fmt.Sprintf("%s.%d.fedcba9876543210.tmp", Name, deadPID))
+	if err := os.WriteFile(torn, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Not of the exact form: not ours to remove.
+	mine := filepath.Join(dir, Name+".notes.tmp")
+	if err := os.WriteFile(mine, []byte("mine"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	l, _, err := Acquire(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	got := map[string]string{}
+	for _, lo := range l.Leftovers() {
+		got[lo.Path] = lo.Action
+	}
+	if len(got) != 2 || got[dead] != "removed" || got[torn] != "removed" {
+		t.Fatalf("leftovers %+v, want %s and %s removed", l.Leftovers(), dead, torn)
+	}
+	for _, p := range []string{dead, torn} {
+		if _, err := os.Lstat(p); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s is still there", p)
+		}
+	}
+	for _, p := range []string{live, mine} {
+		if _, err := os.Lstat(p); err != nil {
+			t.Errorf("%s was removed: %v", p, err)
+		}
+	}
+}
+
+// Another host's temporary file is removed only once it is older than a
+// lock creation could take; a fresh one may be a writer there.
+func TestTempOfOtherHost(t *testing.T) {
+	dir := t.TempDir()
+	b, _ := json.Marshal(Info{Tool: "efbackup", Host: "other-pc", PID: 4242, Time: time.Now(), Token: "aaaaaaaaaaaaaaaa"})
+	p := filepath.Join(dir, Name+".4242.aaaaaaaaaaaaaaaa.tmp")
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	processAliveHere := processAlive(4242)
+	l, _, err := Acquire(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Leftovers()) != 0 {
+		t.Fatalf("a fresh file of another host was removed: %+v", l.Leftovers())
+	}
+	l.Release()
+	old := time.Now().Add(-2 * unreadableGrace)
+	if err := os.Chtimes(p, old, old); err != nil {
+		t.Fatal(err)
+	}
+	l, _, err = Acquire(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	if len(l.Leftovers()) != 1 || l.Leftovers()[0].Path != p {
+		t.Fatalf("an old file of another host was kept (pid alive here: %v): %+v", processAliveHere, l.Leftovers())
+	}
+}
+
+// A takeover killed half-way leaves its marker; the next run takes the
+// stale lock over at once (not after a minute) once the marker's process
+// is gone, and says it removed the marker. A killed writer of the marker
+// leaves only a temporary file, which is swept like the lock's.
+func TestKilledTakeoverDoesNotHoldUp(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("SIGKILL is a Unix test")
+	}
+	dir := t.TempDir()
+	host, _ := os.Hostname()
+	writeLock(t, dir, Info{Tool: "efbackup", Host: host, PID: 1 << 30, Time: time.Now(), Token: "stale-lock"})
+	deadPID, kill := stopBeforeLink(t, dir, takeoverName)
+	kill()
+	tmp := filepath.Join(dir, fmt.Sprintf("%s.%d.0123456789abcdef.tmp", takeoverName, deadPID))
+	// The marker of a takeover killed after linking it.
+	if err := os.Link(tmp, filepath.Join(dir, takeoverName)); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	l, over, err := Acquire(dir, Options{Wait: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	if over == nil || over.Token != "stale-lock" {
+		t.Fatalf("takenOver %+v", over)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("a dead takeover held the next run up for %v", d)
+	}
+	got := map[string]bool{}
+	for _, lo := range l.Leftovers() {
+		got[lo.Path] = true
+	}
+	if !got[filepath.Join(dir, takeoverName)] || !got[tmp] {
+		t.Fatalf("leftovers %+v", l.Leftovers())
+	}
+	if names, _ := filepath.Glob(filepath.Join(dir, "*")); len(names) != 1 {
+		t.Fatalf("left in the folder: %v", names)
 	}
 }

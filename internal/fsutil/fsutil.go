@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 )
 
@@ -196,27 +195,11 @@ func ReplaceFileHook(path string, data []byte, perm os.FileMode, beforeRename fu
 
 // RemoveReplaceLeftovers removes the temporary files of path's that a
 // killed ReplaceFileAtomic left: only names of the exact form
-// NAME.<digits>.tmp beside it, and only plain files.
+// NAME.<digits>.tmp beside it, and only plain files. SweepReplaceLeftovers
+// also says which it removed.
 func RemoveReplaceLeftovers(path string) error {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		n := e.Name()
-		digits, ok := strings.CutSuffix(strings.TrimPrefix(n, base+"."), ".tmp")
-		if !ok || !strings.HasPrefix(n, base+".") || digits == "" || strings.Trim(digits, "0123456789") != "" || !e.Type().IsRegular() {
-			continue
-		}
-		if err := os.Remove(filepath.Join(dir, n)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
-		}
-	}
-	return nil
+	_, err := SweepReplaceLeftovers(path)
+	return err
 }
 
 // Timestamp formats t the way every efbackup file name does: UTC,

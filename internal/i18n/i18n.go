@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Lang is a message language.
@@ -66,6 +68,38 @@ func (l Lang) T(key string, args ...any) string {
 		return s
 	}
 	return fmt.Sprintf(s, args...)
+}
+
+// TData renders a value that was read from a file (a verdict in a sidecar,
+// a state in a journal) through the message family prefix ("verdict."):
+// the message prefix+value when there is one, else a neutral "unknown"
+// message quoting the value. A file written by a newer release, or a
+// damaged one, may hold any value; T panics on a missing key, which is
+// right only for keys written in code, where a typo must fail the tests.
+func (l Lang) TData(prefix, value string) string {
+	if Has(prefix + value) {
+		return l.T(prefix + value)
+	}
+	return l.T("data.unknown", printable(value))
+}
+
+// printable bounds a value from a file for display: at most 40 runes, no
+// control characters.
+func printable(s string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if n == 40 {
+			b.WriteString("…")
+			break
+		}
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			r = '?'
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
 }
 
 // Has reports whether key exists.

@@ -3,6 +3,7 @@ package i18n
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -45,4 +46,40 @@ func TestDetectEnv(t *testing.T) {
 	if got := Detect(""); got != EN {
 		t.Errorf("unknown language must be English: got %s", got)
 	}
+}
+
+// A value read from a file never makes a lookup panic: a known value gets
+// its message, an unknown one a neutral message that quotes it, bounded.
+func TestTDataNeverPanics(t *testing.T) {
+	if got := EN.TData("verdict.", "damaged"); got != "DAMAGED" {
+		t.Errorf("known value: %q", got)
+	}
+	if got := ID.TData("verdict.", "warning"); got != "peringatan" {
+		t.Errorf("known value in Indonesian: %q", got)
+	}
+	for _, v := range []string{"mixed", "", "a\x00b\nc", strings.Repeat("x", 500), "\xff\xfe"} {
+		for _, l := range []Lang{EN, ID} {
+			got := l.TData("verdict.", v)
+			if !strings.Contains(got, "unknown") && !strings.Contains(got, "tidak dikenal") {
+				t.Errorf("%s %q: %q is not the neutral fallback", l, v, got)
+			}
+			if strings.ContainsAny(got, "\x00\n") || len(got) > 200 {
+				t.Errorf("%s %q: fallback %q is not bounded and printable", l, v, got)
+			}
+		}
+	}
+	if got := EN.TData("verdict.", "mixed"); got != `unknown ("mixed")` {
+		t.Errorf("fallback %q", got)
+	}
+}
+
+// T still panics on a key that is not in the catalogue: keys written in
+// code must be caught by the tests.
+func TestTPanicsOnMissingKey(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Fatal("T did not panic on a missing key")
+		}
+	}()
+	EN.T("verdict.no-such-verdict")
 }

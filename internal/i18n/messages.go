@@ -83,8 +83,17 @@ var messages = map[string]msg{
 	"verdict.warning":   {"warning", "peringatan"},
 	"verdict.damaged":   {"DAMAGED", "RUSAK"},
 	"verdict.-":         {"-", "-"},
-	"at.offset":         {"at byte %d", "pada byte %d"},
-	"warn.signal":       {"%s: %s", "%s: %s"},
+	// A Derby database folder that no check understood (encrypted, or
+	// not a database): never shown as "ok".
+	"verdict.not-checked": {"not checked", "tidak diperiksa"},
+	// A value in a file that this release does not know (written by a
+	// newer one, or damaged).
+	"data.unknown": {"unknown (%q)", "tidak dikenal (%q)"},
+	// What a run did with a file an interrupted earlier run left behind.
+	"leftover.removed":   {"removed what an interrupted run left behind", "menghapus sisa dari proses yang terhenti"},
+	"leftover.recovered": {"recovered what an interrupted run left half-done", "memulihkan sisa setengah jadi dari proses yang terhenti"},
+	"at.offset":          {"at byte %d", "pada byte %d"},
+	"warn.signal":        {"%s: %s", "%s: %s"},
 
 	// Problems found by verify.
 	"problem.corrupt":          {"damaged data", "data rusak"},
