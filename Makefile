@@ -8,7 +8,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 BIN := bin/efbackup
 WORK ?= $(CURDIR)/.work
 
-.PHONY: all build test test-short test-windows crash deps-test deps-windows deps-bench lint cross bench demo clean fuzz fuzz-ci
+.PHONY: all build test test-short test-windows crash deps-test deps-windows deps-bench lint cross bench demo clean fuzz fuzz-ci deepcheck-class
 
 all: build
 
@@ -16,8 +16,9 @@ build:
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/efbackup
 
 # System packages the tests need: zstd (the standard-tools restore test) and
-# the real H2 engines (in-use and database-check oracles). Idempotent.
-TEST_PKGS := zstd libh2-java jameica-h2database default-jre-headless
+# the real H2 engines (in-use and database-check oracles), and the real
+# Derby engine with ij (the engine check, deepcheck). Idempotent.
+TEST_PKGS := zstd libh2-java jameica-h2database default-jre-headless libderby-java derby-tools
 deps-test:
 	@missing=""; for p in $(TEST_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -58,6 +59,15 @@ crash:
 	@mkdir -p $(WORK)
 	@set -o pipefail; EFBACKUP_CRASH_RUNS=$${CRASH_RUNS:-1000} $(GO) test -count=1 -timeout 12h -run 'Crash' -v ./cmd/efbackup ./migrate 2>&1 \
 	  | tee $(WORK)/crash.log | grep --line-buffered -E '^(---|ok|FAIL|PASS)|crash harness|kills|CRASH_SEED|_test\.go:[0-9]+: .*(killed at|killed after|finished before)'
+
+# The Java program of the engine check (package deepcheck), compiled for
+# Java 8, the runtime e-Faktur ships. The class is committed and embedded;
+# javac writes the same bytes for the same source, so this changes nothing
+# when the source has not changed. deepcheck's TestEmbeddedClassMatchesSource
+# compiles with the same flags and fails when the two differ.
+DEEPCHECK_JAVAC_FLAGS := --release 8 -Xlint:all -Xlint:-options -Werror -encoding UTF-8 -g
+deepcheck-class:
+	javac $(DEEPCHECK_JAVAC_FLAGS) -d deepcheck/java deepcheck/java/EfbackupDeepCheck.java
 
 test-short:
 	$(GO) test -short ./...
