@@ -100,6 +100,10 @@ type Table struct {
 	Name   string `json:"name"`
 	// System is true for Derby's catalog tables (SYS.*, SYSIBM.*).
 	System bool `json:"system,omitempty"`
+	// Container is the file of the table's rows ("seg0/c4a0.dat"), and
+	// IndexContainers those of its indexes, as the catalog names them.
+	Container       string   `json:"container,omitempty"`
+	IndexContainers []string `json:"index_containers,omitempty"`
 	// Rows is the number of rows read: all of them when Complete, else
 	// those read before the error.
 	Rows     int64 `json:"rows"`
@@ -391,6 +395,8 @@ type tableOutput struct {
 	Complete   bool         `json:"complete"`
 	Hash       *string      `json:"hash"`
 	ReadError  *EngineError `json:"read_error"`
+	Heap       *int64       `json:"heap"`
+	Indexes    []int64      `json:"indexes"`
 }
 
 const outputFormat = 1
@@ -511,6 +517,12 @@ func (o *dbOutput) report(db Database) DatabaseReport {
 		}
 		if t.Hash != nil && t.Complete {
 			tab.Hash = *t.Hash
+		}
+		if t.Heap != nil {
+			tab.Container = containerFile(*t.Heap)
+		}
+		for _, id := range t.Indexes {
+			tab.IndexContainers = append(tab.IndexContainers, containerFile(id))
 		}
 		d.Tables = append(d.Tables, tab)
 		name := t.Schema + "." + t.Name

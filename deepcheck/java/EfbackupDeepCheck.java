@@ -43,8 +43,10 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
@@ -393,15 +395,39 @@ public final class EfbackupDeepCheck {
         }
     }
 
+    /**
+     * The tables as {schema, name, type, heap, indexes}: type 'S' (catalog)
+     * or 'T'; heap the conglomerate number of the rows' container, indexes
+     * those of its indexes, comma-separated (container n is seg0/c<hex n>.dat).
+     */
     private static List<String[]> listTables(Connection c) throws SQLException {
         List<String[]> list = new ArrayList<String[]>();
+        Map<String, String[]> byId = new HashMap<String, String[]>();
         Statement s = c.createStatement();
         try {
-            ResultSet rs = s.executeQuery("SELECT s.schemaname, t.tablename, t.tabletype"
+            ResultSet rs = s.executeQuery("SELECT s.schemaname, t.tablename, t.tabletype, t.tableid"
                     + " FROM sys.sysschemas s JOIN sys.systables t ON s.schemaid = t.schemaid"
                     + " WHERE t.tabletype IN ('S', 'T') ORDER BY 1, 2");
             while (rs.next()) {
-                list.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+                String[] t = {rs.getString(1), rs.getString(2), rs.getString(3), "", ""};
+                list.add(t);
+                byId.put(rs.getString(4), t);
+            }
+            rs.close();
+            rs = s.executeQuery("SELECT tableid, conglomeratenumber, isindex FROM sys.sysconglomerates"
+                    + " ORDER BY 1, 2");
+            while (rs.next()) {
+                String[] t = byId.get(rs.getString(1));
+                String n = Long.toString(rs.getLong(2));
+                if (t == null) {
+                    continue;
+                }
+                if (!rs.getBoolean(3)) {
+                    t[3] = n;
+                } else if (!("," + t[4] + ",").contains("," + n + ",")) {
+                    // Indexes that back constraints share a conglomerate.
+                    t[4] = t[4].length() == 0 ? n : t[4] + "," + n;
+                }
             }
             rs.close();
         } finally {
@@ -622,6 +648,8 @@ public final class EfbackupDeepCheck {
         quote(b, t[0]);
         field(b, "name", t[1]);
         field(b, "type", t[2]);
+        b.append(",\"heap\":").append(t[3].length() == 0 ? "null" : t[3]);
+        b.append(",\"indexes\":[").append(t[4]).append(']');
         b.append(",\"check_ok\":").append(checkError == null);
         raw(b, "check_error", checkError);
         b.append(",\"rows\":").append(rows);
