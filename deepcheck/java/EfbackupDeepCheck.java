@@ -723,6 +723,12 @@ public final class EfbackupDeepCheck {
         if (hex >= 0) {
             s = s.substring(0, hex);
         }
+        // XJ040 names the JVM's class loader object: noise in a report.
+        int loader = s.indexOf(" with class loader ");
+        if (loader >= 0) {
+            int end = s.indexOf(',', loader);
+            s = s.substring(0, loader) + (end >= 0 ? s.substring(end) : "");
+        }
         s = s.replace('\r', ' ').replace('\n', ' ').replace('\t', ' ').trim();
         if (s.length() > MAX_MESSAGE) {
             s = s.substring(0, MAX_MESSAGE) + "...";
