@@ -564,6 +564,11 @@ func (o *dbOutput) report(db Database) DatabaseReport {
 // Errors the engine logs about its scratch disk say nothing about the
 // database; every other error does.
 func classifyLogLine(line string) (engine.Verdict, string) {
+	// A copy the engine could not write (a read-only folder or medium)
+	// boots read-only and skips recovery: its rows prove nothing.
+	if strings.Contains(line, "READ ONLY mode") || strings.Contains(line, "changed to read only") {
+		return engine.NotChecked, "engine-read-only"
+	}
 	for _, s := range logLoss {
 		if strings.Contains(line, s) {
 			return engine.Damaged, "engine-log-lost"

@@ -432,6 +432,8 @@ func TestVerdicts(t *testing.T) {
 			engine.Damaged, "engine-log-lost"},
 		{"shutdown", `{"dir":"/x","booted":true,"checkpoint_before":1,"checkpoint_after":1,"shutdown_sqlstate":"XSDG1","shutdown_error":{"sqlstate":"XSDG1","message":"Page could not be written"},"tables":[],"log":["ERROR XSDG1: Page Page(1,Container(0, 1168)) could not be written to disk"],"seconds":0.1}`,
 			engine.Warning, "engine-shutdown"},
+		{"read-only copy", `{"dir":"/x","booted":true,"checkpoint_before":1,"checkpoint_after":1,"shutdown_sqlstate":"08006","tables":[],"log":["on database directory /x in READ ONLY mode with class loader"],"seconds":0.1}`,
+			engine.NotChecked, "engine-read-only"},
 		{"logged error", `{"dir":"/x","booted":true,"checkpoint_before":1,"checkpoint_after":1,"shutdown_sqlstate":"08006","tables":[],"log":["ERROR XSDB4: Page Page(7,Container(0, 1168)) is at version 5, the log file contains change version 9"],"seconds":0.1}`,
 			engine.Damaged, "engine-log-error"},
 	} {
