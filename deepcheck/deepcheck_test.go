@@ -233,6 +233,10 @@ func TestDamagedCopies(t *testing.T) {
 		c.apply(t, dir)
 		dbs = append(dbs, Database{Name: c.name, Dir: dir})
 	}
+	// An undamaged copy after them all: what failed before it in the
+	// same JVM does not spill over.
+	healthy, healthyRef := fixture(t, derbyfix.Clean)
+	dbs = append(dbs, Database{Name: "healthy", Dir: healthy})
 	var derbyLog []byte
 	afterProgram = func(tmp string) {
 		logs, _ := filepath.Glob(filepath.Join(tmp, "home", "*", "derby.log"))
@@ -295,6 +299,11 @@ func TestDamagedCopies(t *testing.T) {
 				t.Logf("%s", d.Findings[0].Detail)
 			}
 		})
+	}
+	if d := &rep.Databases[len(cases)]; d.Verdict != engine.OK || d.Recovered {
+		t.Errorf("the undamaged copy after the damaged ones: %s, findings %v", d.Verdict, d.Findings)
+	} else {
+		sameRows(t, d, healthyRef)
 	}
 	// An index page is not read by the table scan: every row still reads.
 	if inv := tableByName(t, &rep.Databases[1], "EFAKTUR", "FAKTUR_KELUARAN"); inv.CheckOK || !inv.Complete || inv.Rows != faktur.Rows || inv.Hash != faktur.Hash {
