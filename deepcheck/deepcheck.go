@@ -283,16 +283,25 @@ func runProgram(ctx context.Context, rt *Runtime, dirs []string, limit time.Dura
 
 	runCtx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
+	// The folders go in a UTF-8 file, not on the command line, which the
+	// java launcher reads through the ANSI code page on Windows.
+	argFile := filepath.Join(tmp, "args.txt")
+	if err := writePrivate(argFile, []byte(strings.Join(append([]string{home}, dirs...), "\n")+"\n")); err != nil {
+		return nil, fmt.Errorf("deepcheck: %w", err)
+	}
+	cp := []string{launcherPath(tmp)}
+	for _, p := range rt.Classpath {
+		cp = append(cp, launcherPath(p))
+	}
 	args := []string{
 		"-Xmx" + maxHeap,
 		// English messages whatever the PC's locale: derby.log is
 		// searched for Derby's English texts.
 		"-Duser.language=en", "-Duser.country=US",
-		"-Djava.io.tmpdir=" + tmp,
-		"-cp", strings.Join(append([]string{tmp}, rt.Classpath...), string(os.PathListSeparator)),
-		className, home,
+		"-Djava.io.tmpdir=" + launcherPath(tmp),
+		"-cp", strings.Join(cp, string(os.PathListSeparator)),
+		className, "@" + launcherPath(argFile),
 	}
-	args = append(args, dirs...)
 	cmd := exec.CommandContext(runCtx, rt.Java, args...)
 	cmd.Dir = tmp // where a JVM crash file would land: removed with it
 	cmd.Env = javaEnv()

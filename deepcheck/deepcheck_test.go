@@ -530,3 +530,26 @@ func TestCompare(t *testing.T) {
 		t.Errorf("unreadable: %v", got)
 	}
 }
+
+// A folder whose path has spaces, a character outside ASCII and a ';'
+// (which a JDBC URL would read as an attribute) is checked as any other.
+func TestUnusualPath(t *testing.T) {
+	rt := testRuntime(t)
+	dir, ref := fixture(t, derbyfix.Clean)
+	odd := filepath.Join(t.TempDir(), "Data Désiré;create=true", "ETaxInvoice")
+	if err := os.MkdirAll(filepath.Dir(odd), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(dir, odd); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(runCtx(t), rt, []Database{{Name: "ETaxInvoice", Dir: odd}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := &rep.Databases[0]; d.Verdict != engine.OK {
+		t.Errorf("verdict %s: %v", d.Verdict, d.Findings)
+	} else {
+		sameRows(t, d, ref)
+	}
+}

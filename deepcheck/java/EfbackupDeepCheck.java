@@ -3,6 +3,7 @@
  * engine. efbackup runs it on scratch copies (it writes to them):
  *
  *   java -cp <dir of this class>:<derby.jar> EfbackupDeepCheck <home> <db dir>...
+ *   java -cp ... EfbackupDeepCheck @<file with those arguments, one a line, UTF-8>
  *
  * For each database it boots the copy writable, so that recovery runs as it
  * would when e-Faktur next starts; runs SYSCS_CHECK_TABLE on every table;
@@ -96,8 +97,11 @@ public final class EfbackupDeepCheck {
     private static String derbyVersion;
 
     public static void main(String[] args) {
+        if (args.length == 1 && args[0].startsWith("@")) {
+            args = readArgs(args[0].substring(1));
+        }
         if (args.length < 2) {
-            System.err.println("usage: EfbackupDeepCheck <home> <database dir>...");
+            System.err.println("usage: EfbackupDeepCheck <home> <database dir>... | @<file of those, one a line, UTF-8>");
             System.exit(2);
         }
         File home = new File(args[0]).getAbsoluteFile();
@@ -131,6 +135,38 @@ public final class EfbackupDeepCheck {
         ps.print(out);
         ps.flush();
         System.exit(ps.checkError() ? 4 : 0);
+    }
+
+    /**
+     * Reads the arguments from a UTF-8 file, one a line. On Windows the
+     * java launcher passes its command line through the ANSI code page,
+     * which mangles a folder name outside it (a user name with an accent,
+     * say); a file keeps every character.
+     */
+    private static String[] readArgs(String path) {
+        List<String> list = new ArrayList<String>();
+        BufferedReader r = null;
+        try {
+            r = new BufferedReader(new InputStreamReader(new FileInputStream(path), UTF8));
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.length() > 0) {
+                    list.add(line);
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("cannot read the arguments: " + e);
+            System.exit(2);
+        } finally {
+            if (r != null) {
+                try {
+                    r.close();
+                } catch (IOException e) {
+                    // Read-only; nothing to lose.
+                }
+            }
+        }
+        return list.toArray(new String[0]);
     }
 
     /**
