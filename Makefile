@@ -24,7 +24,6 @@ build:
 TEST_PKGS := zstd libderby-java derby-tools age
 deps-test:
 	@bash scripts/apt-install.sh --java $(TEST_PKGS)
-	@bash scripts/fetch-h2-220.sh
 
 # The checks of scripts/apt-install.sh itself: Java detection, and the
 # wait for a package manager that holds its lock (with stubs; installs
@@ -103,7 +102,7 @@ cross:
 	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/efbackup-$$os-$$arch$$ext ./cmd/efbackup; \
 	done
 
-BENCH_PKGS := zstd restic borgbackup zip libh2-java jameica-h2database
+BENCH_PKGS := zstd restic borgbackup zip libderby-java derby-tools rclone age
 deps-bench:
 	@bash scripts/apt-install.sh --java $(BENCH_PKGS)
 
