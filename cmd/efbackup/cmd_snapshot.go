@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/internal/fsutil"
 	"github.com/efbackup/efbackup/migrate"
 	"github.com/urfave/cli/v2"
 )
@@ -98,7 +99,7 @@ func resolveSnapshotTarget(u *ui, opts snapshotOptions) (*snapshotTarget, error)
 	if fi, err := os.Stat(t.Out); err == nil && !fi.IsDir() {
 		return nil, u.usageErr("err.outnotdir", t.Out)
 	}
-	if isInside(t.Out, t.DB) {
+	if fsutil.Within(t.Out, t.DB) {
 		return nil, u.usageErr("err.outinsidedb", t.Out, t.DB)
 	}
 	t.Label = opts.Label

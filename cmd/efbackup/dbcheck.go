@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
@@ -75,19 +74,6 @@ func checkInUse(ctx context.Context, db string) ([]inuse.Signal, error) {
 		return rep.Warnings, &inuse.InUseError{Dir: db, Report: rep}
 	}
 	return rep.Warnings, nil
-}
-
-// isInside reports whether p is dir or lies inside it.
-func isInside(p, dir string) bool {
-	rel, err := filepath.Rel(dir, p)
-	if err != nil {
-		return false
-	}
-	return rel == "." || (rel != ".." && !filepath.IsAbs(rel) && !startsWithDotDot(rel))
-}
-
-func startsWithDotDot(rel string) bool {
-	return len(rel) >= 3 && rel[:2] == ".." && os.IsPathSeparator(rel[2])
 }
 
 // dbFolderChecks returns folderChecks, or nil when the checks are off.
