@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -11,9 +12,12 @@ import (
 	"github.com/efbackup/efbackup/backup"
 	"github.com/efbackup/efbackup/internal/fsutil"
 	"github.com/efbackup/efbackup/migrate"
+	"github.com/efbackup/efbackup/retention"
 	"github.com/urfave/cli/v2"
 )
 
+// snapshotOptions are what snapshot is asked to do, from its flags or from
+// the scheduled run.
 type snapshotOptions struct {
 	Install       string
 	DB            string
@@ -43,7 +47,13 @@ func snapshotCommand(u *ui) *cli.Command {
 			if c.NArg() > 0 {
 				return u.usageErr("err.extraargs", c.Args().First())
 			}
-			return runSnapshot(c, u, opts)
+			res, err := runSnapshot(c.Context, u, opts)
+			if res != nil {
+				if perr := printSnapshot(u, res); perr != nil {
+					return perr
+				}
+			}
+			return err
 		},
 	}
 }
@@ -132,18 +142,37 @@ type fileCheckReport struct {
 	backup.FileCheck
 }
 
-func runSnapshot(c *cli.Context, u *ui, opts snapshotOptions) error {
+// unchangedReport is snapshot --skip-unchanged's result when db/ is
+// byte-identical to the label's newest snapshot: no archive was written.
+type unchangedReport struct {
+	Unchanged bool   `json:"unchanged"`
+	Snapshot  string `json:"snapshot"`
+	Label     string `json:"label"`
+	Source    string `json:"source"`
+}
+
+// snapshotResult is one of the two: a snapshot written, or none needed.
+type snapshotResult struct {
+	Report    *snapshotReport
+	Unchanged *unchangedReport
+}
+
+// runSnapshot takes one snapshot. A result comes back whenever a snapshot
+// was written, also with an error: a damaged database (an
+// *integrityFinding, unless AllowDamaged) or a sidecar that could not be
+// written (the archive is complete).
+func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotResult, error) {
 	level, err := backup.ParseLevel(opts.Level)
 	if err != nil {
-		return u.usageErr("err.level", opts.Level)
+		return nil, u.usageErr("err.level", opts.Level)
 	}
 	t, err := resolveSnapshotTarget(u, opts)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	release, err := lockFolder(u, t.Out, "snapshot")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer release()
 	// With the folder held, a .partial can only be left by a run that was
@@ -151,11 +180,10 @@ func runSnapshot(c *cli.Context, u *ui, opts snapshotOptions) error {
 	if removed, err := backup.RemoveStalePartials(t.Out); err == nil && len(removed) > 0 {
 		u.info("%s", u.T("snapshot.removedpartial", strings.Join(removed, ", ")))
 	}
-	ctx := c.Context
 	var warnings []string
 	sigs, err := checkInUse(ctx, t.DB)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, s := range sigs {
 		w := u.T("warn.signal", s.File, s.Detail)
@@ -165,13 +193,13 @@ func runSnapshot(c *cli.Context, u *ui, opts snapshotOptions) error {
 	// Compare only a database that is not in use: a torn read proves
 	// nothing either way.
 	if opts.SkipUnchanged {
-		if done, err := snapshotUnchanged(c.Context, u, t.DB, t.Out, t.Label); done || err != nil {
-			return err
+		if un, err := snapshotUnchanged(ctx, t.DB, t.Out, t.Label); un != nil || err != nil {
+			return &snapshotResult{Unchanged: un}, err
 		}
 	}
 	files, _, err := backup.ScanDB(t.DB)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var total int64
 	for _, f := range files {
@@ -208,11 +236,11 @@ func runSnapshot(c *cli.Context, u *ui, opts snapshotOptions) error {
 	})
 	finish()
 	if err != nil && res == nil {
-		return err
+		return nil, err
 	}
 	sidecarErr := err
 	m := res.Manifest
-	rep := snapshotReport{
+	rep := &snapshotReport{
 		Snapshot: res.Path, Sidecar: res.Sidecar, Label: m.Label, Source: m.Source,
 		Files: m.Totals.Files, Bytes: m.Totals.Bytes, ArchiveBytes: res.ArchiveSize,
 		Seconds: time.Since(start).Seconds(), Version: m.EFakturVersion, ContentID: m.ContentID,
@@ -226,25 +254,44 @@ func runSnapshot(c *cli.Context, u *ui, opts snapshotOptions) error {
 			rep.Checks = append(rep.Checks, fileCheckReport{File: f.Path, FileCheck: *f.Check})
 		}
 	}
-	if err := u.result(rep, func(w io.Writer) {
-		fmt.Fprintln(w, u.T("snapshot.done", res.Path))
-		fmt.Fprintln(w, u.T("snapshot.summary", m.Totals.Files, humanBytes(m.Totals.Bytes), humanBytes(res.ArchiveSize), rep.Seconds))
-		fmt.Fprintln(w, u.T("snapshot.version", m.EFakturVersion))
-		printChecks(w, u, rep.Checks)
-	}); err != nil {
-		return err
-	}
+	out := &snapshotResult{Report: rep}
 	if sidecarErr != nil {
-		return sidecarErr
+		return out, sidecarErr
 	}
 	if rep.Verdict == "damaged" {
 		if opts.AllowDamaged {
 			u.warn(u.T("snapshot.damaged.allowed"), "")
-			return nil
+			return out, nil
 		}
-		return &integrityFinding{msg: u.T("snapshot.damaged", res.Path), hint: u.T("hint.damaged")}
+		return out, &integrityFinding{msg: u.T("snapshot.damaged", res.Path), hint: u.T("hint.damaged")}
 	}
-	return nil
+	return out, nil
+}
+
+// snapshotUnchanged is snapshot --skip-unchanged: when db/ is
+// byte-identical to the label's newest snapshot (same content_id, and that
+// snapshot verifies), it says which, and no new archive is written. nil
+// means a snapshot is needed.
+func snapshotUnchanged(ctx context.Context, db, out, label string) (*unchangedReport, error) {
+	same, newest, err := retention.Unchanged(ctx, db, out, label, dbChecks())
+	if err != nil || !same {
+		return nil, err
+	}
+	return &unchangedReport{Unchanged: true, Snapshot: newest, Label: label, Source: db}, nil
+}
+
+// printSnapshot prints snapshot's result.
+func printSnapshot(u *ui, res *snapshotResult) error {
+	if un := res.Unchanged; un != nil {
+		return u.result(un, func(w io.Writer) { fmt.Fprintln(w, u.T("snapshot.unchanged", un.Snapshot)) })
+	}
+	rep := res.Report
+	return u.result(rep, func(w io.Writer) {
+		fmt.Fprintln(w, u.T("snapshot.done", rep.Snapshot))
+		fmt.Fprintln(w, u.T("snapshot.summary", rep.Files, humanBytes(rep.Bytes), humanBytes(rep.ArchiveBytes), rep.Seconds))
+		fmt.Fprintln(w, u.T("snapshot.version", rep.Version))
+		printChecks(w, u, rep.Checks)
+	})
 }
 
 // printChecks lists the database-file verdicts that are worth a line.

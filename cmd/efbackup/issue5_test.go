@@ -114,8 +114,8 @@ func TestIssue5ScheduledRunEndToEnd(t *testing.T) {
 	if err != nil || last.Snapshot != filepath.Base(snaps[1]) {
 		t.Errorf("LastRun = %+v, %v; newest snapshot %s", last, err, snaps[1])
 	}
-	var so bytes.Buffer
-	if rec, line := scheduledRunNote(&ui{lang: i18n.EN, stdout: &so}, out); rec == nil || !strings.Contains(line, "last scheduled run: ") || !strings.Contains(line, ", ok ("+last.Snapshot+")") {
+	rec := lastScheduled(out)
+	if line := lastRunLine(&ui{lang: i18n.EN}, rec); rec == nil || !strings.Contains(line, "last scheduled run: ") || !strings.Contains(line, ", ok ("+last.Snapshot+")") {
 		t.Errorf("list's line: %q", line)
 	}
 	// Windows has no Unix permission bits (Go reports 0666 or 0444).
@@ -158,12 +158,10 @@ func TestIssue5SkipUnchanged(t *testing.T) {
 	if second.Outcome != schedule.OutcomeUnchanged || second.Snapshot != first.Snapshot || len(archives(t, out)) != 1 {
 		t.Fatalf("second run %+v, archives %v", second, archives(t, out))
 	}
-	// The helper snapshot --skip-unchanged calls says the same.
-	var so, se bytes.Buffer
-	u := &ui{lang: i18n.EN, stdout: &so, stderr: &se}
-	done, err := snapshotUnchanged(context.Background(), u, filepath.Join(inst, "db"), out, first.Label)
-	if !done || err != nil || !strings.Contains(so.String(), "unchanged since "+filepath.Join(out, first.Snapshot)) {
-		t.Fatalf("snapshotUnchanged: %v %v %q", done, err, so.String())
+	// snapshot --skip-unchanged says the same, and writes nothing.
+	code, stdout, stderr := runCLI(t, "snapshot", "--install", inst, "--out", out, "--label", first.Label, "--skip-unchanged")
+	if code != 0 || !strings.Contains(stdout, "unchanged since "+filepath.Join(out, first.Snapshot)) || len(archives(t, out)) != 1 {
+		t.Fatalf("snapshot --skip-unchanged: exit %d\n%s%s", code, stdout, stderr)
 	}
 	// One more file in db/: changed.
 	os.WriteFile(filepath.Join(inst, "db", "efaktur.trace.db"), []byte("trace\n"), 0o644)
@@ -172,7 +170,7 @@ func TestIssue5SkipUnchanged(t *testing.T) {
 	if third.Outcome != schedule.OutcomeOK || third.Snapshot == first.Snapshot || len(archives(t, out)) != 2 {
 		t.Fatalf("third run %+v", third)
 	}
-	if done, _ := snapshotUnchanged(context.Background(), u, filepath.Join(inst, "db"), t.TempDir(), first.Label); done {
+	if un, _ := snapshotUnchanged(context.Background(), filepath.Join(inst, "db"), t.TempDir(), first.Label); un != nil {
 		t.Error("unchanged against an empty folder")
 	}
 }
@@ -266,8 +264,8 @@ func TestIssue5LockFolderHelper(t *testing.T) {
 	}
 	_, err = lockFolder(u, dir, "snapshot")
 	var le *lockedError
-	if !errors.As(err, &le) || exitCode(err) != ExitFailed || !strings.Contains(err.Error(), "locked") {
-		t.Fatalf("second lock: %v (exit %d)", err, exitCode(err))
+	if c := classify(err); !errors.As(err, &le) || c.Code != ExitFailed || c.Kind != "locked" || c.Outcome != schedule.OutcomeLocked || !strings.Contains(err.Error(), "locked") {
+		t.Fatalf("second lock: %v (%+v)", err, c)
 	}
 	release()
 	if _, err := os.Stat(filepath.Join(dir, folderlock.Name)); !os.IsNotExist(err) {
