@@ -63,7 +63,7 @@ func newApp(u *ui) *cli.App {
 		EnableBashCompletion: false,
 		OnUsageError:         onUsageError(u),
 		ExitErrHandler:       func(*cli.Context, error) {}, // main alone exits
-		Before: func(c *cli.Context) error { u.setup(c); return nil },
+		Before:               func(c *cli.Context) error { u.setup(c); return nil },
 	}
 	return app
 }
