@@ -29,6 +29,7 @@ import (
 	"github.com/efbackup/efbackup/backup"
 	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/install"
+	"github.com/efbackup/efbackup/internal/fsutil"
 	"github.com/efbackup/efbackup/retention"
 	"github.com/efbackup/efbackup/schedule"
 	"github.com/efbackup/efbackup/verify/appzip"
@@ -687,7 +688,7 @@ func examineSnapshots(ctx context.Context, ir *InstallReport, dirs []string, opt
 // names the install, or (for snapshots taken with --db) it carries the
 // install's default label.
 func ours(s *retention.Snapshot, ir *InstallReport) bool {
-	if s.Manifest != nil && s.Manifest.Install != "" && samePath(s.Manifest.Install, ir.Root) {
+	if s.Manifest != nil && s.Manifest.Install != "" && fsutil.SamePath(s.Manifest.Install, ir.Root) {
 		return true
 	}
 	if s.Label != ir.Label {
@@ -700,14 +701,4 @@ func ours(s *retention.Snapshot, ir *InstallReport) bool {
 		return err != nil
 	}
 	return true
-}
-
-func samePath(a, b string) bool {
-	a, b = filepath.Clean(a), filepath.Clean(b)
-	if a == b {
-		return true
-	}
-	fa, err1 := os.Stat(a)
-	fb, err2 := os.Stat(b)
-	return err1 == nil && err2 == nil && os.SameFile(fa, fb)
 }

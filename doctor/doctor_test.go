@@ -269,7 +269,9 @@ func TestDatabaseFindings(t *testing.T) {
 	usb := filepath.Join(base, "usb")
 	snapshotOf(t, root, usb, now.Add(-time.Hour))
 	ahead := snapshotOf(t, root, usb, now.AddDate(10, 0, 0))
-	found := func(string) *Runtime { return &Runtime{Java: "java/bin/java", Derby: "lib/derby.jar", DerbyVersion: "10.14.2.0"} }
+	found := func(string) *Runtime {
+		return &Runtime{Java: "java/bin/java", Derby: "lib/derby.jar", DerbyVersion: "10.14.2.0"}
+	}
 	rep, err := Run(context.Background(), Options{Roots: []string{root}, Now: func() time.Time { return now },
 		InUse: notInUse, CheckDB: realChecks, SnapshotDirs: []string{usb}, Engines: derbyOnly, Runtime: found})
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
@@ -372,7 +371,7 @@ func (r *run) preflight() (*Result, error) {
 		return nil, &FolderError{Kind: FolderSnapshotNotDir, A: snapDir}
 	}
 	for _, db := range []string{src.DB, tgt.DB} {
-		if inside(snapDir, db) {
+		if fsutil.Within(snapDir, db) {
 			return nil, &FolderError{Kind: FolderSnapshotInDB, A: snapDir, B: db}
 		}
 	}
@@ -719,65 +718,17 @@ func checkRelation(src, tgt string) error {
 	if samePath(src, tgt) {
 		return &FolderError{Kind: FolderSame, A: src, B: tgt}
 	}
-	if inside(tgt, src) {
+	if fsutil.Within(tgt, src) {
 		return &FolderError{Kind: FolderTargetInSource, A: src, B: tgt}
 	}
-	if inside(src, tgt) {
+	if fsutil.Within(src, tgt) {
 		return &FolderError{Kind: FolderSourceInTarget, A: src, B: tgt}
 	}
 	return nil
 }
 
-// samePath says whether a and b name one folder: the same path after
-// resolving links (case-insensitively on Windows and macOS), or the same
-// file by identity (a bind mount, a second drive letter, a case change).
-func samePath(a, b string) bool {
-	ra, rb := resolve(a), resolve(b)
-	if ra == rb || (runtime.GOOS == "windows" || runtime.GOOS == "darwin") && strings.EqualFold(ra, rb) {
-		return true
-	}
-	fa, err1 := os.Stat(a)
-	fb, err2 := os.Stat(b)
-	return err1 == nil && err2 == nil && os.SameFile(fa, fb)
-}
-
-// inside says whether p lies strictly inside dir: some existing parent of
-// p is dir.
-func inside(p, dir string) bool {
-	p = resolve(p)
-	for {
-		parent := filepath.Dir(p)
-		if parent == p {
-			return false
-		}
-		p = parent
-		if samePath(p, dir) {
-			return true
-		}
-	}
-}
-
-// resolve makes p absolute and follows links in the part of it that
-// exists.
-func resolve(p string) string {
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return filepath.Clean(p)
-	}
-	var rest []string
-	cur := abs
-	for {
-		if r, err := filepath.EvalSymlinks(cur); err == nil {
-			return filepath.Join(append([]string{r}, rest...)...)
-		}
-		parent := filepath.Dir(cur)
-		if parent == cur {
-			return abs
-		}
-		rest = append([]string{filepath.Base(cur)}, rest...)
-		cur = parent
-	}
-}
+// samePath says whether a and b name one folder (fsutil.SamePath).
+func samePath(a, b string) bool { return fsutil.SamePath(a, b) }
 
 // existingAncestor is dir, or its nearest parent that exists.
 func existingAncestor(dir string) string {

@@ -36,17 +36,7 @@ func newApp(u *ui) *cli.App {
 	cli.VersionPrinter = func(c *cli.Context) {
 		fmt.Fprintf(c.App.Writer, "efbackup %s\n", c.App.Version)
 	}
-	commands := []*cli.Command{
-		snapshotCommand(u),
-		verifyCommand(u),
-		restoreCommand(u),
-		listCommand(u),
-	}
-	// Commands of later features register themselves in extraCommands
-	// (from their own cmd_*.go file's init), so that each lives in one file.
-	for _, mk := range extraCommands {
-		commands = append(commands, mk(u))
-	}
+	commands := commandList(u)
 	for _, c := range commands {
 		c.Flags = append(c.Flags, globalFlags(u)...)
 		before := c.Before
@@ -73,13 +63,27 @@ func newApp(u *ui) *cli.App {
 		EnableBashCompletion: false,
 		OnUsageError:         onUsageError(u),
 		ExitErrHandler:       func(*cli.Context, error) {}, // main alone exits
-		CommandNotFound: func(c *cli.Context, name string) {
-			u.deferredExit = ExitUsage
-			fmt.Fprintf(u.stderr, "efbackup: %s\nhint: %s\n", u.T("err.nocommand", name), u.T("hint.help"))
-		},
-		Before: func(c *cli.Context) error { u.setup(c); return nil },
+		Before:               func(c *cli.Context) error { u.setup(c); return nil },
 	}
 	return app
+}
+
+// commandList is every command, in the order --help lists them. Each
+// lives in its own cmd_*.go file: its options, its flags, its run function
+// (which knows nothing of the command-line library) and its printer.
+func commandList(u *ui) []*cli.Command {
+	return []*cli.Command{
+		snapshotCommand(u),
+		verifyCommand(u),
+		restoreCommand(u),
+		listCommand(u),
+		doctorCommand(u),
+		migrateCommand(u),
+		pruneCommand(u),
+		scheduleCommand(u),
+		runScheduledCommand(u),
+		verifyAppBackupsCommand(u),
+	}
 }
 
 func onUsageError(u *ui) cli.OnUsageErrorFunc {
@@ -113,10 +117,6 @@ func helpTemplate(u *ui, t string) string {
 func (u *ui) usageErr(key string, args ...any) error {
 	return &usageError{msg: u.T(key, args...), hint: u.T("hint.help")}
 }
-
-// extraCommands holds the constructors registered by init functions of
-// command files.
-var extraCommands []func(u *ui) *cli.Command
 
 // flagsFirst moves a command's flags in front of its positional arguments.
 // urfave/cli stops reading flags at the first argument, but the documented

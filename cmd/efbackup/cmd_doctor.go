@@ -20,29 +20,37 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func init() { extraCommands = append(extraCommands, doctorCommand) }
-
+// doctorOptions: where to look for installs (Paths, or the usual places)
+// and snapshot folders (Out), and how deep.
 type doctorOptions struct {
-	Out    cli.StringSlice
+	Paths  []string
+	Out    []string
 	Quick  bool
 	MaxAge string
 	Depth  int
 }
 
 func doctorCommand(u *ui) *cli.Command {
-	var opts doctorOptions
+	var (
+		opts doctorOptions
+		out  cli.StringSlice
+	)
 	return &cli.Command{
 		Name:        "doctor",
 		Usage:       u.T("doctor.usage"),
 		UsageText:   "efbackup doctor [PATH...] [--out DIR]... [--quick] [--max-age DURATION] [--depth N]",
 		Description: u.T("doctor.description"),
 		Flags: []cli.Flag{
-			&cli.StringSliceFlag{Name: "out", Usage: u.T("flag.doctorout"), Destination: &opts.Out},
+			&cli.StringSliceFlag{Name: "out", Usage: u.T("flag.doctorout"), Destination: &out},
 			&cli.BoolFlag{Name: "quick", Usage: u.T("flag.quick"), Destination: &opts.Quick},
 			&cli.StringFlag{Name: "max-age", Usage: u.T("flag.maxage"), Value: "7d", Destination: &opts.MaxAge},
 			&cli.IntFlag{Name: "depth", Usage: u.T("flag.depth"), Value: 3, Destination: &opts.Depth},
 		},
-		Action: func(c *cli.Context) error { return runDoctor(c, u, opts, c.Args().Slice()) },
+		Action: func(c *cli.Context) error {
+			opts.Paths, opts.Out = c.Args().Slice(), out.Value()
+			res, err := runDoctor(c.Context, u, opts)
+			return printed(err, res, func() error { return u.result(res, func(w io.Writer) { printDoctor(w, u, *res) }) })
+		},
 	}
 }
 
@@ -62,7 +70,7 @@ func doctorInUse(ctx context.Context, db string) (bool, string, error) {
 
 // doctorCheckDB reads db/ once with the database checks.
 func doctorCheckDB(ctx context.Context, db string) ([]doctor.DBCheck, error) {
-	rep, err := backup.HashFolder(ctx, db, backup.FolderOptions{NewChecker: dbChecks(), FolderChecks: dbFolderChecks()})
+	rep, err := backup.HashFolder(ctx, db, backup.FolderOptions{Engines: engines()})
 	if err != nil {
 		return nil, err
 	}
@@ -94,6 +102,8 @@ type doctorOutput struct {
 	Installs []doctorInstall `json:"installs"`
 	Findings []doctorFinding `json:"findings"`
 	AtRisk   bool            `json:"at_risk"`
+	// now is when doctor looked, for the ages in the text.
+	now time.Time
 }
 
 func wordFindings(u *ui, fs []doctor.Finding) []doctorFinding {
@@ -106,27 +116,30 @@ func wordFindings(u *ui, fs []doctor.Finding) []doctorFinding {
 	return out
 }
 
-func runDoctor(c *cli.Context, u *ui, opts doctorOptions, paths []string) error {
+// runDoctor looks for installs and their snapshots and judges how safe
+// each database is. When any finding is a warning or critical, the result
+// comes back with an *integrityFinding (exit 3).
+func runDoctor(ctx context.Context, u *ui, opts doctorOptions) (*doctorOutput, error) {
 	maxAge, err := retention.ParseDuration(opts.MaxAge)
 	if err != nil {
-		return u.usageErr("err.maxage", opts.MaxAge)
+		return nil, u.usageErr("err.maxage", opts.MaxAge)
 	}
 	now := time.Now()
-	for _, p := range paths {
+	for _, p := range opts.Paths {
 		if fi, err := os.Stat(p); err != nil || !fi.IsDir() {
-			return u.usageErr("err.nofolder", p)
+			return nil, u.usageErr("err.nofolder", p)
 		}
 	}
 	if opts.Depth < 0 || opts.Depth > 10 {
-		return u.usageErr("err.depth", opts.Depth)
+		return nil, u.usageErr("err.depth", opts.Depth)
 	}
-	dirs := opts.Out.Value()
+	dirs := append([]string{}, opts.Out...)
 	if env := os.Getenv("EFBACKUP_OUT"); env != "" {
 		dirs = append(dirs, env)
 	}
 	env := scheduleEnv()
 	do := doctor.Options{
-		Roots: paths, Depth: opts.Depth, Now: func() time.Time { return now },
+		Roots: opts.Paths, Depth: opts.Depth, Now: func() time.Time { return now },
 		InUse: doctorInUse, Quick: opts.Quick, SnapshotDirs: dirs,
 		MaxAge: now.Sub(maxAge.Before(now)),
 		Schedule: func(ctx context.Context, label string) (*schedule.Status, error) {
@@ -140,22 +153,15 @@ func runDoctor(c *cli.Context, u *ui, opts doctorOptions, paths []string) error 
 		do.Depth = -1 // only the given paths themselves
 	}
 	u.info("%s", u.T("doctor.searching"))
-	rep, err := doctor.Run(c.Context, do)
+	rep, err := doctor.Run(ctx, do)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	out := doctorOutput{Searched: rep.Roots, Installs: []doctorInstall{}, Findings: wordFindings(u, rep.Findings), AtRisk: rep.AtRisk}
+	out := &doctorOutput{Searched: rep.Roots, Installs: []doctorInstall{}, Findings: wordFindings(u, rep.Findings), AtRisk: rep.AtRisk, now: now}
 	for _, ir := range rep.Installs {
 		out.Installs = append(out.Installs, doctorInstall{InstallReport: ir, Findings: wordFindings(u, ir.Findings)})
 	}
-	if err := u.result(out, func(w io.Writer) { printDoctor(w, u, out, now) }); err != nil {
-		return err
-	}
 	if rep.AtRisk {
-		if u.json {
-			u.deferredExit = ExitIntegrity
-			return nil
-		}
 		n := len(rep.Findings)
 		for _, ir := range rep.Installs {
 			for _, f := range ir.Findings {
@@ -164,9 +170,9 @@ func runDoctor(c *cli.Context, u *ui, opts doctorOptions, paths []string) error 
 				}
 			}
 		}
-		return &integrityFinding{msg: u.T("doctor.atrisk", n), hint: u.T("hint.doctor")}
+		return out, &integrityFinding{msg: u.T("doctor.atrisk", n), hint: u.T("hint.doctor")}
 	}
-	return nil
+	return out, nil
 }
 
 func age(u *ui, t time.Time, now time.Time) string {
@@ -182,7 +188,8 @@ func age(u *ui, t time.Time, now time.Time) string {
 	return u.T("age.days", int(d.Hours()/24))
 }
 
-func printDoctor(w io.Writer, u *ui, out doctorOutput, now time.Time) {
+func printDoctor(w io.Writer, u *ui, out doctorOutput) {
+	now := out.now
 	for _, in := range out.Installs {
 		fmt.Fprintln(w, u.T("doctor.install", in.Version, in.Root))
 		if in.HasDB {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -33,7 +34,8 @@ func listCommand(u *ui) *cli.Command {
 			if c.NArg() > 0 {
 				return u.usageErr("err.extraargs", c.Args().First())
 			}
-			return runList(c, u, opts)
+			out, err := runList(c.Context, u, opts)
+			return printed(err, out, func() error { return printList(u, out) })
 		},
 	}
 }
@@ -61,22 +63,25 @@ type listOutput struct {
 	LastRun   *lastScheduledRun `json:"last_scheduled_run,omitempty"`
 }
 
-func runList(c *cli.Context, u *ui, opts listOptions) error {
+// runList lists the snapshots in a folder, each verified in full unless
+// NoVerify. When one fails verification the result comes back with an
+// *integrityFinding.
+func runList(ctx context.Context, u *ui, opts listOptions) (*listOutput, error) {
 	dir := opts.Out
 	if dir == "" {
 		dir = os.Getenv("EFBACKUP_OUT")
 	}
 	if dir == "" {
-		return u.usageErr("err.listneedsout")
+		return nil, u.usageErr("err.listneedsout")
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		if os.IsNotExist(err) {
-			return u.usageErr("err.nofolder", dir)
+			return nil, u.usageErr("err.nofolder", dir)
 		}
-		return err
+		return nil, err
 	}
-	out := listOutput{Folder: dir, Snapshots: []listEntry{}, Partial: []string{}}
+	out := &listOutput{Folder: dir, Snapshots: []listEntry{}, Partial: []string{}}
 	bad := 0
 	for _, e := range entries {
 		name := e.Name()
@@ -108,10 +113,10 @@ func runList(c *cli.Context, u *ui, opts listOptions) error {
 		}
 		if !opts.NoVerify {
 			progress, finish := u.progress(u.T("progress.verify", name), le.ArchiveBytes)
-			rep, err := backup.VerifyArchive(c.Context, p, backup.ReadOptions{Progress: progress})
+			rep, err := backup.VerifyArchive(ctx, p, backup.ReadOptions{Progress: progress})
 			finish()
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if rep.Manifest != nil {
 				m := rep.Manifest
@@ -136,11 +141,17 @@ func runList(c *cli.Context, u *ui, opts listOptions) error {
 		}
 		return a.Time < b.Time
 	})
-	var lastRunLine string
-	out.LastRun, lastRunLine = scheduledRunNote(u, dir)
-	if err := u.result(out, func(w io.Writer) {
+	out.LastRun = lastScheduled(dir)
+	if bad > 0 {
+		return out, &integrityFinding{msg: u.T("list.bad", bad), hint: u.T("hint.integrity")}
+	}
+	return out, nil
+}
+
+func printList(u *ui, out *listOutput) error {
+	return u.result(out, func(w io.Writer) {
 		if len(out.Snapshots) == 0 {
-			fmt.Fprintln(w, u.T("list.none", dir))
+			fmt.Fprintln(w, u.T("list.none", out.Folder))
 		} else {
 			tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
 			fmt.Fprintln(tw, u.T("list.header"))
@@ -153,18 +164,8 @@ func runList(c *cli.Context, u *ui, opts listOptions) error {
 		for _, p := range out.Partial {
 			fmt.Fprintln(w, u.T("list.partial", p))
 		}
-		if lastRunLine != "" {
-			fmt.Fprintln(w, lastRunLine)
+		if line := lastRunLine(u, out.LastRun); line != "" {
+			fmt.Fprintln(w, line)
 		}
-	}); err != nil {
-		return err
-	}
-	if bad > 0 {
-		if u.json {
-			u.deferredExit = ExitIntegrity
-			return nil
-		}
-		return &integrityFinding{msg: u.T("list.bad", bad), hint: u.T("hint.integrity")}
-	}
-	return nil
+	})
 }

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
@@ -21,8 +20,8 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func init() { extraCommands = append(extraCommands, migrateCommand) }
-
+// migrateOptions: a migration from one install to another, or (Undo)
+// the undo of the last one into Target.
 type migrateOptions struct {
 	From, To       string
 	Source, Target string
@@ -70,12 +69,20 @@ func migrateCommand(u *ui) *cli.Command {
 				case opts.Target == "":
 					return u.usageErr("migrate.err.undoneeds")
 				}
-				return runMigrateUndo(c, u, opts)
+				res, err := runMigrateUndo(c.Context, u, opts)
+				if err != nil {
+					return err
+				}
+				return printMigrateUndo(u, res)
 			}
 			if opts.From == "" || opts.To == "" || opts.Source == "" || opts.Target == "" {
 				return u.usageErr("migrate.err.need")
 			}
-			return runMigrate(c, u, opts)
+			out, err := runMigrate(c.Context, u, opts)
+			if err != nil {
+				return err
+			}
+			return printMigrate(u, out)
 		},
 	}
 }
@@ -120,7 +127,7 @@ func defaultSnapshotDir(source string) string {
 	return filepath.Join(filepath.Dir(filepath.Clean(abs)), "efbackup-snapshots")
 }
 
-// stepNumber places a step in the six of the issue's list.
+// stepNumber places a step in the six a migration goes through.
 func stepNumber(step string) int {
 	switch step {
 	case migrate.StepPreflight:
@@ -152,6 +159,8 @@ func (u *ui) stepStatus(status string) string {
 }
 
 type migrateOutput struct {
+	// Result is what the migration did, for the text.
+	Result      *migrate.Result `json:"-"`
 	DryRun      bool            `json:"dry_run"`
 	AlreadyDone bool            `json:"already_done,omitempty"`
 	Plan        *migrate.Plan   `json:"plan,omitempty"`
@@ -160,7 +169,10 @@ type migrateOutput struct {
 	NextSteps   []string        `json:"next_steps,omitempty"`
 }
 
-func runMigrate(c *cli.Context, u *ui, opts migrateOptions) error {
+// runMigrate copies db/ from the source install into the target, with a
+// verified safety snapshot of both first and the target's db/ kept aside;
+// a dry run only plans.
+func runMigrate(ctx context.Context, u *ui, opts migrateOptions) (*migrateOutput, error) {
 	snapDir := opts.SnapshotDir
 	if snapDir == "" {
 		snapDir = defaultSnapshotDir(opts.Source)
@@ -222,14 +234,14 @@ func runMigrate(c *cli.Context, u *ui, opts migrateOptions) error {
 		ReportText: func(r *migrate.Report) []byte { return migrateReportText(u, r) },
 	}
 	migrateTestKnobs(&mo)
-	res, err := migrate.Run(c.Context, mo)
+	res, err := migrate.Run(ctx, mo)
 	if finish != nil {
 		finish()
 	}
 	if err != nil {
-		return migrateErr(u, err, opts.Target)
+		return nil, migrateErr(u, err, opts.Target)
 	}
-	out := migrateOutput{DryRun: opts.DryRun, AlreadyDone: res.AlreadyDone, Plan: res.Plan, Report: res.Report}
+	out := &migrateOutput{Result: res, DryRun: opts.DryRun, AlreadyDone: res.AlreadyDone, Plan: res.Plan, Report: res.Report}
 	warnings := res.Plan.Warnings
 	if res.Report != nil && !res.AlreadyDone {
 		// The report's list adds what the run found (a damaged source
@@ -245,11 +257,22 @@ func runMigrate(c *cli.Context, u *ui, opts migrateOptions) error {
 	}
 	switch {
 	case opts.DryRun:
-		return u.result(out, func(w io.Writer) { printMigratePlan(w, u, res.Plan) })
 	case res.AlreadyDone:
 		if res.Report != nil {
 			out.NextSteps = migrateNextSteps(u, res.Report)
 		}
+	default:
+		out.NextSteps = res.Report.NextSteps
+	}
+	return out, nil
+}
+
+func printMigrate(u *ui, out *migrateOutput) error {
+	res := out.Result
+	switch {
+	case out.DryRun:
+		return u.result(out, func(w io.Writer) { printMigratePlan(w, u, res.Plan) })
+	case res.AlreadyDone:
 		return u.result(out, func(w io.Writer) {
 			fmt.Fprintln(w, u.T("migrate.already", res.Plan.Target.Root, res.Plan.Source.Root, res.Journal.Updated.Local().Format("2006-01-02 15:04:05")))
 			for _, p := range res.Plan.Reports {
@@ -258,7 +281,6 @@ func runMigrate(c *cli.Context, u *ui, opts migrateOptions) error {
 			printNextSteps(w, u, out.NextSteps)
 		})
 	}
-	out.NextSteps = res.Report.NextSteps
 	return u.result(out, func(w io.Writer) { printMigrateDone(w, u, res.Report) })
 }
 
@@ -422,9 +444,8 @@ func migrateWarning(u *ui, w migrate.Warning) string {
 }
 
 // migrateFailure is a migration failure that exits 1, with a message in the
-// user's language that says what happened to the target. Hint is read by
-// main's describeError once it asks errors for a Hint (see the reply to
-// the issue); until then the message stands alone.
+// user's language that says what happened to the target, and a next step
+// (main's describeError asks errors for a Hint).
 type migrateFailure struct {
 	msg, hint string
 }
@@ -467,13 +488,7 @@ func migrateErr(u *ui, err error, target string) error {
 	}
 	var pe *os.PathError
 	if errors.As(err, &pe) && !isKind[*usageError](err) {
-		hint := u.T("migrate.hint.step")
-		if errors.Is(pe, syscall.ENOSPC) {
-			hint = u.T("migrate.hint.nospace")
-		} else if errors.Is(pe, os.ErrPermission) {
-			hint = u.T("migrate.hint.permission")
-		}
-		return &migrateFailure{msg: u.T("err.io", pe.Op, pe.Path, pe.Err), hint: hint}
+		return &migrateFailure{msg: u.T("err.io", pe.Op, pe.Path, pe.Err), hint: ioHint(u.lang, pe, migrateHints)}
 	}
 	return err
 }
@@ -591,13 +606,7 @@ func stepErr(u *ui, st *migrate.StepError, target string) error {
 	case errors.As(st.Err, &ce):
 		return inUseChanged(u, ce.Path, u.T("migrate.inuse.changed", ce.Path, ce.Detail))
 	case errors.As(st.Err, &pe):
-		hint := u.T("migrate.hint.step")
-		if errors.Is(pe, syscall.ENOSPC) {
-			hint = u.T("migrate.hint.nospace")
-		} else if errors.Is(pe, os.ErrPermission) {
-			hint = u.T("migrate.hint.permission")
-		}
-		return &migrateFailure{msg: u.T("migrate.err.step", step, u.T("err.io", pe.Op, pe.Path, pe.Err)), hint: hint}
+		return &migrateFailure{msg: u.T("migrate.err.step", step, u.T("err.io", pe.Op, pe.Path, pe.Err)), hint: ioHint(u.lang, pe, migrateHints)}
 	}
 	var je *migrate.JournalError
 	if errors.As(st.Err, &je) {
@@ -606,8 +615,10 @@ func stepErr(u *ui, st *migrate.StepError, target string) error {
 	return &migrateFailure{msg: u.T("migrate.err.step", step, st.Err.Error()), hint: u.T("migrate.hint.step")}
 }
 
-func runMigrateUndo(c *cli.Context, u *ui, opts migrateOptions) error {
-	res, err := migrate.Undo(c.Context, migrate.UndoOptions{
+// runMigrateUndo puts back the target's db/ as it was before the last
+// migration into it (a dry run only says what it would do).
+func runMigrateUndo(ctx context.Context, u *ui, opts migrateOptions) (*migrate.UndoResult, error) {
+	res, err := migrate.Undo(ctx, migrate.UndoOptions{
 		Target: opts.Target,
 		DryRun: opts.DryRun,
 		InUse:  migrateInUse,
@@ -628,11 +639,15 @@ func runMigrateUndo(c *cli.Context, u *ui, opts migrateOptions) error {
 				u.warn(undoAction(u, a), "")
 			}
 		}
-		return migrateErr(u, err, opts.Target)
+		return nil, migrateErr(u, err, opts.Target)
 	}
 	for _, w := range res.Warnings {
 		u.warn(migrateWarning(u, w), "")
 	}
+	return res, nil
+}
+
+func printMigrateUndo(u *ui, res *migrate.UndoResult) error {
 	return u.result(res, func(w io.Writer) {
 		if res.DryRun {
 			fmt.Fprintln(w, u.T("migrate.undo.plan", res.Target))

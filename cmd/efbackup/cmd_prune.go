@@ -1,11 +1,12 @@
 package main
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,128 +18,38 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func init() { extraCommands = append(extraCommands, pruneCommand) }
-
-// keepOptions are the --keep-... rules, shared by prune, schedule and
-// run-scheduled.
-type keepOptions struct {
-	Last, Daily, Weekly, Monthly, Yearly int
-	Within                               string
-}
-
-var keepFlagNames = []string{"keep-last", "keep-daily", "keep-weekly", "keep-monthly", "keep-yearly", "keep-within"}
-
-func keepFlags(u *ui, k *keepOptions) []cli.Flag {
-	return []cli.Flag{
-		&cli.IntFlag{Name: "keep-last", Usage: u.T("flag.keeplast"), Destination: &k.Last},
-		&cli.IntFlag{Name: "keep-daily", Usage: u.T("flag.keepdaily"), Destination: &k.Daily},
-		&cli.IntFlag{Name: "keep-weekly", Usage: u.T("flag.keepweekly"), Destination: &k.Weekly},
-		&cli.IntFlag{Name: "keep-monthly", Usage: u.T("flag.keepmonthly"), Destination: &k.Monthly},
-		&cli.IntFlag{Name: "keep-yearly", Usage: u.T("flag.keepyearly"), Destination: &k.Yearly},
-		&cli.StringFlag{Name: "keep-within", Usage: u.T("flag.keepwithin"), Destination: &k.Within},
-	}
-}
-
-// anyKeepSet reports whether a --keep-... rule was given.
-func anyKeepSet(c *cli.Context) bool {
-	for _, n := range keepFlagNames {
-		if c.IsSet(n) {
-			return true
-		}
-	}
-	return false
-}
-
-// policy turns the flags into rules; with none given, the documented
-// defaults apply.
-func (k keepOptions) policy(u *ui, c *cli.Context) (p retention.Policy, isDefault bool, err error) {
-	if !anyKeepSet(c) {
-		return retention.DefaultPolicy(), true, nil
-	}
-	for _, f := range []struct {
-		name string
-		v    int
-		dst  *int
-	}{{"keep-last", k.Last, &p.Last}, {"keep-daily", k.Daily, &p.Daily}, {"keep-weekly", k.Weekly, &p.Weekly}, {"keep-monthly", k.Monthly, &p.Monthly}, {"keep-yearly", k.Yearly, &p.Yearly}} {
-		if f.v < retention.Unlimited {
-			return p, false, u.usageErr("err.keepcount", f.name, f.v)
-		}
-		*f.dst = f.v
-	}
-	if c.IsSet("keep-within") {
-		d, err := retention.ParseDuration(k.Within)
-		if err != nil {
-			return p, false, u.usageErr("err.keepwithin", k.Within)
-		}
-		p.Within = d
-	}
-	if p.Empty() {
-		// Every rule given as 0: that would keep only what the safety
-		// rules keep. Say so instead of guessing.
-		return p, false, u.usageErr("err.keepnone")
-	}
-	return p, false, nil
-}
-
-// forward returns the --keep-... flags as given, to pass on to a prune.
-func (k keepOptions) forward(c *cli.Context) []string {
-	var out []string
-	vals := map[string]string{
-		"keep-last": fmt.Sprint(k.Last), "keep-daily": fmt.Sprint(k.Daily), "keep-weekly": fmt.Sprint(k.Weekly),
-		"keep-monthly": fmt.Sprint(k.Monthly), "keep-yearly": fmt.Sprint(k.Yearly), "keep-within": k.Within,
-	}
-	for _, n := range keepFlagNames {
-		if c.IsSet(n) {
-			out = append(out, "--"+n, vals[n])
-		}
-	}
-	return out
-}
-
-func policyText(u *ui, p retention.Policy, isDefault bool) string {
-	var parts []string
-	for _, r := range []struct {
-		name string
-		n    int
-	}{{"keep-last", p.Last}, {"keep-daily", p.Daily}, {"keep-weekly", p.Weekly}, {"keep-monthly", p.Monthly}, {"keep-yearly", p.Yearly}} {
-		switch {
-		case r.n == retention.Unlimited:
-			parts = append(parts, r.name+" "+u.T("prune.unlimited"))
-		case r.n > 0:
-			parts = append(parts, fmt.Sprintf("%s %d", r.name, r.n))
-		}
-	}
-	if !p.Within.Zero() {
-		parts = append(parts, "keep-within "+p.Within.String())
-	}
-	s := strings.Join(parts, ", ")
-	if isDefault {
-		s += " " + u.T("prune.defaultrules")
-	}
-	return s
-}
-
+// pruneOptions: which folder and labels, by which rules.
 type pruneOptions struct {
-	Out        string
-	Labels     cli.StringSlice
-	Keep       keepOptions
-	DryRun     bool
-	LockWait   time.Duration
-	AppBackups bool
-	Install    string
-	KeepN      int
+	Out      string
+	Labels   []string
+	Keep     keepOptions
+	DryRun   bool
+	LockWait time.Duration
+}
+
+// pruneAppBackupsOptions: the install whose backup/ folder is thinned,
+// keeping the Keep newest zips.
+type pruneAppBackupsOptions struct {
+	Install string
+	Keep    int
+	DryRun  bool
 }
 
 func pruneCommand(u *ui) *cli.Command {
-	var opts pruneOptions
+	var (
+		opts       pruneOptions
+		appOpts    pruneAppBackupsOptions
+		labels     cli.StringSlice
+		appBackups bool
+	)
 	flags := []cli.Flag{
 		&cli.StringFlag{Name: "out", Usage: u.T("flag.listout"), Destination: &opts.Out},
-		&cli.StringSliceFlag{Name: "label", Usage: u.T("flag.prunelabel"), Destination: &opts.Labels},
+		&cli.StringSliceFlag{Name: "label", Usage: u.T("flag.prunelabel"), Destination: &labels},
 		&cli.BoolFlag{Name: "dry-run", Usage: u.T("flag.dryrun"), Destination: &opts.DryRun},
 		&cli.DurationFlag{Name: "lock-wait", Usage: u.T("flag.lockwait"), Value: defaultLockWait(), Destination: &opts.LockWait},
-		&cli.BoolFlag{Name: "app-backups", Usage: u.T("flag.pruneappbackups"), Destination: &opts.AppBackups},
-		&cli.StringFlag{Name: "install", Usage: u.T("flag.install"), Destination: &opts.Install},
-		&cli.IntFlag{Name: "keep", Usage: u.T("flag.keepn"), Destination: &opts.KeepN},
+		&cli.BoolFlag{Name: "app-backups", Usage: u.T("flag.pruneappbackups"), Destination: &appBackups},
+		&cli.StringFlag{Name: "install", Usage: u.T("flag.install"), Destination: &appOpts.Install},
+		&cli.IntFlag{Name: "keep", Usage: u.T("flag.keepn"), Destination: &appOpts.Keep},
 	}
 	return &cli.Command{
 		Name:  "prune",
@@ -147,87 +58,48 @@ func pruneCommand(u *ui) *cli.Command {
 			"               [--keep-yearly N] [--keep-within DURATION] [--dry-run]\n" +
 			"efbackup prune --app-backups --install DIR --keep N [--dry-run]",
 		Description: u.T("prune.description"),
-		Flags:       append(flags, keepFlags(u, &opts.Keep)...),
+		Flags:       append(flags, keepFlags(u)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return u.usageErr("err.extraargs", c.Args().First())
 			}
-			if opts.AppBackups {
-				if anyKeepSet(c) || c.IsSet("out") || c.IsSet("label") {
+			opts.Keep = keepFromFlags(c)
+			if appBackups {
+				if opts.Keep.given() || c.IsSet("out") || c.IsSet("label") {
 					return u.usageErr("err.appbackupsflags")
 				}
-				return runPruneAppBackups(c, u, opts)
+				appOpts.DryRun = opts.DryRun
+				out, err := runPruneAppBackups(c.Context, u, appOpts)
+				if out == nil {
+					return err
+				}
+				if perr := printPruneAppBackups(u, out); perr != nil {
+					return perr
+				}
+				if isKind[*integrityFinding](err) {
+					return reported(err)
+				}
+				return err
 			}
 			if c.IsSet("keep") || c.IsSet("install") {
 				return u.usageErr("err.keepnotapp")
 			}
-			return runPrune(c, u, opts)
+			opts.Labels = labels.Value()
+			out, err := runPrune(c.Context, u, opts)
+			if out == nil {
+				return err
+			}
+			if perr := u.result(out, func(w io.Writer) { printPruneText(w, u, out) }); perr != nil {
+				return perr
+			}
+			if isKind[*integrityFinding](err) {
+				// The document lists the damaged snapshots and the labels
+				// without a good one.
+				return reported(err)
+			}
+			return err
 		},
 	}
-}
-
-// defaultLockWait is how long a writer waits for another efbackup to
-// release a snapshot folder: EFBACKUP_LOCK_WAIT, else 5 s.
-func defaultLockWait() time.Duration {
-	if v := os.Getenv("EFBACKUP_LOCK_WAIT"); v != "" {
-		if d, err := time.ParseDuration(v); err == nil {
-			return d
-		}
-	}
-	return folderlock.DefaultWait
-}
-
-// lockedError is a snapshot folder held by another efbackup process.
-// It exits 1, like any failure; with the main.go patch it gets the JSON
-// kind "locked" and its hint.
-type lockedError struct {
-	msg, hint string
-	holder    *folderlock.Info
-}
-
-func (e *lockedError) Error() string { return e.msg }
-
-func lockErr(u *ui, err error) error {
-	var le *folderlock.LockedError
-	if !errors.As(err, &le) {
-		return err
-	}
-	if le.Holder == nil {
-		return &lockedError{msg: u.T("lock.heldunknown", le.Dir), hint: u.T("hint.locked", filepath.Join(le.Dir, folderlock.Name))}
-	}
-	h := le.Holder
-	return &lockedError{msg: u.T("lock.held", le.Dir, h.Command, h.PID, h.Host, h.Time.Local().Format("2006-01-02 15:04:05")),
-		hint: u.T("hint.locked", filepath.Join(le.Dir, folderlock.Name)), holder: h}
-}
-
-func warnTakeover(u *ui, dir string, over *folderlock.Info) {
-	if over == nil {
-		return
-	}
-	u.warn(u.T("lock.takenover", dir, over.Command, over.PID, over.Host, over.Why), "")
-}
-
-// lockFolder takes the folder lock for a command that writes into a
-// snapshot folder, says so when it took over a stale lock, and returns
-// the release. snapshot calls it with command "snapshot":
-//
-//	release, err := lockFolder(u, t.Out, "snapshot")
-//	if err != nil {
-//		return err
-//	}
-//	defer release()
-func lockFolder(u *ui, dir, command string) (release func(), err error) {
-	l, over, err := folderlock.Acquire(dir, folderlock.Options{Wait: defaultLockWait(), Command: command})
-	if err != nil {
-		return func() {}, lockErr(u, err)
-	}
-	warnTakeover(u, dir, over)
-	reportLeftovers(u, l.Leftovers())
-	return func() {
-		if err := l.Release(); err != nil {
-			u.warn(err.Error(), "")
-		}
-	}, nil
 }
 
 type pruneOutput struct {
@@ -241,29 +113,33 @@ type pruneOutput struct {
 	Failed        map[string]string `json:"failed,omitempty"`
 }
 
-func runPrune(c *cli.Context, u *ui, opts pruneOptions) error {
-	policy, isDefault, err := opts.Keep.policy(u, c)
+// runPrune plans which snapshots to keep and, unless DryRun, removes the
+// rest, holding the folder lock. A result comes back once a plan was made,
+// also with an error: a removal that failed, or an *integrityFinding when
+// a snapshot is damaged or a label has no snapshot that verifies.
+func runPrune(ctx context.Context, u *ui, opts pruneOptions) (*pruneOutput, error) {
+	policy, isDefault, err := opts.Keep.policy(u)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	dir := opts.Out
 	if dir == "" {
 		dir = os.Getenv("EFBACKUP_OUT")
 	}
 	if dir == "" {
-		return u.usageErr("err.pruneneedsout")
+		return nil, u.usageErr("err.pruneneedsout")
 	}
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return u.usageErr("err.nofolder", dir)
+		return nil, u.usageErr("err.nofolder", dir)
 	}
-	for _, l := range opts.Labels.Value() {
+	for _, l := range opts.Labels {
 		if l == "" || strings.ContainsAny(l, `/\`) {
-			return u.usageErr("err.prunelabel", l)
+			return nil, u.usageErr("err.prunelabel", l)
 		}
 	}
 	po := retention.PruneOptions{
 		PlanOptions: retention.PlanOptions{
-			Policy: policy, Labels: opts.Labels.Value(),
+			Policy: policy, Labels: opts.Labels,
 			Read:     readOptions(),
 			OnVerify: func(p string) { u.info("%s", u.T("prune.verifying", filepath.Base(p))) },
 		},
@@ -274,12 +150,12 @@ func runPrune(c *cli.Context, u *ui, opts pruneOptions) error {
 	if opts.LockWait == 0 {
 		po.Lock.Wait = -1
 	}
-	plan, over, err := retention.Prune(c.Context, dir, po)
+	plan, over, err := retention.Prune(ctx, dir, po)
 	if plan == nil {
-		return lockErr(u, err)
+		return nil, lockErr(u, err)
 	}
 	execErr := err
-	out := pruneOutput{Plan: plan, DryRun: opts.DryRun, DefaultPolicy: isDefault, TakenOver: over, Damaged: []string{}}
+	out := &pruneOutput{Plan: plan, DryRun: opts.DryRun, DefaultPolicy: isDefault, TakenOver: over, Damaged: []string{}}
 	warnTakeover(u, dir, over)
 	reportLeftovers(u, plan.Leftovers)
 	noneGood := 0
@@ -303,23 +179,15 @@ func runPrune(c *cli.Context, u *ui, opts pruneOptions) error {
 			}
 		}
 	}
-	if err := u.result(out, func(w io.Writer) { printPrune(w, u, out, policy, isDefault) }); err != nil {
-		return err
-	}
 	switch {
 	case execErr != nil:
-		return execErr
-	case noneGood > 0 || len(out.Damaged) > 0:
-		if u.json {
-			u.deferredExit = ExitIntegrity
-			return nil
-		}
-		if noneGood > 0 {
-			return &integrityFinding{msg: u.T("prune.nonegood", noneGood), hint: u.T("hint.prunenonegood")}
-		}
-		return &integrityFinding{msg: u.T("prune.damaged", len(out.Damaged)), hint: u.T("hint.integrity")}
+		return out, execErr
+	case noneGood > 0:
+		return out, &integrityFinding{msg: u.T("prune.nonegood", noneGood), hint: u.T("hint.prunenonegood")}
+	case len(out.Damaged) > 0:
+		return out, &integrityFinding{msg: u.T("prune.damaged", len(out.Damaged)), hint: u.T("hint.integrity")}
 	}
-	return nil
+	return out, nil
 }
 
 // pruneHook is the test hook, with the pause EFBACKUP_TEST_SLOW_MS asks
@@ -337,11 +205,11 @@ func pruneHook(slow time.Duration) func(string) {
 // readOptions are the verify options prune uses: the database checks too,
 // so that a snapshot of a damaged database does not count as good.
 func readOptions() backup.ReadOptions {
-	return backup.ReadOptions{NewChecker: dbChecks(), FolderChecks: dbFolderChecks()}
+	return backup.ReadOptions{Engines: engines()}
 }
 
-func printPrune(w io.Writer, u *ui, out pruneOutput, policy retention.Policy, isDefault bool) {
-	fmt.Fprintln(w, u.T("prune.rules", out.Dir, policyText(u, policy, isDefault)))
+func printPruneText(w io.Writer, u *ui, out *pruneOutput) {
+	fmt.Fprintln(w, u.T("prune.rules", out.Dir, policyText(u, out.Policy, out.DefaultPolicy)))
 	if len(out.Groups) == 0 {
 		fmt.Fprintln(w, u.T("prune.nosnapshots"))
 	}
@@ -387,35 +255,56 @@ func printPrune(w io.Writer, u *ui, out pruneOutput, policy retention.Policy, is
 	}
 }
 
+type pruneAppBackupsOutput struct {
+	*appzip.PruneResult
+	DryRun bool  `json:"dry_run"`
+	Freed  int64 `json:"freed_bytes"`
+	// keep is the --keep asked for, for the text.
+	keep int
+}
+
 // runPruneAppBackups removes the older zips in the install's backup/
-// folder, but only when the newest --keep all read back complete.
-func runPruneAppBackups(c *cli.Context, u *ui, opts pruneOptions) error {
+// folder, but only when the newest Keep all read back complete. When they
+// do not, the result comes back with an *integrityFinding and nothing is
+// removed.
+func runPruneAppBackups(ctx context.Context, u *ui, opts pruneAppBackupsOptions) (*pruneAppBackupsOutput, error) {
 	if opts.Install == "" {
-		return u.usageErr("err.needinstallonly")
+		return nil, u.usageErr("err.needinstallonly")
 	}
-	if !c.IsSet("keep") || opts.KeepN < 1 {
-		return u.usageErr("err.keepn")
+	if opts.Keep < 1 {
+		return nil, u.usageErr("err.keepn")
 	}
 	in, err := migrate.Detect(opts.Install)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	dir := filepath.Join(in.Root, "backup")
-	res, err := appzip.Prune(c.Context, dir, opts.KeepN, opts.DryRun)
+	res, err := appzip.Prune(ctx, dir, opts.Keep, opts.DryRun)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	out := struct {
-		*appzip.PruneResult
-		DryRun bool  `json:"dry_run"`
-		Freed  int64 `json:"freed_bytes"`
-	}{PruneResult: res, DryRun: opts.DryRun}
+	out := &pruneAppBackupsOutput{PruneResult: res, DryRun: opts.DryRun, keep: opts.Keep}
 	for _, b := range res.Older {
-		if !res.Refused && (opts.DryRun || contains(res.Removed, b.Path)) {
+		if !res.Refused && (opts.DryRun || slices.Contains(res.Removed, b.Path)) {
 			out.Freed += b.Size
 		}
 	}
-	if err := u.result(out, func(w io.Writer) {
+	if res.Refused {
+		bad := make([]string, len(res.Incomplete))
+		for i, p := range res.Incomplete {
+			bad[i] = filepath.Base(p)
+		}
+		return out, &integrityFinding{msg: u.T("appzip.refused", opts.Keep, strings.Join(bad, ", ")), hint: u.T("hint.appzip")}
+	}
+	for p, e := range res.Failed {
+		return out, fmt.Errorf("%s: %s", p, e)
+	}
+	return out, nil
+}
+
+func printPruneAppBackups(u *ui, out *pruneAppBackupsOutput) error {
+	res := out.PruneResult
+	return u.result(out, func(w io.Writer) {
 		for _, r := range res.Checked {
 			fmt.Fprintln(w, u.T("appzip.kept", filepath.Base(r.Path), u.T("appzip.status."+string(r.Status))))
 		}
@@ -423,46 +312,18 @@ func runPruneAppBackups(c *cli.Context, u *ui, opts pruneOptions) error {
 			switch {
 			case res.Refused:
 				fmt.Fprintln(w, u.T("appzip.notremoved", filepath.Base(b.Path)))
-			case opts.DryRun:
+			case out.DryRun:
 				fmt.Fprintln(w, u.T("appzip.wouldremove", filepath.Base(b.Path), humanBytes(b.Size)))
-			case contains(res.Removed, b.Path):
+			case slices.Contains(res.Removed, b.Path):
 				fmt.Fprintln(w, u.T("appzip.removed", filepath.Base(b.Path), humanBytes(b.Size)))
 			default:
 				fmt.Fprintln(w, u.T("appzip.removefailed", filepath.Base(b.Path), res.Failed[b.Path]))
 			}
 		}
 		if len(res.Older) == 0 {
-			fmt.Fprintln(w, u.T("appzip.nothing", len(res.Checked), opts.KeepN))
+			fmt.Fprintln(w, u.T("appzip.nothing", len(res.Checked), out.keep))
 		} else if !res.Refused {
 			fmt.Fprintln(w, u.T("appzip.freed", humanBytes(out.Freed)))
 		}
-	}); err != nil {
-		return err
-	}
-	if res.Refused {
-		bad := make([]string, len(res.Incomplete))
-		for i, p := range res.Incomplete {
-			bad[i] = filepath.Base(p)
-		}
-		if u.json {
-			u.deferredExit = ExitIntegrity
-			return nil
-		}
-		return &integrityFinding{msg: u.T("appzip.refused", opts.KeepN, strings.Join(bad, ", ")), hint: u.T("hint.appzip")}
-	}
-	if len(res.Failed) > 0 {
-		for p, e := range res.Failed {
-			return fmt.Errorf("%s: %s", p, e)
-		}
-	}
-	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	})
 }

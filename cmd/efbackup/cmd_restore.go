@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -10,14 +11,15 @@ import (
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
-	"github.com/efbackup/efbackup/internal/folderlock"
 	"github.com/efbackup/efbackup/migrate"
 	"github.com/urfave/cli/v2"
 )
 
+// restoreOptions: which snapshot, into which install.
 type restoreOptions struct {
-	Install string
-	DryRun  bool
+	Snapshot string
+	Install  string
+	DryRun   bool
 }
 
 func restoreCommand(u *ui) *cli.Command {
@@ -39,7 +41,14 @@ func restoreCommand(u *ui) *cli.Command {
 			case opts.Install == "":
 				return u.usageErr("err.needinstall")
 			}
-			return runRestore(c, u, c.Args().First(), opts)
+			opts.Snapshot = c.Args().First()
+			rep, err := runRestore(c.Context, u, opts)
+			if rep != nil {
+				if perr := printRestore(u, rep); perr != nil {
+					return perr
+				}
+			}
+			return err
 		},
 	}
 }
@@ -61,71 +70,54 @@ type restoreReport struct {
 	Pending   *backup.RestoreJournal  `json:"pending,omitempty"`
 }
 
-func runRestore(c *cli.Context, u *ui, archive string, opts restoreOptions) error {
+// runRestore puts a snapshot's db/ in place of the install's, after
+// reading it back in full; the previous db/ is moved aside, never deleted.
+// With DryRun it only verifies and plans: the plan comes back, with the
+// snapshot's problems as the error when it fails verification.
+func runRestore(ctx context.Context, u *ui, opts restoreOptions) (*restoreReport, error) {
+	archive := opts.Snapshot
 	fi, err := os.Stat(archive)
 	if err != nil || fi.IsDir() {
-		return u.usageErr("err.nosnapshot", archive)
+		return nil, u.usageErr("err.nosnapshot", archive)
 	}
 	archive, _ = filepath.Abs(archive)
 	in, err := migrate.Detect(opts.Install)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if in.HasDB {
-		if _, err := checkInUse(c.Context, in.DB); err != nil {
-			return err
+		if _, err := checkInUse(ctx, in.DB); err != nil {
+			return nil, err
 		}
 	}
-	rep := restoreReport{DryRun: opts.DryRun, Snapshot: archive, Target: in.DB}
+	rep := &restoreReport{DryRun: opts.DryRun, Snapshot: archive, Target: in.DB}
 	if opts.DryRun {
-		vr, err := backup.VerifyArchive(c.Context, archive, backup.ReadOptions{NewChecker: dbChecks(), FolderChecks: dbFolderChecks()})
+		vr, err := backup.VerifyArchive(ctx, archive, backup.ReadOptions{Engines: engines()})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		plan := backup.PlanRestore(archive, in.DB, time.Now())
 		rep.Staging, rep.MoveAside = plan.Staging, plan.MoveAside
 		if rep.Pending, err = backup.PendingRestore(in.DB); err != nil {
-			return restoreErr(u, err)
+			return nil, restoreErr(u, err)
 		}
 		rep.Verified = vr.OK()
 		if vr.Manifest != nil {
 			rep.Files, rep.Bytes = vr.Manifest.Totals.Files, vr.Manifest.Totals.Bytes
 			rep.Warnings = damageWarnings(u, vr.Manifest, vr)
 		}
-		if err := u.result(rep, func(w io.Writer) {
-			fmt.Fprintln(w, u.T("restore.plan", archive, in.DB))
-			if j := rep.Pending; j != nil {
-				fmt.Fprintln(w, "  "+u.T("restore.plan.pending", j.Snapshot, filepath.Join(filepath.Dir(in.DB), backup.RestoreJournalName), j.State))
-			}
-			fmt.Fprintln(w, "  "+u.T("restore.plan.files", rep.Files, humanBytes(rep.Bytes)))
-			fmt.Fprintln(w, "  "+u.T("restore.plan.staging", rep.Staging))
-			if rep.MoveAside != "" {
-				fmt.Fprintln(w, "  "+u.T("restore.plan.aside", in.DB, rep.MoveAside))
-			} else {
-				fmt.Fprintln(w, "  "+u.T("restore.plan.nodb", in.DB))
-			}
-			if rep.Verified {
-				fmt.Fprintln(w, "  "+u.T("restore.plan.verified"))
-			}
-			for _, wn := range rep.Warnings {
-				fmt.Fprintln(w, "  "+wn)
-			}
-			fmt.Fprintln(w, u.T("restore.plan.nothing"))
-		}); err != nil {
-			return err
-		}
-		return vr.Err()
+		return rep, vr.Err()
 	}
 	// One restore at a time per install: the journal of an interrupted one
 	// is acted on only by a restore that holds the lock.
 	release, err := lockInstall(u, in.Root)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer release()
 	progress, finish := u.progress(u.T("progress.restore"), fi.Size())
-	res, err := backup.Restore(c.Context, archive, backup.RestoreOptions{
-		DB: in.DB, NewChecker: dbChecks(), FolderChecks: dbFolderChecks(), Progress: progress,
+	res, err := backup.Restore(ctx, archive, backup.RestoreOptions{
+		DB: in.DB, Engines: engines(), Progress: progress,
 		ExtractProgress: slowPerMiB(testSlow()),
 		NoExchange:      os.Getenv("EFBACKUP_TEST_NO_EXCHANGE") == "1", // tests only: the Windows path
 		Hook:            testHook,
@@ -136,7 +128,7 @@ func runRestore(c *cli.Context, u *ui, archive string, opts restoreOptions) erro
 		reportRecovery(u, res.Recovered)
 	}
 	if err != nil {
-		return restoreErr(u, err)
+		return nil, restoreErr(u, err)
 	}
 	rep.Staging, rep.MovedTo, rep.Verified = res.Plan.Staging, res.MovedTo, true
 	rep.Files, rep.Bytes = res.Manifest.Totals.Files, res.Manifest.Totals.Bytes
@@ -144,8 +136,34 @@ func runRestore(c *cli.Context, u *ui, archive string, opts restoreOptions) erro
 	for _, w := range rep.Warnings {
 		u.warn(w, u.T("hint.damaged"))
 	}
+	return rep, nil
+}
+
+func printRestore(u *ui, rep *restoreReport) error {
+	if rep.DryRun {
+		return u.result(rep, func(w io.Writer) {
+			fmt.Fprintln(w, u.T("restore.plan", rep.Snapshot, rep.Target))
+			if j := rep.Pending; j != nil {
+				fmt.Fprintln(w, "  "+u.T("restore.plan.pending", j.Snapshot, filepath.Join(filepath.Dir(rep.Target), backup.RestoreJournalName), j.State))
+			}
+			fmt.Fprintln(w, "  "+u.T("restore.plan.files", rep.Files, humanBytes(rep.Bytes)))
+			fmt.Fprintln(w, "  "+u.T("restore.plan.staging", rep.Staging))
+			if rep.MoveAside != "" {
+				fmt.Fprintln(w, "  "+u.T("restore.plan.aside", rep.Target, rep.MoveAside))
+			} else {
+				fmt.Fprintln(w, "  "+u.T("restore.plan.nodb", rep.Target))
+			}
+			if rep.Verified {
+				fmt.Fprintln(w, "  "+u.T("restore.plan.verified"))
+			}
+			for _, wn := range rep.Warnings {
+				fmt.Fprintln(w, "  "+wn)
+			}
+			fmt.Fprintln(w, u.T("restore.plan.nothing"))
+		})
+	}
 	return u.result(rep, func(w io.Writer) {
-		fmt.Fprintln(w, u.T("restore.done", archive, in.DB))
+		fmt.Fprintln(w, u.T("restore.done", rep.Snapshot, rep.Target))
 		fmt.Fprintln(w, "  "+u.T("restore.plan.files", rep.Files, humanBytes(rep.Bytes)))
 		if rep.MovedTo != "" {
 			fmt.Fprintln(w, "  "+u.T("restore.movedaside", rep.MovedTo))
@@ -166,35 +184,6 @@ func damageWarnings(u *ui, m *backup.Manifest, vr *backup.VerifyReport) []string
 		}
 	}
 	return out
-}
-
-// lockInstall takes the install folder's lock for a restore.
-func lockInstall(u *ui, dir string) (release func(), err error) {
-	l, over, err := folderlock.Acquire(dir, folderlock.Options{Wait: defaultLockWait(), Command: "restore"})
-	if err != nil {
-		var le *folderlock.LockedError
-		if !errors.As(err, &le) {
-			return func() {}, err
-		}
-		return func() {}, installLockedErr(u, le)
-	}
-	warnTakeover(u, dir, over)
-	reportLeftovers(u, l.Leftovers())
-	return func() {
-		if err := l.Release(); err != nil {
-			u.warn(err.Error(), "")
-		}
-	}, nil
-}
-
-// installLockedErr is an install folder held by another efbackup process
-// (a restore, a migrate or an undo).
-func installLockedErr(u *ui, le *folderlock.LockedError) error {
-	hint := u.T("hint.locked", filepath.Join(le.Dir, folderlock.Name))
-	if h := le.Holder; h != nil {
-		return &lockedError{msg: u.T("lock.heldinstall", le.Dir, h.Command, h.PID, h.Host, h.Time.Local().Format("2006-01-02 15:04:05")), hint: hint, holder: h}
-	}
-	return &lockedError{msg: u.T("lock.heldinstallunknown", le.Dir), hint: hint}
 }
 
 // reportRecovery says what a restore did about an earlier, interrupted

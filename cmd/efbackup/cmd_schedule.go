@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -17,20 +14,16 @@ import (
 
 	"github.com/efbackup/efbackup/backup"
 	"github.com/efbackup/efbackup/migrate"
-	"github.com/efbackup/efbackup/retention"
 	"github.com/efbackup/efbackup/schedule"
 	"github.com/urfave/cli/v2"
 )
-
-func init() {
-	extraCommands = append(extraCommands, scheduleCommand, runScheduledCommand)
-}
 
 // scheduleEnv is the system the schedule commands work on. Tests point it
 // at fake tools through PATH and at a temporary config folder through
 // XDG_CONFIG_HOME, like any user could.
 var scheduleEnv = schedule.DefaultEnv
 
+// scheduleOptions: the daily run to install, show or remove.
 type scheduleOptions struct {
 	Install       string
 	Out           string
@@ -65,18 +58,25 @@ func scheduleCommand(u *ui) *cli.Command {
 			"                  [--skip-unchanged] [--backend auto|schtasks|systemd|cron|launchd] [--when-logged-on]\n" +
 			"efbackup schedule remove --install DIR | --label NAME [--backend ...]",
 		Description: u.T("schedule.description"),
-		Flags:       append(flags, keepFlags(u, &opts.Keep)...),
+		Flags:       append(flags, keepFlags(u)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 1 {
 				return u.usageErr("err.extraargs", c.Args().Get(1))
 			}
+			opts.Keep = keepFromFlags(c)
 			switch c.Args().First() {
-			case "install":
-				return runScheduleInstall(c, u, opts, false)
-			case "show":
-				return runScheduleInstall(c, u, opts, true)
+			case "install", "show":
+				out, err := runScheduleInstall(c.Context, u, opts, c.Args().First() == "show")
+				if err != nil {
+					return err
+				}
+				return printScheduleInstall(u, out)
 			case "remove":
-				return runScheduleRemove(c, u, opts)
+				out, err := runScheduleRemove(c.Context, u, opts)
+				if err != nil {
+					return err
+				}
+				return printScheduleRemove(u, out)
 			}
 			return u.usageErr("err.schedulesub", c.Args().First())
 		},
@@ -86,7 +86,7 @@ func scheduleCommand(u *ui) *cli.Command {
 // scheduleSpec resolves the flags into what will run every day. Paths are
 // made absolute now: the scheduled run starts in another folder, without
 // EFBACKUP_OUT.
-func scheduleSpec(c *cli.Context, u *ui, opts scheduleOptions) (schedule.Spec, error) {
+func scheduleSpec(u *ui, opts scheduleOptions) (schedule.Spec, error) {
 	var s schedule.Spec
 	if opts.Install == "" {
 		return s, u.usageErr("err.needinstallonly")
@@ -97,7 +97,7 @@ func scheduleSpec(c *cli.Context, u *ui, opts scheduleOptions) (schedule.Spec, e
 	if _, _, err := schedule.ParseDaily(opts.Daily); err != nil {
 		return s, u.usageErr("err.daily", opts.Daily)
 	}
-	if _, _, err := opts.Keep.policy(u, c); err != nil {
+	if _, _, err := opts.Keep.policy(u); err != nil {
 		return s, err
 	}
 	t, err := resolveSnapshotTarget(u, snapshotOptions{Install: opts.Install, Out: opts.Out, Label: opts.Label})
@@ -121,7 +121,7 @@ func scheduleSpec(c *cli.Context, u *ui, opts scheduleOptions) (schedule.Spec, e
 		}
 	}
 	s = schedule.Spec{Label: t.Label, Exe: exe, Install: t.Install, Out: t.Out, Daily: opts.Daily, WhenLoggedOn: opts.WhenLoggedOn}
-	s.Args = opts.Keep.forward(c)
+	s.Args = opts.Keep.args()
 	if opts.SkipUnchanged {
 		s.Args = append(s.Args, "--skip-unchanged")
 	}
@@ -146,40 +146,47 @@ type scheduleOutput struct {
 	Current   *schedule.Status `json:"current,omitempty"`
 }
 
-func runScheduleInstall(c *cli.Context, u *ui, opts scheduleOptions, show bool) error {
-	s, err := scheduleSpec(c, u, opts)
+// runScheduleInstall installs the daily run, or with show only says what
+// installing would write and run.
+func runScheduleInstall(ctx context.Context, u *ui, opts scheduleOptions, show bool) (*scheduleOutput, error) {
+	s, err := scheduleSpec(u, opts)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	env := scheduleEnv()
 	env.Hook = scheduleHook(testSlow())
-	b, err := env.Backend(c.Context, opts.Backend)
+	b, err := env.Backend(ctx, opts.Backend)
 	if err != nil {
-		return u.usageErr("err.backend", opts.Backend, strings.Join(schedule.Backends, ", "))
+		return nil, u.usageErr("err.backend", opts.Backend, strings.Join(schedule.Backends, ", "))
 	}
-	out := scheduleOutput{Spec: s, Command: append([]string{s.Exe}, s.Command()...), DryRun: show}
+	out := &scheduleOutput{Spec: s, Command: append([]string{s.Exe}, s.Command()...), DryRun: show}
 	if show {
 		out.Plan, err = env.PlanWithRecord(b, s)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if st, err := b.Query(c.Context, s.Label); err == nil {
+		if st, err := b.Query(ctx, s.Label); err == nil {
 			out.Current = st
 		}
-	} else {
-		out.Plan, err = env.Install(c.Context, b, s)
-		if out.Plan != nil {
-			reportLeftovers(u, out.Plan.Leftovers)
-		}
-		if err != nil {
-			var no *schedule.NotOursError
-			if errors.As(err, &no) {
-				return &usageError{msg: u.T("schedule.notours", no.What), hint: u.T("hint.notours")}
-			}
-			return err
-		}
-		out.Installed = true
+		return out, nil
 	}
+	out.Plan, err = env.Install(ctx, b, s)
+	if out.Plan != nil {
+		reportLeftovers(u, out.Plan.Leftovers)
+	}
+	if err != nil {
+		var no *schedule.NotOursError
+		if errors.As(err, &no) {
+			return nil, &usageError{msg: u.T("schedule.notours", no.What), hint: u.T("hint.notours")}
+		}
+		return nil, err
+	}
+	out.Installed = true
+	return out, nil
+}
+
+func printScheduleInstall(u *ui, out *scheduleOutput) error {
+	s, show := out.Spec, out.DryRun
 	return u.result(out, func(w io.Writer) {
 		if show {
 			fmt.Fprintln(w, u.T("schedule.showheader", out.Plan.Backend))
@@ -235,41 +242,49 @@ func scheduleHook(slow time.Duration) func(string) {
 	}
 }
 
-func runScheduleRemove(c *cli.Context, u *ui, opts scheduleOptions) error {
+// scheduleRemoved is what schedule remove took away.
+type scheduleRemoved struct {
+	Label   string   `json:"label"`
+	Backend string   `json:"backend"`
+	Removed []string `json:"removed"`
+}
+
+// runScheduleRemove removes the daily run of a label (or of an install's
+// default label).
+func runScheduleRemove(ctx context.Context, u *ui, opts scheduleOptions) (*scheduleRemoved, error) {
 	label := opts.Label
 	if label == "" && opts.Install != "" {
 		in, err := migrate.Detect(opts.Install)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		label = backup.SafeLabel(filepath.Base(in.Root))
 	}
 	if label == "" {
-		return u.usageErr("err.removeneeds")
+		return nil, u.usageErr("err.removeneeds")
 	}
 	env := scheduleEnv()
-	b, err := env.Backend(c.Context, opts.Backend)
+	b, err := env.Backend(ctx, opts.Backend)
 	if err != nil {
-		return u.usageErr("err.backend", opts.Backend, strings.Join(schedule.Backends, ", "))
+		return nil, u.usageErr("err.backend", opts.Backend, strings.Join(schedule.Backends, ", "))
 	}
-	removed, err := env.Remove(c.Context, b, label)
+	removed, err := env.Remove(ctx, b, label)
 	var no *schedule.NotOursError
 	switch {
 	case errors.Is(err, schedule.ErrNotInstalled):
-		return &usageError{msg: u.T("schedule.notinstalled", label, b.Name()), hint: u.T("hint.scheduleshow")}
+		return nil, &usageError{msg: u.T("schedule.notinstalled", label, b.Name()), hint: u.T("hint.scheduleshow")}
 	case errors.As(err, &no):
-		return &usageError{msg: u.T("schedule.notours", no.What), hint: u.T("hint.notours")}
+		return nil, &usageError{msg: u.T("schedule.notours", no.What), hint: u.T("hint.notours")}
 	case err != nil:
-		return err
+		return nil, err
 	}
-	out := struct {
-		Label   string   `json:"label"`
-		Backend string   `json:"backend"`
-		Removed []string `json:"removed"`
-	}{label, b.Name(), removed}
+	return &scheduleRemoved{label, b.Name(), removed}, nil
+}
+
+func printScheduleRemove(u *ui, out *scheduleRemoved) error {
 	return u.result(out, func(w io.Writer) {
-		fmt.Fprintln(w, u.T("schedule.removed", label, b.Name()))
-		for _, r := range removed {
+		fmt.Fprintln(w, u.T("schedule.removed", out.Label, out.Backend))
+		for _, r := range out.Removed {
 			fmt.Fprintln(w, "  "+r)
 		}
 	})
@@ -300,74 +315,28 @@ func runScheduledCommand(u *ui) *cli.Command {
 			&cli.StringFlag{Name: "label", Usage: u.T("flag.label"), Destination: &opts.Label},
 			&cli.BoolFlag{Name: "skip-unchanged", Usage: u.T("flag.skipunchanged"), Destination: &opts.SkipUnchanged},
 			&cli.BoolFlag{Name: "no-prune", Usage: u.T("flag.noprune"), Destination: &opts.NoPrune},
-		}, keepFlags(u, &opts.Keep)...),
+		}, keepFlags(u)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return u.usageErr("err.extraargs", c.Args().First())
 			}
-			return runScheduled(c, u, opts)
+			opts.Keep = keepFromFlags(c)
+			rec, err := runScheduled(c.Context, u, opts)
+			return printed(err, rec, func() error { return printScheduled(u, rec) })
 		},
 	}
 }
 
-// nestedResult is what a command run through the real main left.
-type nestedResult struct {
-	Code   int
-	Stdout []byte
-	Error  *jsonError // nil when it succeeded
-}
-
-// nested runs another efbackup command through the real main, with --json,
-// so that its result and its failure are read exactly as a script would.
-// Warnings on its stderr pass through.
-func nested(u *ui, args ...string) nestedResult {
-	var stdout, stderr bytes.Buffer
-	full := append([]string{"efbackup", "--lang", string(u.lang), "--json"}, args...)
-	code := run(full, u.stdin, &stdout, &stderr)
-	res := nestedResult{Code: code, Stdout: stdout.Bytes()}
-	sc := bufio.NewScanner(&stderr)
-	sc.Buffer(make([]byte, 64<<10), 4<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasPrefix(line, `{"error":`) {
-			var je jsonError
-			if json.Unmarshal([]byte(line), &je) == nil {
-				res.Error = &je
-				continue
-			}
-		}
-		if !u.quiet {
-			fmt.Fprintln(u.stderr, line)
-		}
-	}
-	return res
-}
-
-func outcomeOf(code int, kind string) string {
-	if kind == "locked" {
-		return schedule.OutcomeLocked
-	}
-	switch code {
-	case ExitOK:
-		return schedule.OutcomeOK
-	case ExitUsage:
-		return schedule.OutcomeUsage
-	case ExitIntegrity:
-		return schedule.OutcomeIntegrity
-	case ExitInUse:
-		return schedule.OutcomeInUse
-	case ExitInterrupted:
-		return schedule.OutcomeInterrupted
-	}
-	return schedule.OutcomeFailed
-}
-
-func runScheduled(c *cli.Context, u *ui, opts runScheduledOptions) error {
+// runScheduled takes the snapshot and prunes, calling them as any command
+// would, and records the run in the log of the snapshot folder. Once the
+// command line is understood, the record comes back, with the error that
+// ended the run (its class is the run's exit code and outcome).
+func runScheduled(ctx context.Context, u *ui, opts runScheduledOptions) (*schedule.RunRecord, error) {
 	if opts.Install == "" || opts.Out == "" {
-		return u.usageErr("err.runscheduledneeds")
+		return nil, u.usageErr("err.runscheduledneeds")
 	}
-	if _, _, err := opts.Keep.policy(u, c); err != nil {
-		return err
+	if _, _, err := opts.Keep.policy(u); err != nil {
+		return nil, err
 	}
 	start := time.Now()
 	host, _ := os.Hostname()
@@ -376,78 +345,66 @@ func runScheduled(c *cli.Context, u *ui, opts runScheduledOptions) error {
 	if err != nil {
 		// The install moved or the schedule is stale: record it where the
 		// log would be, so that doctor and list can tell.
-		rec.Outcome, rec.ExitCode = outcomeOf(exitCode(err), ""), exitCode(err)
-		rec.Message, rec.Hint = describeError(u.lang, err)
-		return finishScheduled(u, opts.Out, rec, start, err)
+		return finishScheduled(ctx, u, opts.Out, rec, start, err)
 	}
 	rec.Label = t.Label
-
-	unchanged := false
+	// The commands it runs print no result and no progress: their
+	// warnings still reach the log of the task.
+	sub := u.quietResults()
 	if opts.SkipUnchanged {
-		same, newest, err := retention.Unchanged(c.Context, t.DB, t.Out, t.Label, dbChecks())
+		un, err := snapshotUnchanged(ctx, t.DB, t.Out, t.Label)
 		switch {
-		case err != nil && c.Context.Err() != nil:
-			rec.Outcome, rec.ExitCode = schedule.OutcomeInterrupted, ExitInterrupted
-			return finishScheduled(u, t.Out, rec, start, nil)
+		case err != nil && ctx.Err() != nil:
+			return finishScheduled(ctx, u, t.Out, rec, start, err)
 		case err != nil:
 			// Could not compare (the app is writing, ...): the snapshot
 			// decides and reports.
 			u.info("%s", u.T("runscheduled.nocompare", err))
-		case same:
-			unchanged = true
-			rec.Outcome, rec.Snapshot = schedule.OutcomeUnchanged, filepath.Base(newest)
+		case un != nil:
+			rec.Outcome, rec.Snapshot = schedule.OutcomeUnchanged, filepath.Base(un.Snapshot)
 		}
 	}
-	if !unchanged {
-		r := nested(u, "snapshot", "--install", t.Install, "--out", t.Out, "--label", t.Label)
-		rec.ExitCode = r.Code
-		kind := ""
-		if r.Error != nil {
-			kind = r.Error.Error.Kind
-			rec.Message, rec.Hint = r.Error.Error.Message, r.Error.Error.Hint
+	if rec.Outcome != schedule.OutcomeUnchanged {
+		res, err := runSnapshot(ctx, sub, snapshotOptions{Install: t.Install, Out: t.Out, Label: t.Label})
+		if res != nil && res.Report != nil {
+			rec.Snapshot = filepath.Base(res.Report.Snapshot)
 		}
-		rec.Outcome = outcomeOf(r.Code, kind)
-		var sr struct {
-			Snapshot string `json:"snapshot"`
-		}
-		if json.Unmarshal(r.Stdout, &sr) == nil && sr.Snapshot != "" {
-			rec.Snapshot = filepath.Base(sr.Snapshot)
-		}
-		if r.Code != ExitOK {
-			if rec.Message == "" && r.Code == ExitIntegrity {
-				rec.Message = u.T("runscheduled.damaged", rec.Snapshot)
-			}
-			return finishScheduled(u, t.Out, rec, start, nil)
+		if err != nil {
+			return finishScheduled(ctx, u, t.Out, rec, start, err)
 		}
 	}
 	if !opts.NoPrune {
-		args := append([]string{"prune", "--out", t.Out, "--label", t.Label}, opts.Keep.forward(c)...)
-		r := nested(u, args...)
-		var pr struct {
-			Removed int `json:"removed"`
+		res, err := runPrune(ctx, sub, pruneOptions{Out: t.Out, Labels: []string{t.Label}, Keep: opts.Keep, LockWait: defaultLockWait()})
+		if res != nil {
+			rec.Pruned = res.Removed
 		}
-		if json.Unmarshal(r.Stdout, &pr) == nil {
-			rec.Pruned = pr.Removed
+		if isKind[*integrityFinding](err) {
+			err = &integrityFinding{msg: u.T("runscheduled.prunedamaged")}
 		}
-		if r.Code != ExitOK {
-			kind := ""
-			if r.Error != nil {
-				kind = r.Error.Error.Kind
-				rec.Message, rec.Hint = r.Error.Error.Message, r.Error.Error.Hint
-			} else if r.Code == ExitIntegrity {
-				rec.Message = u.T("runscheduled.prunedamaged")
-			}
-			rec.ExitCode, rec.Outcome = r.Code, outcomeOf(r.Code, kind)
+		if err != nil {
+			return finishScheduled(ctx, u, t.Out, rec, start, err)
 		}
 	}
-	return finishScheduled(u, t.Out, rec, start, nil)
+	return finishScheduled(ctx, u, t.Out, rec, start, nil)
 }
 
-// finishScheduled appends the run to the log, prints the summary and sets
-// the exit code. The log is written only into an existing folder: a
-// missing snapshot folder is often an unplugged USB drive, and creating
-// it would put the log on the internal disk.
-func finishScheduled(u *ui, out string, rec schedule.RunRecord, start time.Time, cause error) error {
+// finishScheduled completes the record from the error that ended the run
+// (nil: it succeeded) and appends it to the log. The log is written only
+// into an existing folder: a missing snapshot folder is often an unplugged
+// USB drive, and creating it would put the log on the internal disk.
+func finishScheduled(ctx context.Context, u *ui, out string, rec schedule.RunRecord, start time.Time, cause error) (*schedule.RunRecord, error) {
+	if cause != nil && ctx.Err() != nil && !isKind[*usageError](cause) {
+		cause = &interruptedError{}
+	}
+	class := classify(cause)
+	rec.ExitCode = class.Code
+	switch {
+	case cause != nil:
+		rec.Outcome = class.Outcome
+		rec.Message, rec.Hint = describeError(u.lang, cause)
+	case rec.Outcome == "":
+		rec.Outcome = schedule.OutcomeOK
+	}
 	rec.Seconds = float64(time.Since(start).Milliseconds()) / 1000
 	if fi, err := os.Stat(out); err == nil && fi.IsDir() {
 		left, err := schedule.AppendRun(out, rec)
@@ -458,7 +415,11 @@ func finishScheduled(u *ui, out string, rec schedule.RunRecord, start time.Time,
 	} else {
 		u.warn(u.T("runscheduled.nolog", filepath.Join(out, schedule.RunLogName), u.T("runscheduled.nofolder")), "")
 	}
-	if err := u.result(rec, func(w io.Writer) {
+	return &rec, cause
+}
+
+func printScheduled(u *ui, rec *schedule.RunRecord) error {
+	return u.result(rec, func(w io.Writer) {
 		switch rec.Outcome {
 		case schedule.OutcomeOK:
 			fmt.Fprintln(w, u.T("runscheduled.ok", rec.Snapshot, rec.Pruned))
@@ -467,61 +428,32 @@ func finishScheduled(u *ui, out string, rec schedule.RunRecord, start time.Time,
 		default:
 			fmt.Fprintln(w, u.T("runscheduled.failed", rec.Outcome, rec.ExitCode))
 		}
-	}); err != nil {
-		return err
-	}
-	if cause != nil && !u.json {
-		return cause
-	}
-	if rec.ExitCode != ExitOK {
-		if !u.json && rec.Message != "" {
-			u.warn(lowerFirst(rec.Message), rec.Hint)
-		}
-		u.deferredExit = rec.ExitCode
-	}
-	return nil
-}
-
-// snapshotUnchanged is snapshot --skip-unchanged: when db/ is
-// byte-identical to the label's newest snapshot (same content_id, and that
-// snapshot verifies), it prints "unchanged since <snapshot>" and reports
-// done, and no new archive is written. In cmd_snapshot.go, after
-// resolveSnapshotTarget:
-//
-//	if opts.SkipUnchanged {
-//		if done, err := snapshotUnchanged(c.Context, u, t.DB, t.Out, t.Label); done || err != nil {
-//			return err
-//		}
-//	}
-func snapshotUnchanged(ctx context.Context, u *ui, db, out, label string) (done bool, err error) {
-	same, newest, err := retention.Unchanged(ctx, db, out, label, dbChecks())
-	if err != nil || !same {
-		return false, err
-	}
-	rep := struct {
-		Unchanged bool   `json:"unchanged"`
-		Snapshot  string `json:"snapshot"`
-		Label     string `json:"label"`
-		Source    string `json:"source"`
-	}{true, newest, label, db}
-	return true, u.result(rep, func(w io.Writer) { fmt.Fprintln(w, u.T("snapshot.unchanged", newest)) })
+	})
 }
 
 // lastScheduledRun is the record list shows (an alias, so that list needs
 // no import for it).
 type lastScheduledRun = schedule.RunRecord
 
-// scheduledRunNote is for list: the last scheduled run recorded in dir's
-// run log, and a line saying how it ended ("" when there is none).
-func scheduledRunNote(u *ui, dir string) (*lastScheduledRun, string) {
+// lastScheduled is for list: the last scheduled run recorded in dir's run
+// log, or nil.
+func lastScheduled(dir string) *lastScheduledRun {
 	r, err := schedule.LastRun(dir)
-	if err != nil || r == nil {
-		return nil, ""
+	if err != nil {
+		return nil
+	}
+	return r
+}
+
+// lastRunLine says how a scheduled run ended ("" for none).
+func lastRunLine(u *ui, r *lastScheduledRun) string {
+	if r == nil {
+		return ""
 	}
 	when := r.Time.Local().Format("2006-01-02 15:04")
 	switch r.Outcome {
 	case schedule.OutcomeOK, schedule.OutcomeUnchanged:
-		return r, u.T("list.lastrun", when, r.Outcome, r.Snapshot)
+		return u.T("list.lastrun", when, r.Outcome, r.Snapshot)
 	}
-	return r, u.T("list.lastrunfailed", when, r.Outcome, r.ExitCode, r.Message)
+	return u.T("list.lastrunfailed", when, r.Outcome, r.ExitCode, r.Message)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -9,10 +10,15 @@ import (
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/engine"
+	"github.com/efbackup/efbackup/internal/fsutil"
 	"github.com/efbackup/efbackup/migrate"
+	"github.com/efbackup/efbackup/retention"
 	"github.com/urfave/cli/v2"
 )
 
+// snapshotOptions are what snapshot is asked to do, from its flags or from
+// the scheduled run.
 type snapshotOptions struct {
 	Install       string
 	DB            string
@@ -42,7 +48,13 @@ func snapshotCommand(u *ui) *cli.Command {
 			if c.NArg() > 0 {
 				return u.usageErr("err.extraargs", c.Args().First())
 			}
-			return runSnapshot(c, u, opts)
+			res, err := runSnapshot(c.Context, u, opts)
+			if res != nil {
+				if perr := printSnapshot(u, res); perr != nil {
+					return perr
+				}
+			}
+			return err
 		},
 	}
 }
@@ -76,6 +88,9 @@ func resolveSnapshotTarget(u *ui, opts snapshotOptions) (*snapshotTarget, error)
 		if err != nil || !fi.IsDir() {
 			return nil, u.usageErr("err.nodb", db)
 		}
+		if err := refuseDatabaseFolder(u, db, "snapshot"); err != nil {
+			return nil, err
+		}
 		t.DB, t.Install = db, filepath.Dir(db)
 		if in, err := migrate.Detect(t.Install); err == nil {
 			t.Version = in.Version
@@ -98,7 +113,7 @@ func resolveSnapshotTarget(u *ui, opts snapshotOptions) (*snapshotTarget, error)
 	if fi, err := os.Stat(t.Out); err == nil && !fi.IsDir() {
 		return nil, u.usageErr("err.outnotdir", t.Out)
 	}
-	if isInside(t.Out, t.DB) {
+	if fsutil.Within(t.Out, t.DB) {
 		return nil, u.usageErr("err.outinsidedb", t.Out, t.DB)
 	}
 	t.Label = opts.Label
@@ -121,28 +136,44 @@ type snapshotReport struct {
 	Seconds      float64           `json:"seconds"`
 	Version      string            `json:"efaktur_version"`
 	ContentID    string            `json:"content_id"`
+	Databases    []engine.Database `json:"databases"`
+	Excluded     []string          `json:"excluded,omitempty"`
 	Checks       []fileCheckReport `json:"checks"`
 	Verdict      string            `json:"verdict"`
 	Warnings     []string          `json:"warnings,omitempty"`
 }
 
-type fileCheckReport struct {
-	File string `json:"file"`
-	backup.FileCheck
+// unchangedReport is snapshot --skip-unchanged's result when db/ is
+// byte-identical to the label's newest snapshot: no archive was written.
+type unchangedReport struct {
+	Unchanged bool   `json:"unchanged"`
+	Snapshot  string `json:"snapshot"`
+	Label     string `json:"label"`
+	Source    string `json:"source"`
 }
 
-func runSnapshot(c *cli.Context, u *ui, opts snapshotOptions) error {
+// snapshotResult is one of the two: a snapshot written, or none needed.
+type snapshotResult struct {
+	Report    *snapshotReport
+	Unchanged *unchangedReport
+}
+
+// runSnapshot takes one snapshot. A result comes back whenever a snapshot
+// was written, also with an error: a damaged database (an
+// *integrityFinding, unless AllowDamaged) or a sidecar that could not be
+// written (the archive is complete).
+func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotResult, error) {
 	level, err := backup.ParseLevel(opts.Level)
 	if err != nil {
-		return u.usageErr("err.level", opts.Level)
+		return nil, u.usageErr("err.level", opts.Level)
 	}
 	t, err := resolveSnapshotTarget(u, opts)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	release, err := lockFolder(u, t.Out, "snapshot")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer release()
 	// With the folder held, a .partial can only be left by a run that was
@@ -150,11 +181,10 @@ func runSnapshot(c *cli.Context, u *ui, opts snapshotOptions) error {
 	if removed, err := backup.RemoveStalePartials(t.Out); err == nil && len(removed) > 0 {
 		u.info("%s", u.T("snapshot.removedpartial", strings.Join(removed, ", ")))
 	}
-	ctx := c.Context
 	var warnings []string
 	sigs, err := checkInUse(ctx, t.DB)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, s := range sigs {
 		w := u.T("warn.signal", s.File, s.Detail)
@@ -164,19 +194,15 @@ func runSnapshot(c *cli.Context, u *ui, opts snapshotOptions) error {
 	// Compare only a database that is not in use: a torn read proves
 	// nothing either way.
 	if opts.SkipUnchanged {
-		if done, err := snapshotUnchanged(c.Context, u, t.DB, t.Out, t.Label); done || err != nil {
-			return err
+		if un, err := snapshotUnchanged(ctx, t.DB, t.Out, t.Label); un != nil || err != nil {
+			return &snapshotResult{Unchanged: un}, err
 		}
 	}
-	files, _, err := backup.ScanDB(t.DB)
+	scan, err := backup.ScanDB(t.DB, engines())
 	if err != nil {
-		return err
+		return nil, err
 	}
-	var total int64
-	for _, f := range files {
-		total += f.Size()
-	}
-	progress, finish := u.progress(u.T("progress.snapshot"), total)
+	progress, finish := u.progress(u.T("progress.snapshot"), scan.Bytes())
 	slow := testSlow()
 	start := time.Now()
 	res, err := backup.Snapshot(ctx, backup.SnapshotOptions{
@@ -187,8 +213,7 @@ func runSnapshot(c *cli.Context, u *ui, opts snapshotOptions) error {
 		Level:          level,
 		ToolVersion:    version,
 		EFakturVersion: t.Version,
-		NewChecker:     dbChecks(),
-		FolderChecks:   dbFolderChecks(),
+		Engines:        engines(),
 		Progress: func(done, total int64) {
 			if progress != nil {
 				progress(done)
@@ -207,63 +232,59 @@ func runSnapshot(c *cli.Context, u *ui, opts snapshotOptions) error {
 	})
 	finish()
 	if err != nil && res == nil {
-		return err
+		return nil, err
 	}
 	sidecarErr := err
 	m := res.Manifest
-	rep := snapshotReport{
+	rep := &snapshotReport{
 		Snapshot: res.Path, Sidecar: res.Sidecar, Label: m.Label, Source: m.Source,
 		Files: m.Totals.Files, Bytes: m.Totals.Bytes, ArchiveBytes: res.ArchiveSize,
 		Seconds: time.Since(start).Seconds(), Version: m.EFakturVersion, ContentID: m.ContentID,
-		Verdict: "ok", Warnings: warnings,
+		Databases: m.Databases, Excluded: m.Excluded, Checks: fileChecks(m.Files),
+		Verdict: summaryVerdict(m), Warnings: warnings,
 	}
-	if m.Checks != nil {
-		rep.Verdict = m.Checks.Verdict
+	if rep.Databases == nil {
+		rep.Databases = []engine.Database{}
 	}
-	for _, f := range m.Files {
-		if f.Check != nil && f.Check.Kind != "unknown" {
-			rep.Checks = append(rep.Checks, fileCheckReport{File: f.Path, FileCheck: *f.Check})
-		}
-	}
-	if err := u.result(rep, func(w io.Writer) {
-		fmt.Fprintln(w, u.T("snapshot.done", res.Path))
-		fmt.Fprintln(w, u.T("snapshot.summary", m.Totals.Files, humanBytes(m.Totals.Bytes), humanBytes(res.ArchiveSize), rep.Seconds))
-		fmt.Fprintln(w, u.T("snapshot.version", m.EFakturVersion))
-		printChecks(w, u, rep.Checks)
-	}); err != nil {
-		return err
-	}
+	out := &snapshotResult{Report: rep}
 	if sidecarErr != nil {
-		return sidecarErr
+		return out, sidecarErr
 	}
 	if rep.Verdict == "damaged" {
 		if opts.AllowDamaged {
 			u.warn(u.T("snapshot.damaged.allowed"), "")
-			return nil
+			return out, nil
 		}
-		return &integrityFinding{msg: u.T("snapshot.damaged", res.Path), hint: u.T("hint.damaged")}
+		return out, &integrityFinding{msg: u.T("snapshot.damaged", res.Path), hint: u.T("hint.damaged")}
 	}
-	return nil
+	return out, nil
 }
 
-// printChecks lists the database-file verdicts that are worth a line.
-func printChecks(w io.Writer, u *ui, checks []fileCheckReport) {
-	for _, c := range checks {
-		format := c.Format
-		if c.H2Version != "" {
-			format += ", H2 " + c.H2Version
-		}
-		fmt.Fprintf(w, "  %s: %s", c.File, u.T("verdict."+c.Verdict))
-		if format != "" {
-			fmt.Fprintf(w, " (%s)", format)
-		}
-		fmt.Fprintln(w)
-		for _, f := range c.Findings {
-			if f.Offset >= 0 {
-				fmt.Fprintf(w, "    %s %s: %s\n", u.T("at.offset", f.Offset), f.Code, f.Detail)
-			} else {
-				fmt.Fprintf(w, "    %s: %s\n", f.Code, f.Detail)
-			}
-		}
+// snapshotUnchanged is snapshot --skip-unchanged: when db/ is
+// byte-identical to the label's newest snapshot (same content_id, and that
+// snapshot verifies), it says which, and no new archive is written. nil
+// means a snapshot is needed.
+func snapshotUnchanged(ctx context.Context, db, out, label string) (*unchangedReport, error) {
+	same, newest, err := retention.Unchanged(ctx, db, out, label, engines())
+	if err != nil || !same {
+		return nil, err
 	}
+	return &unchangedReport{Unchanged: true, Snapshot: newest, Label: label, Source: db}, nil
+}
+
+// printSnapshot prints snapshot's result.
+func printSnapshot(u *ui, res *snapshotResult) error {
+	if un := res.Unchanged; un != nil {
+		return u.result(un, func(w io.Writer) { fmt.Fprintln(w, u.T("snapshot.unchanged", un.Snapshot)) })
+	}
+	rep := res.Report
+	return u.result(rep, func(w io.Writer) {
+		fmt.Fprintln(w, u.T("snapshot.done", rep.Snapshot))
+		fmt.Fprintln(w, u.T("snapshot.summary", rep.Files, humanBytes(rep.Bytes), humanBytes(rep.ArchiveBytes), rep.Seconds))
+		fmt.Fprintln(w, u.T("snapshot.version", rep.Version))
+		printDatabases(w, u, rep.Databases)
+		if len(rep.Excluded) > 0 {
+			fmt.Fprintln(w, "  "+u.T("db.excluded", strings.Join(rep.Excluded, ", ")))
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -12,7 +13,10 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
+// verifyOptions: snapshots to read back (Paths), or a live folder (DB or
+// Install, optionally compared Against a snapshot or manifest).
 type verifyOptions struct {
+	Paths      []string
 	DB         string
 	Install    string
 	Against    string
@@ -32,8 +36,13 @@ func verifyCommand(u *ui) *cli.Command {
 			&cli.BoolFlag{Name: "app-backups", Usage: u.T("flag.verifyappbackups"), Destination: &opts.AppBackups},
 		},
 		Action: func(c *cli.Context) error {
+			opts.Paths = c.Args().Slice()
 			if opts.AppBackups {
-				return runVerifyAppBackups(c, u, opts.Install)
+				if c.NArg() > 0 {
+					return u.usageErr("err.extraargs", c.Args().First())
+				}
+				out, err := runVerifyAppBackups(c.Context, u, appBackupsOptions{Install: opts.Install})
+				return printed(err, out, func() error { return printAppBackups(u, out) })
 			}
 			live := opts.DB != "" || opts.Install != ""
 			switch {
@@ -41,12 +50,11 @@ func verifyCommand(u *ui) *cli.Command {
 				return u.usageErr("err.verifyboth")
 			case !live && opts.Against != "":
 				return u.usageErr("err.againstneedsdb")
-			case live:
-				return runVerifyDB(c, u, opts)
-			case c.NArg() == 0:
+			case !live && c.NArg() == 0:
 				return u.usageErr("err.verifynothing")
 			}
-			return runVerifySnapshots(c, u, c.Args().Slice())
+			out, err := runVerify(c.Context, u, opts)
+			return printed(err, out, func() error { return u.result(out, func(w io.Writer) { printVerify(w, u, *out) }) })
 		},
 	}
 }
@@ -74,24 +82,35 @@ type verifyOutput struct {
 	Results []verifyResult `json:"results"`
 }
 
-func runVerifySnapshots(c *cli.Context, u *ui, paths []string) error {
-	out := verifyOutput{OK: true}
+// runVerify reads back the snapshots in opts.Paths, or checks the live
+// folder opts.DB (or Install's db/). A result comes back whenever every
+// target was read; when one has problems the error says so too (an
+// *integrityFinding).
+func runVerify(ctx context.Context, u *ui, opts verifyOptions) (*verifyOutput, error) {
+	if opts.DB != "" || opts.Install != "" {
+		return runVerifyDB(ctx, u, opts)
+	}
+	return runVerifySnapshots(ctx, u, opts.Paths)
+}
+
+func runVerifySnapshots(ctx context.Context, u *ui, paths []string) (*verifyOutput, error) {
+	out := &verifyOutput{OK: true}
 	for _, p := range paths {
 		fi, err := os.Stat(p)
 		if err != nil {
-			return u.usageErr("err.nosnapshot", p)
+			return nil, u.usageErr("err.nosnapshot", p)
 		}
 		if fi.IsDir() {
-			return u.usageErr("err.snapshotisdir", p)
+			return nil, u.usageErr("err.snapshotisdir", p)
 		}
 	}
 	for _, p := range paths {
 		fi, _ := os.Stat(p)
 		progress, finish := u.progress(u.T("progress.verify", filepath.Base(p)), fi.Size())
-		rep, err := backup.VerifyArchive(c.Context, p, backup.ReadOptions{NewChecker: dbChecks(), FolderChecks: dbFolderChecks(), Progress: progress})
+		rep, err := backup.VerifyArchive(ctx, p, backup.ReadOptions{Engines: engines(), Progress: progress})
 		finish()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		r := verifyResult{Target: p, OK: rep.OK(), Files: rep.Files, Bytes: rep.Bytes, Problems: rep.Problems}
 		present := rep.SidecarPresent
@@ -111,13 +130,10 @@ func runVerifySnapshots(c *cli.Context, u *ui, paths []string) error {
 		}
 		out.Results = append(out.Results, r)
 	}
-	if err := u.result(out, func(w io.Writer) { printVerify(w, u, out) }); err != nil {
-		return err
-	}
 	if !out.OK {
-		return verifyFailed(u, out)
+		return out, verifyFailed(u, *out)
 	}
-	return nil
+	return out, nil
 }
 
 func sortedChecks(m map[string]backup.FileCheck) []fileCheckReport {
@@ -136,11 +152,6 @@ func sortedChecks(m map[string]backup.FileCheck) []fileCheckReport {
 }
 
 func verifyFailed(u *ui, out verifyOutput) error {
-	if u.json {
-		// The result document already lists every problem.
-		u.deferredExit = ExitIntegrity
-		return nil
-	}
 	bad := 0
 	for _, r := range out.Results {
 		if !r.OK {
@@ -173,7 +184,7 @@ func printVerify(w io.Writer, u *ui, out verifyOutput) {
 // loadAgainst reads the manifest to compare a live folder with: a sidecar
 // or manifest JSON file, or a snapshot, which is verified in full first so
 // that its manifest can be trusted.
-func loadAgainst(c *cli.Context, u *ui, p string) (*backup.Manifest, error) {
+func loadAgainst(ctx context.Context, u *ui, p string) (*backup.Manifest, error) {
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, u.usageErr("err.nosnapshot", p)
@@ -182,7 +193,7 @@ func loadAgainst(c *cli.Context, u *ui, p string) (*backup.Manifest, error) {
 	head := make([]byte, 4)
 	n, _ := io.ReadFull(f, head)
 	if n == 4 && string(head) == "\x28\xb5\x2f\xfd" { // zstd magic
-		rep, err := backup.VerifyArchive(c.Context, p, backup.ReadOptions{})
+		rep, err := backup.VerifyArchive(ctx, p, backup.ReadOptions{})
 		if err != nil {
 			return nil, err
 		}
@@ -201,56 +212,56 @@ func loadAgainst(c *cli.Context, u *ui, p string) (*backup.Manifest, error) {
 	return m, nil
 }
 
-func runVerifyDB(c *cli.Context, u *ui, opts verifyOptions) error {
+func runVerifyDB(ctx context.Context, u *ui, opts verifyOptions) (*verifyOutput, error) {
 	db := opts.DB
 	if opts.Install != "" {
 		if opts.DB != "" {
-			return u.usageErr("err.installanddb")
+			return nil, u.usageErr("err.installanddb")
 		}
 		in, err := migrate.Detect(opts.Install)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		db = in.DB
 	}
 	db, err := filepath.Abs(db)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if fi, err := os.Stat(db); err != nil || !fi.IsDir() {
-		return u.usageErr("err.nodb", db)
+		return nil, u.usageErr("err.nodb", db)
 	}
 	var m *backup.Manifest
 	if opts.Against != "" {
-		if m, err = loadAgainst(c, u, opts.Against); err != nil {
-			return err
+		if m, err = loadAgainst(ctx, u, opts.Against); err != nil {
+			return nil, err
 		}
 	}
 	res := verifyResult{Target: db, Against: opts.Against}
-	sigs, err := checkInUse(c.Context, db)
+	sigs, err := checkInUse(ctx, db)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, s := range sigs {
 		res.Warnings = append(res.Warnings, u.T("warn.signal", s.File, s.Detail))
 	}
 	files, _, err := backup.ScanDB(db)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var total int64
 	for _, f := range files {
 		total += f.Size()
 	}
 	progress, finish := u.progress(u.T("progress.verify", filepath.Base(db)), total)
-	rep, err := backup.HashFolder(c.Context, db, backup.FolderOptions{NewChecker: dbChecks(), FolderChecks: dbFolderChecks(), Progress: func(d, _ int64) {
+	rep, err := backup.HashFolder(ctx, db, backup.FolderOptions{Engines: engines(), Progress: func(d, _ int64) {
 		if progress != nil {
 			progress(d)
 		}
 	}})
 	finish()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if m != nil {
 		backup.CompareFiles(rep, m)
@@ -276,17 +287,14 @@ func runVerifyDB(c *cli.Context, u *ui, opts verifyOptions) error {
 		res.Problems = []backup.Problem{}
 	}
 	res.OK = len(res.Problems) == 0
-	out := verifyOutput{OK: res.OK, Results: []verifyResult{res}}
-	if err := u.result(out, func(w io.Writer) { printVerify(w, u, out) }); err != nil {
-		return err
-	}
+	out := &verifyOutput{OK: res.OK, Results: []verifyResult{res}}
 	if !res.OK {
-		if hasDamage(res.Problems) && !u.json {
-			return &integrityFinding{msg: u.T("verify.dbdamaged", db), hint: u.T("hint.damaged")}
+		if hasDamage(res.Problems) {
+			return out, &integrityFinding{msg: u.T("verify.dbdamaged", db), hint: u.T("hint.damaged")}
 		}
-		return verifyFailed(u, out)
+		return out, verifyFailed(u, *out)
 	}
-	return nil
+	return out, nil
 }
 
 func hasDamage(ps []backup.Problem) bool {

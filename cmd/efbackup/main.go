@@ -22,6 +22,8 @@ import (
 	"github.com/efbackup/efbackup/internal/i18n"
 	"github.com/efbackup/efbackup/internal/inuse"
 	"github.com/efbackup/efbackup/migrate"
+	"github.com/efbackup/efbackup/schedule"
+	"github.com/urfave/cli/v2"
 )
 
 // Exit codes, the same for every command.
@@ -62,19 +64,21 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer stop()
 	ui := &ui{lang: lang, stdout: stdout, stderr: stderr, stdin: stdin}
 	app := newApp(ui)
+	var notFound error
+	app.CommandNotFound = func(c *cli.Context, name string) { notFound = ui.usageErr("err.nocommand", name) }
 	err := app.RunContext(ctx, flagsFirst(app, args))
-	if err == nil && ui.deferredExit != 0 {
-		return ui.deferredExit
+	if err == nil {
+		err = notFound
 	}
 	if err == nil {
 		return ExitOK
 	}
-	if ctx.Err() != nil && !isKind[*usageError](err) {
+	if ctx.Err() != nil && !isKind[*usageError](err) && !isKind[*reportedError](err) {
 		err = &interruptedError{}
 	}
-	code := exitCode(err)
-	ui.fail(code, err)
-	return code
+	class := classify(err)
+	ui.fail(class, err)
+	return class.Code
 }
 
 // preScanLang finds --lang before flags are parsed, because the help text
@@ -121,20 +125,79 @@ func isKind[T error](err error) bool {
 	return errors.As(err, &t)
 }
 
-func exitCode(err error) int {
-	switch {
-	case err == nil:
-		return ExitOK
-	case isKind[*interruptedError](err), errors.Is(err, context.Canceled):
-		return ExitInterrupted
-	case isKind[*usageError](err), isKind[*migrate.NotInstallError](err):
-		return ExitUsage
-	case isKind[*inuse.InUseError](err), isKind[*backup.ChangedError](err):
-		return ExitInUse
-	case isKind[*backup.IntegrityError](err), isKind[*integrityFinding](err):
-		return ExitIntegrity
+// exitClass is what an error means to whoever runs efbackup: the exit
+// code, the "kind" of the JSON error object, and the outcome a scheduled
+// run records in its log.
+type exitClass struct {
+	Code    int
+	Kind    string
+	Outcome string
+}
+
+// exitTable is the one place where an error becomes an exit code; the
+// first row whose test matches decides. docs/exit-codes.md and the end of
+// every --help show the same table.
+var exitTable = []struct {
+	match func(error) bool
+	class exitClass
+}{
+	{func(err error) bool { return isKind[*interruptedError](err) || errors.Is(err, context.Canceled) },
+		exitClass{ExitInterrupted, "interrupted", schedule.OutcomeInterrupted}},
+	{func(err error) bool { return isKind[*usageError](err) || isKind[*migrate.NotInstallError](err) },
+		exitClass{ExitUsage, "usage", schedule.OutcomeUsage}},
+	{func(err error) bool { return isKind[*inuse.InUseError](err) || isKind[*backup.ChangedError](err) },
+		exitClass{ExitInUse, "in-use", schedule.OutcomeInUse}},
+	{func(err error) bool { return isKind[*backup.IntegrityError](err) || isKind[*integrityFinding](err) },
+		exitClass{ExitIntegrity, "integrity", schedule.OutcomeIntegrity}},
+	// Another efbackup holds the folder: a failure like any other, with a
+	// kind of its own so that scripts and the run log can tell.
+	{func(err error) bool { return isKind[*lockedError](err) },
+		exitClass{ExitFailed, "locked", schedule.OutcomeLocked}},
+	{func(error) bool { return true },
+		exitClass{ExitFailed, "failed", schedule.OutcomeFailed}},
+}
+
+// classify finds err's row in exitTable; nil is success.
+func classify(err error) exitClass {
+	if err == nil {
+		return exitClass{ExitOK, "", schedule.OutcomeOK}
 	}
-	return ExitFailed
+	for _, row := range exitTable {
+		if row.match(err) {
+			return row.class
+		}
+	}
+	panic("unreachable: the last row of exitTable matches every error")
+}
+
+// reportedError is the failure of a command whose result document, already
+// printed, lists every problem (verify found damage, doctor found a risk).
+// It exits with err's code; with --json no error object follows, since the
+// document on stdout already says it all.
+type reportedError struct{ err error }
+
+func (e *reportedError) Error() string { return e.err.Error() }
+func (e *reportedError) Unwrap() error { return e.err }
+
+// printed is how a command's Action ends once it has a result: it prints
+// the result when there is one (res is a non-nil pointer), and then
+// returns err as already reported, since the result document holds it.
+func printed[T any](err error, res *T, print func() error) error {
+	if res == nil {
+		return err
+	}
+	if perr := print(); perr != nil {
+		return perr
+	}
+	return reported(err)
+}
+
+// reported wraps err, when there is one, as already reported.
+func reported(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &reportedError{err}
 }
 
 // describeError renders err in the user's language, with a hint line when a
@@ -183,30 +246,43 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 	case errors.As(err, &uf):
 		return l.T("err.unsupported", uf.Path, uf.Type), l.T("hint.unsupported")
 	case errors.As(err, &sce):
-		h := l.T("hint.io")
-		if errors.Is(err, syscall.ENOSPC) {
-			h = l.T("hint.nospace")
-		} else if errors.Is(err, os.ErrPermission) {
-			h = l.T("hint.permission")
-		}
-		h += "; " + l.T("hint.sidecar")
+		h := ioHint(l, err, commandHints) + "; " + l.T("hint.sidecar")
 		return l.T("err.sidecar", sce.Archive, sce.Archive+backup.SidecarSuffix, unwrapPath(sce.Err)), h
 	case errors.As(err, &re):
 		return l.T("err.read", re.Path, re.Offset, re.Size, re.Err), l.T("hint.read")
 	case errors.As(err, &pe):
-		h := l.T("hint.io")
-		if errors.Is(err, syscall.ENOSPC) {
-			h = l.T("hint.nospace")
-		} else if errors.Is(err, os.ErrPermission) {
-			h = l.T("hint.permission")
-		}
-		return l.T("err.io", pe.Op, pe.Path, pe.Err), h
+		return l.T("err.io", pe.Op, pe.Path, pe.Err), ioHint(l, err, commandHints)
 	}
 	var h interface{ Hint() string }
 	if errors.As(err, &h) {
 		return err.Error(), h.Hint()
 	}
 	return err.Error(), ""
+}
+
+// ioHints names the three hints an I/O failure can get: the disk is full,
+// permission was denied, or something else went wrong.
+type ioHints struct{ other, noSpace, permission string }
+
+var (
+	// commandHints are for snapshot, verify, restore and the rest.
+	commandHints = ioHints{"hint.io", "hint.nospace", "hint.permission"}
+	// migrateHints say "run the same command again", for a migration,
+	// which resumes.
+	migrateHints = ioHints{"migrate.hint.step", "migrate.hint.nospace", "migrate.hint.permission"}
+)
+
+// ioHint chooses the next step for an I/O failure. The message itself
+// keeps the context (which file, which step); the hint says what to do
+// about the cause.
+func ioHint(l i18n.Lang, err error, h ioHints) string {
+	switch {
+	case isDiskFull(err):
+		return l.T(h.noSpace)
+	case errors.Is(err, os.ErrPermission):
+		return l.T(h.permission)
+	}
+	return l.T(h.other)
 }
 
 // unwrapPath drops the path from an *os.PathError when the message names

@@ -50,6 +50,8 @@ func TestScripts(t *testing.T) {
 			"treehash":  cmdTreeHash,
 			"perm":      cmdPerm,
 			"nofile":    cmdNoFile,
+			"casealias": cmdCaseAlias,
+			"rmalias":   cmdRmAlias,
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
@@ -154,6 +156,31 @@ func cmdNoFile(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if len(matches) == 0 && neg {
 		ts.Fatalf("no file matches %s in %s", args[1], args[0])
+	}
+}
+
+// casealias DIR ALIAS: ALIAS, which differs from DIR only in letter case,
+// names DIR: on a case-insensitive file system it already does; where case
+// counts, it becomes a link to DIR, so that the path check walks the same
+// way on both.
+func cmdCaseAlias(ts *testscript.TestScript, neg bool, args []string) {
+	dir, alias := ts.MkAbs(args[0]), ts.MkAbs(args[1])
+	if !strings.EqualFold(dir, alias) || dir == alias {
+		ts.Fatalf("casealias: %s and %s must differ only in letter case", args[0], args[1])
+	}
+	if _, err := os.Stat(alias); err == nil {
+		ts.Logf("casealias: the file system ignores letter case")
+		return
+	}
+	ts.Check(os.Symlink(filepath.Base(dir), alias))
+}
+
+// rmalias ALIAS: removes what casealias made (nothing where the file
+// system ignores case).
+func cmdRmAlias(ts *testscript.TestScript, neg bool, args []string) {
+	p := ts.MkAbs(args[0])
+	if fi, err := os.Lstat(p); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		ts.Check(os.Remove(p))
 	}
 }
 

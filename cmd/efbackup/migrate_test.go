@@ -237,7 +237,7 @@ func (f *failingWriter) Write(p []byte) (int, error) {
 	return f.File.Write(p)
 }
 
-// The failures of the issue that need an injected fault: each has a clear
+// The migration failures that need an injected fault: each has a clear
 // message, its documented exit code, and loses nothing.
 func TestMigrateFailures(t *testing.T) {
 	t.Setenv("EFBACKUP_LOCK_WATCH", "100ms")

@@ -32,10 +32,7 @@ type ui struct {
 	json           bool
 	quiet          bool
 	noProgress     bool
-	// deferredExit lets a command that printed its full result still end
-	// with a non-zero code (verify found problems, a snapshot of a damaged
-	// database) without printing a second error.
-	deferredExit int
+	noNotes        bool
 }
 
 // setup reads the global flags, which may be given before or after the
@@ -52,6 +49,15 @@ func (u *ui) setup(c *cli.Context) {
 			u.noProgress = ctx.Bool("no-progress")
 		}
 	}
+}
+
+// quietResults is u for a command run by another (the scheduled run calls
+// snapshot and prune): it prints warnings as u does, but no progress and
+// no notes, and its results are the caller's to print.
+func (u *ui) quietResults() *ui {
+	sub := *u
+	sub.noProgress, sub.noNotes = true, true
+	return &sub
 }
 
 func (u *ui) T(key string, args ...any) string { return u.lang.T(key, args...) }
@@ -85,7 +91,7 @@ func (u *ui) warn(msg string, hint string) {
 // info prints a progress note on stderr, only for people at a terminal or
 // reading a log, never with --quiet or --json.
 func (u *ui) info(format string, args ...any) {
-	if u.quiet || u.json {
+	if u.quiet || u.json || u.noNotes {
 		return
 	}
 	fmt.Fprintf(u.stderr, "efbackup: "+format+"\n", args...)
@@ -101,19 +107,18 @@ type jsonError struct {
 	} `json:"error"`
 }
 
-var exitKinds = map[int]string{
-	ExitFailed: "failed", ExitUsage: "usage", ExitIntegrity: "integrity", ExitInUse: "in-use", ExitInterrupted: "interrupted",
-}
-
-func (u *ui) fail(code int, err error) {
+// fail prints err, classified by main: one JSON error object with --json
+// (none when the result document already reported it), else the message
+// and its hint.
+func (u *ui) fail(class exitClass, err error) {
+	if u.json && isKind[*reportedError](err) {
+		return
+	}
 	msg, hint := describeError(u.lang, err)
 	if u.json {
 		var je jsonError
-		je.Error.ExitCode = code
-		je.Error.Kind = exitKinds[code]
-		if isKind[*lockedError](err) {
-			je.Error.Kind = "locked"
-		}
+		je.Error.ExitCode = class.Code
+		je.Error.Kind = class.Kind
 		je.Error.Message = msg
 		je.Error.Hint = hint
 		var ie *backup.IntegrityError

@@ -28,6 +28,27 @@ var CreateTemp = func(dir, name string, perm os.FileMode) (File, error) {
 	return os.OpenFile(filepath.Join(dir, name), flag, perm)
 }
 
+// Hook, when set, is called at four points of every atomic write
+// (CreateAtomic and Commit, WriteFileAtomic, ReplaceFileAtomic) with the
+// point and the file's final name. It is nil in the program users run;
+// the crash tests set it to stop the process at each point, as a power
+// cut would.
+var Hook func(point, final string)
+
+// The points of an atomic write, in order.
+const (
+	PointCreated = "atomic-created" // the temporary file exists, empty
+	PointWritten = "atomic-written" // every byte is written, nothing synced
+	PointSynced  = "atomic-synced"  // the data is durable under the temporary name
+	PointRenamed = "atomic-renamed" // the final name is taken; the folder is not yet synced
+)
+
+func hook(point, final string) {
+	if Hook != nil {
+		Hook(point, final)
+	}
+}
+
 // File is what an atomic write needs of a file.
 type File interface {
 	io.Writer
@@ -61,6 +82,7 @@ func CreateAtomic(final string, perm os.FileMode) (*AtomicFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	hook(PointCreated, final)
 	return &AtomicFile{f: f, final: final}, nil
 }
 
@@ -87,6 +109,7 @@ func (a *AtomicFile) Commit() error {
 		return errors.New("fsutil: commit after commit or abort")
 	}
 	a.done = true
+	hook(PointWritten, a.final)
 	tmp := a.f.Name()
 	fail := func(err error) error {
 		_ = a.f.Close()
@@ -109,6 +132,7 @@ func (a *AtomicFile) Commit() error {
 		_ = os.Remove(tmp)
 		return err
 	}
+	hook(PointSynced, a.final)
 	// Link-then-remove would be exclusive, but not every file system (FAT
 	// on a USB drive, some NAS shares) supports hard links; a final Lstat
 	// check right before the rename is the portable best effort.
@@ -120,6 +144,7 @@ func (a *AtomicFile) Commit() error {
 		_ = os.Remove(tmp)
 		return err
 	}
+	hook(PointRenamed, a.final)
 	return SyncDir(filepath.Dir(a.final))
 }
 
@@ -168,12 +193,14 @@ func ReplaceFileHook(path string, data []byte, perm os.FileMode, beforeRename fu
 	if err != nil {
 		return err
 	}
+	hook(PointCreated, path)
 	tmp := f.Name()
 	if _, err := f.Write(data); err != nil {
 		_ = f.Close()
 		_ = os.Remove(tmp)
 		return err
 	}
+	hook(PointWritten, path)
 	if err := f.Sync(); err != nil {
 		_ = f.Close()
 		_ = os.Remove(tmp)
@@ -183,6 +210,7 @@ func ReplaceFileHook(path string, data []byte, perm os.FileMode, beforeRename fu
 		_ = os.Remove(tmp)
 		return err
 	}
+	hook(PointSynced, path)
 	if beforeRename != nil {
 		beforeRename()
 	}
@@ -190,6 +218,7 @@ func ReplaceFileHook(path string, data []byte, perm os.FileMode, beforeRename fu
 		_ = os.Remove(tmp)
 		return err
 	}
+	hook(PointRenamed, path)
 	return SyncDir(dir)
 }
 

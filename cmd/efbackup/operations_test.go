@@ -31,7 +31,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 )
 
-func ops5Install(t *testing.T, version string, appBackups int) string {
+func opsInstall(t *testing.T, version string, appBackups int) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "eFaktur-"+version)
 	if _, err := install.Generate(dir, install.Options{Version: version, AppBackups: appBackups, Seed: 7}); err != nil {
@@ -40,7 +40,7 @@ func ops5Install(t *testing.T, version string, appBackups int) string {
 	return dir
 }
 
-func ops5Env(t *testing.T) {
+func opsEnv(t *testing.T) {
 	t.Setenv("EFBACKUP_LANG", "en")
 	t.Setenv("EFBACKUP_LOCK_WATCH", "100ms")
 	t.Setenv("EFBACKUP_LOCK_WAIT", "200ms")
@@ -59,12 +59,12 @@ func archives(t *testing.T, dir string) []string {
 // "schedule show" prints, through sh, three days running. Each run makes a
 // snapshot, prunes with the schedule's rules and appends a log line;
 // schedule.LastRun reads the last one back (what list shows).
-func TestIssue5ScheduledRunEndToEnd(t *testing.T) {
+func TestScheduledRunEndToEnd(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("runs the cron line through sh")
 	}
-	ops5Env(t)
-	inst := ops5Install(t, "4.0", 1)
+	opsEnv(t)
+	inst := opsInstall(t, "4.0", 1)
 	out := filepath.Join(t.TempDir(), "USB BACKUP 100%")
 	code, stdout, stderr := runCLI(t, "schedule", "show", "--install", inst, "--out", out, "--daily", "18:30",
 		"--keep-last", "2", "--backend", "cron", "--json")
@@ -114,8 +114,8 @@ func TestIssue5ScheduledRunEndToEnd(t *testing.T) {
 	if err != nil || last.Snapshot != filepath.Base(snaps[1]) {
 		t.Errorf("LastRun = %+v, %v; newest snapshot %s", last, err, snaps[1])
 	}
-	var so bytes.Buffer
-	if rec, line := scheduledRunNote(&ui{lang: i18n.EN, stdout: &so}, out); rec == nil || !strings.Contains(line, "last scheduled run: ") || !strings.Contains(line, ", ok ("+last.Snapshot+")") {
+	rec := lastScheduled(out)
+	if line := lastRunLine(&ui{lang: i18n.EN}, rec); rec == nil || !strings.Contains(line, "last scheduled run: ") || !strings.Contains(line, ", ok ("+last.Snapshot+")") {
 		t.Errorf("list's line: %q", line)
 	}
 	// Windows has no Unix permission bits (Go reports 0666 or 0444).
@@ -132,9 +132,9 @@ func TestIssue5ScheduledRunEndToEnd(t *testing.T) {
 // --skip-unchanged: a database byte-identical to the newest snapshot
 // writes nothing and is logged "unchanged since <snapshot>"; new times
 // alone are no change; a changed byte is.
-func TestIssue5SkipUnchanged(t *testing.T) {
-	ops5Env(t)
-	inst := ops5Install(t, "3.2", -1)
+func TestSkipUnchanged(t *testing.T) {
+	opsEnv(t)
+	inst := opsInstall(t, "3.2", -1)
 	out := filepath.Join(t.TempDir(), "snaps")
 	runSched := func() schedule.RunRecord {
 		t.Helper()
@@ -158,12 +158,10 @@ func TestIssue5SkipUnchanged(t *testing.T) {
 	if second.Outcome != schedule.OutcomeUnchanged || second.Snapshot != first.Snapshot || len(archives(t, out)) != 1 {
 		t.Fatalf("second run %+v, archives %v", second, archives(t, out))
 	}
-	// The helper snapshot --skip-unchanged calls says the same.
-	var so, se bytes.Buffer
-	u := &ui{lang: i18n.EN, stdout: &so, stderr: &se}
-	done, err := snapshotUnchanged(context.Background(), u, filepath.Join(inst, "db"), out, first.Label)
-	if !done || err != nil || !strings.Contains(so.String(), "unchanged since "+filepath.Join(out, first.Snapshot)) {
-		t.Fatalf("snapshotUnchanged: %v %v %q", done, err, so.String())
+	// snapshot --skip-unchanged says the same, and writes nothing.
+	code, stdout, stderr := runCLI(t, "snapshot", "--install", inst, "--out", out, "--label", first.Label, "--skip-unchanged")
+	if code != 0 || !strings.Contains(stdout, "unchanged since "+filepath.Join(out, first.Snapshot)) || len(archives(t, out)) != 1 {
+		t.Fatalf("snapshot --skip-unchanged: exit %d\n%s%s", code, stdout, stderr)
 	}
 	// One more file in db/: changed.
 	os.WriteFile(filepath.Join(inst, "db", "efaktur.trace.db"), []byte("trace\n"), 0o644)
@@ -172,16 +170,16 @@ func TestIssue5SkipUnchanged(t *testing.T) {
 	if third.Outcome != schedule.OutcomeOK || third.Snapshot == first.Snapshot || len(archives(t, out)) != 2 {
 		t.Fatalf("third run %+v", third)
 	}
-	if done, _ := snapshotUnchanged(context.Background(), u, filepath.Join(inst, "db"), t.TempDir(), first.Label); done {
+	if un, _ := snapshotUnchanged(context.Background(), filepath.Join(inst, "db"), t.TempDir(), first.Label); un != nil {
 		t.Error("unchanged against an empty folder")
 	}
 }
 
 // A scheduled run that finds e-Faktur open logs "in-use" with exit code 4
 // and the message, and prunes nothing.
-func TestIssue5ScheduledRunInUse(t *testing.T) {
-	ops5Env(t)
-	inst := ops5Install(t, "4.0", -1)
+func TestScheduledRunInUse(t *testing.T) {
+	opsEnv(t)
+	inst := opsInstall(t, "4.0", -1)
 	out := filepath.Join(t.TempDir(), "snaps")
 	os.MkdirAll(out, 0o700)
 	// An H2 lock file that keeps changing is what a running e-Faktur leaves.
@@ -216,12 +214,12 @@ func TestIssue5ScheduledRunInUse(t *testing.T) {
 
 // kill -9 of a prune holding the folder: the next run takes the lock over
 // at once (its process is gone) and says so, instead of being blocked.
-func TestIssue5KilledPruneLeavesNoBlockingLock(t *testing.T) {
+func TestKilledPruneLeavesNoBlockingLock(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("the test hook kills with SIGKILL")
 	}
-	ops5Env(t)
-	inst := ops5Install(t, "4.0", -1)
+	opsEnv(t)
+	inst := opsInstall(t, "4.0", -1)
 	out := filepath.Join(t.TempDir(), "snaps")
 	if code, _, stderr := runCLI(t, "snapshot", "--install", inst, "--out", out, "-q"); code != 0 {
 		t.Fatal(stderr)
@@ -255,8 +253,8 @@ func TestIssue5KilledPruneLeavesNoBlockingLock(t *testing.T) {
 
 // lockFolder, the one-line wiring for snapshot: a second writer gets the
 // "locked" error (exit 1), and release removes the lock.
-func TestIssue5LockFolderHelper(t *testing.T) {
-	ops5Env(t)
+func TestLockFolderHelper(t *testing.T) {
+	opsEnv(t)
 	dir := t.TempDir()
 	var so, se bytes.Buffer
 	u := &ui{lang: i18n.EN, stdout: &so, stderr: &se}
@@ -266,8 +264,8 @@ func TestIssue5LockFolderHelper(t *testing.T) {
 	}
 	_, err = lockFolder(u, dir, "snapshot")
 	var le *lockedError
-	if !errors.As(err, &le) || exitCode(err) != ExitFailed || !strings.Contains(err.Error(), "locked") {
-		t.Fatalf("second lock: %v (exit %d)", err, exitCode(err))
+	if c := classify(err); !errors.As(err, &le) || c.Code != ExitFailed || c.Kind != "locked" || c.Outcome != schedule.OutcomeLocked || !strings.Contains(err.Error(), "locked") {
+		t.Fatalf("second lock: %v (%+v)", err, c)
 	}
 	release()
 	if _, err := os.Stat(filepath.Join(dir, folderlock.Name)); !os.IsNotExist(err) {
@@ -278,8 +276,8 @@ func TestIssue5LockFolderHelper(t *testing.T) {
 // The default rules over 40 daily snapshots: 7 dailies, 3 more weeklies,
 // the end of January as a monthly, and the oldest (monthly counts remain).
 // Removed archives and sidecars are gone; --json gives every reason.
-func TestIssue5PruneDefaultPolicy(t *testing.T) {
-	ops5Env(t)
+func TestPruneDefaultPolicy(t *testing.T) {
+	opsEnv(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "db")
 	os.MkdirAll(db, 0o755)
@@ -345,9 +343,9 @@ func TestIssue5PruneDefaultPolicy(t *testing.T) {
 // them: one truncated, one with a flipped bit. verify names each verdict
 // and the newest good one; prune --app-backups refuses while the newest
 // are bad, then removes only older ones.
-func TestIssue5AppBackups(t *testing.T) {
-	ops5Env(t)
-	inst := ops5Install(t, "4.0", 4)
+func TestAppBackups(t *testing.T) {
+	opsEnv(t)
+	inst := opsInstall(t, "4.0", 4)
 	zips, _ := filepath.Glob(filepath.Join(inst, "backup", "*.zip"))
 	sort.Strings(zips) // names carry the time: oldest first
 	if len(zips) != 4 {
@@ -399,9 +397,9 @@ func TestIssue5AppBackups(t *testing.T) {
 
 // doctor --json: machine output, exit 3 at risk; every finding worded in
 // both languages without a formatting slip.
-func TestIssue5DoctorJSON(t *testing.T) {
-	ops5Env(t)
-	inst := ops5Install(t, "3.2", 2)
+func TestDoctorJSON(t *testing.T) {
+	opsEnv(t)
+	inst := opsInstall(t, "3.2", 2)
 	os.Rename(filepath.Join(inst, "ETaxInvoiceUpd.exe"), filepath.Join(inst, "ETaxInvoiceUpd_OLD.exe"))
 	for _, lang := range []string{"en", "id"} {
 		code, stdout, stderr := runCLI(t, "--lang", lang, "doctor", inst, "--json")
@@ -438,7 +436,7 @@ func TestIssue5DoctorJSON(t *testing.T) {
 
 // Every word the operations commands look up by a computed key exists, in
 // both languages.
-func TestIssue5MessageKeys(t *testing.T) {
+func TestMessageKeys(t *testing.T) {
 	var keys []string
 	for _, c := range doctor.Codes {
 		keys = append(keys, "doctor."+c, "doctor.next."+c)
