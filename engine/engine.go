@@ -75,7 +75,7 @@ const (
 // Finding is one problem a check found. Detail is English, names no
 // database content (no row data, no key material), and stands alone.
 type Finding struct {
-	Verdict Verdict `json:"verdict"`        // Warning or Damaged
+	Verdict Verdict `json:"verdict"`        // Warning or Damaged; NotChecked for what could not be checked (an encrypted database)
 	Code    string  `json:"code"`           // stable, for scripts: "page-checksum", ...
 	File    string  `json:"file,omitempty"` // relative to the database folder, "/"
 	Page    int64   `json:"page"`           // -1 when not about one page

@@ -132,20 +132,24 @@ func TestBoundedMemory(t *testing.T) {
 	info := hdr[borrowedOffset:]
 	be.PutUint32(info, fmtContainer)
 	be.PutUint32(info[8:], 4096)
+	noise := make([]byte, len(chunk))
+	for i := range noise {
+		noise[i] = byte(rng.Uint32())
+	}
 	measure("container", size, 256<<10, c.File("seg0/c490.dat", size), func(off int64, p []byte) {
-		for i := range p {
-			p[i] = byte(rng.Uint32())
-		}
+		copy(p, noise)
+		p[0] = byte(off >> 20) // no two chunks alike
 		if off == 0 {
 			copy(p, hdr)
 		}
 	})
+	for i := range noise {
+		noise[i] &= 0x3
+	}
 	// A log file of noise after a valid header, where the scan keeps
 	// looking for records.
 	measure("log", size, 256<<10, c.File("log/log3.dat", size), func(off int64, p []byte) {
-		for i := range p {
-			p[i] = byte(rng.Uint32() & 0x3)
-		}
+		copy(p, noise)
 		if off == 0 {
 			copy(p, newLogBuilder(3, makeInstant(2, 24)).b)
 		}

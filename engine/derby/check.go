@@ -300,6 +300,9 @@ func (f *fileCheck) finalize() {
 	}
 }
 
+// Result is the file's verdict. Called before Finish, it holds what the
+// file's own bytes showed; after Finish, also what the whole database
+// showed about the file (a log file that breaks the chain, say).
 func (f *fileCheck) Result() engine.FileResult {
 	f.finalize()
 	fs := append(f.fl.findings(f.rel), f.late...)

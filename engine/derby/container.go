@@ -45,6 +45,7 @@ type containerCheck struct {
 
 	infoParsed bool
 	info       containerInfo
+	zeroHeader bool
 
 	nextAlloc  int64 // the allocation page the chain names next; -1 for none
 	chainLost  bool  // an allocation page could not be read
@@ -157,13 +158,20 @@ func (c *containerCheck) decidePageSize(atEnd bool) {
 			return
 		}
 	}
-	c.add(engine.Damaged, CodePageSize, 0, borrowedOffset+8,
-		"the container header gives page size %d, which Derby never writes, and no page size makes the first page's CRC match; the pages cannot be checked", c.info.pageSize)
+	if !c.zeroHeader {
+		c.add(engine.Damaged, CodePageSize, 0, borrowedOffset+8,
+			"the container header gives page size %d, which Derby never writes, and no page size makes the first page's CRC match; the pages cannot be checked", c.info.pageSize)
+	}
 	c.ps = -1
 }
 
 func (c *containerCheck) checkInfo() {
 	in := c.info
+	if allZero((*c.bufp)[:borrowedOffset+containerInfoSize]) {
+		c.zeroHeader = true
+		c.add(engine.Damaged, CodePageZero, 0, 0, "the first page, which holds the container header and the allocation map, is all zeros where the header should be")
+		return
+	}
 	if in.storedCRC != uint64(in.crc) {
 		c.add(engine.Damaged, CodeContainerInfoCRC, 0, borrowedOffset+72,
 			"the container header's checksum is %#x but its bytes give %#x (Derby marks the database corrupt when it opens this container)", in.storedCRC, in.crc)
