@@ -30,6 +30,7 @@ const (
 	ProblemDuplicate       = "duplicate"        // an entry appears twice
 	ProblemDatabaseDamaged = "database-damaged" // a database-file check found damage
 	ProblemUnreadable      = "unreadable"       // the disk returned an error while the snapshot was read
+	ProblemChanged         = "changed"          // a live folder differs from the snapshot it is compared with: it moved on since
 )
 
 // IntegrityError reports every problem found in a snapshot or folder.

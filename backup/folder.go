@@ -91,7 +91,10 @@ func VerifyFolder(ctx context.Context, dir string, m *Manifest, opt FolderOption
 	return rep, nil
 }
 
-// CompareFiles adds to rep every way rep.Files differs from m.Files.
+// CompareFiles adds to rep every way rep.Files differs from m.Files:
+// missing, extra, or other size or bytes. For a copy that should equal the
+// snapshot (a restore, a migration) each is a fault; ChangedSince says the
+// same of a live database that has simply moved on.
 func CompareFiles(rep *FolderReport, m *Manifest) {
 	have := map[string]File{}
 	for _, f := range rep.Files {
@@ -115,6 +118,23 @@ func CompareFiles(rep *FolderReport, m *Manifest) {
 			rep.Problems = append(rep.Problems, Problem{Kind: ProblemExtra, File: f.Path, Detail: "in the folder but not listed in the manifest"})
 		}
 	}
+}
+
+// ChangedSince rewords the differences CompareFiles found as changes of a
+// live database since the snapshot it was compared with: an ordinary
+// INSERT changes files, and that is not damage (damage is what the
+// database checks find).
+func ChangedSince(ps []Problem) []Problem {
+	out := make([]Problem, 0, len(ps))
+	for _, p := range ps {
+		switch p.Kind {
+		case ProblemMissing, ProblemExtra, ProblemSize, ProblemHash:
+			p.Detail = p.Kind + ": " + p.Detail
+			p.Kind = ProblemChanged
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 func sizeDetail(got, want int64) string {

@@ -488,12 +488,16 @@ func (p *pass) compareFiles(m *Manifest, complete bool) {
 			rep.add(ProblemExtra, e.rel, "in the archive but not listed in the manifest")
 		}
 	}
-	addDatabaseProblems(rep, rep.Databases)
+	rep.Problems = append(rep.Problems, DatabaseProblems(rep.Databases)...)
 }
 
-// addDatabaseProblems turns every damage finding of the database checks
-// into a problem naming the file, the page and the offset.
-func addDatabaseProblems(rep *VerifyReport, dbs []engine.Database) {
+// DatabaseProblems turns every damage finding of the database checks into
+// a problem naming the file (relative to db/), the page and the offset.
+func DatabaseProblems(dbs []engine.Database) []Problem {
+	var out []Problem
+	add := func(file, detail string) {
+		out = append(out, Problem{Kind: ProblemDatabaseDamaged, File: file, Detail: detail})
+	}
 	for _, d := range dbs {
 		if d.Verdict != engine.Damaged {
 			continue
@@ -508,12 +512,13 @@ func addDatabaseProblems(rep *VerifyReport, dbs []engine.Database) {
 			if f.File != "" {
 				file = d.Name + "/" + f.File
 			}
-			rep.add(ProblemDatabaseDamaged, file, "%s", FindingText(f))
+			add(file, FindingText(f))
 		}
 		if n == 0 {
-			rep.add(ProblemDatabaseDamaged, d.Name, "the database checks found damage")
+			add(d.Name, "the database checks found damage")
 		}
 	}
+	return out
 }
 
 // FindingText renders a finding's place and reason in one line.

@@ -9,6 +9,7 @@ import (
 	"sort"
 
 	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/migrate"
 	"github.com/urfave/cli/v2"
 )
@@ -71,10 +72,14 @@ type verifyResult struct {
 	Sidecar   *bool             `json:"sidecar_present,omitempty"`
 	Against   string            `json:"against,omitempty"`
 	Problems  []backup.Problem  `json:"problems"`
-	Checks    []fileCheckReport `json:"checks"`
-	Warnings  []string          `json:"warnings,omitempty"`
-	Recorded  string            `json:"recorded_verdict,omitempty"`
-	ContentID string            `json:"content_id,omitempty"`
+	Databases []engine.Database `json:"databases"`
+	// RecordedDatabases are the databases as the snapshot recorded them
+	// when it was made (state at that moment, verdict of the checks then).
+	RecordedDatabases []engine.Database `json:"recorded_databases,omitempty"`
+	Checks            []fileCheckReport `json:"checks"`
+	Warnings          []string          `json:"warnings,omitempty"`
+	Recorded          string            `json:"recorded_verdict,omitempty"`
+	ContentID         string            `json:"content_id,omitempty"`
 }
 
 type verifyOutput struct {
@@ -117,11 +122,17 @@ func runVerifySnapshots(ctx context.Context, u *ui, paths []string) (*verifyOutp
 		r.Sidecar = &present
 		if m := rep.Manifest; m != nil {
 			r.Label, r.Created, r.Version, r.ContentID = m.Label, m.Created.Format("2006-01-02 15:04:05Z"), m.EFakturVersion, m.ContentID
-			if m.Checks != nil {
-				r.Recorded = m.Checks.Verdict
-			}
+			r.Recorded = summaryVerdict(m)
+			r.RecordedDatabases = m.Databases
 		}
 		r.Checks = sortedChecks(rep.Checks)
+		r.Databases = rep.Databases
+		if rep.OK() {
+			r.Databases = withBytes(rep.Databases)
+		}
+		if r.Databases == nil {
+			r.Databases = []engine.Database{}
+		}
 		if !rep.OK() {
 			out.OK = false
 		}
@@ -139,7 +150,7 @@ func runVerifySnapshots(ctx context.Context, u *ui, paths []string) (*verifyOutp
 func sortedChecks(m map[string]backup.FileCheck) []fileCheckReport {
 	var out []fileCheckReport
 	for f, c := range m {
-		if c.Kind == "unknown" {
+		if len(c.Findings) == 0 {
 			continue
 		}
 		out = append(out, fileCheckReport{File: f, FileCheck: c})
@@ -174,7 +185,12 @@ func printVerify(w io.Writer, u *ui, out verifyOutput) {
 		if r.Sidecar != nil && !*r.Sidecar {
 			fmt.Fprintln(w, "  "+u.T("verify.nosidecar"))
 		}
-		printChecks(w, u, r.Checks)
+		printDatabases(w, u, r.Databases)
+		for _, d := range r.RecordedDatabases {
+			if d.Engine != engine.UnknownEngine && d.State != engine.Unknown {
+				fmt.Fprintf(w, "  %s: %s\n", d.Name, u.T("db.recordedas", u.lang.TData("state.", string(d.State))))
+			}
+		}
 		for _, wn := range r.Warnings {
 			fmt.Fprintln(w, "  "+wn)
 		}
@@ -231,6 +247,9 @@ func runVerifyDB(ctx context.Context, u *ui, opts verifyOptions) (*verifyOutput,
 	if fi, err := os.Stat(db); err != nil || !fi.IsDir() {
 		return nil, u.usageErr("err.nodb", db)
 	}
+	if err := refuseDatabaseFolder(u, db, "verify"); err != nil {
+		return nil, err
+	}
 	var m *backup.Manifest
 	if opts.Against != "" {
 		if m, err = loadAgainst(ctx, u, opts.Against); err != nil {
@@ -245,15 +264,11 @@ func runVerifyDB(ctx context.Context, u *ui, opts verifyOptions) (*verifyOutput,
 	for _, s := range sigs {
 		res.Warnings = append(res.Warnings, u.T("warn.signal", s.File, s.Detail))
 	}
-	files, _, err := backup.ScanDB(db)
+	scan, err := backup.ScanDB(db, engines())
 	if err != nil {
 		return nil, err
 	}
-	var total int64
-	for _, f := range files {
-		total += f.Size()
-	}
-	progress, finish := u.progress(u.T("progress.verify", filepath.Base(db)), total)
+	progress, finish := u.progress(u.T("progress.verify", filepath.Base(db)), scan.Bytes())
 	rep, err := backup.HashFolder(ctx, db, backup.FolderOptions{Engines: engines(), Progress: func(d, _ int64) {
 		if progress != nil {
 			progress(d)
@@ -263,21 +278,20 @@ func runVerifyDB(ctx context.Context, u *ui, opts verifyOptions) (*verifyOutput,
 	if err != nil {
 		return nil, err
 	}
+	res.Databases = rep.Databases
 	if m != nil {
 		backup.CompareFiles(rep, m)
+		rep.Problems = backup.ChangedSince(rep.Problems)
 		res.ContentID = m.ContentID
-	}
-	res.Checks = sortedChecks(rep.Checks)
-	for _, ch := range res.Checks {
-		if ch.Verdict == "damaged" {
-			d := ""
-			if len(ch.Findings) > 0 {
-				f := ch.Findings[0]
-				d = fmt.Sprintf("%s at offset %d: %s", f.Code, f.Offset, f.Detail)
-			}
-			rep.Problems = append(rep.Problems, backup.Problem{Kind: backup.ProblemDatabaseDamaged, File: ch.File, Detail: d})
+		if len(rep.Problems) == 0 {
+			res.Databases = withBytes(rep.Databases)
 		}
 	}
+	if res.Databases == nil {
+		res.Databases = []engine.Database{}
+	}
+	res.Checks = sortedChecks(rep.Checks)
+	rep.Problems = append(rep.Problems, backup.DatabaseProblems(rep.Databases)...)
 	for _, f := range rep.Files {
 		res.Files++
 		res.Bytes += f.Size
@@ -292,9 +306,23 @@ func runVerifyDB(ctx context.Context, u *ui, opts verifyOptions) (*verifyOutput,
 		if hasDamage(res.Problems) {
 			return out, &integrityFinding{msg: u.T("verify.dbdamaged", db), hint: u.T("hint.damaged")}
 		}
+		if m != nil && onlyChanges(res.Problems) {
+			return out, &integrityFinding{msg: u.T("verify.changedsince", db, len(res.Problems)), hint: u.T("hint.changedsince")}
+		}
 		return out, verifyFailed(u, *out)
 	}
 	return out, nil
+}
+
+// onlyChanges reports whether every problem is a change of a live folder
+// since its snapshot.
+func onlyChanges(ps []backup.Problem) bool {
+	for _, p := range ps {
+		if p.Kind != backup.ProblemChanged {
+			return false
+		}
+	}
+	return true
 }
 
 func hasDamage(ps []backup.Problem) bool {

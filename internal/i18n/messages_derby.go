@@ -31,6 +31,13 @@ func init() {
 		"finding.line":   {"%s: %s", "%s: %s"},
 		"finding.page":   {"page %d, byte %d", "halaman %d, byte %d"},
 		"finding.offset": {"byte %d", "byte %d"},
+		// verify --db --against a snapshot the database has moved on from.
+		"verify.changedsince": {"%s has changed since the snapshot: %d difference(s); the database checks found no damage", "%s sudah berubah sejak snapshot: %d perbedaan; pemeriksaan database tidak menemukan kerusakan"},
+		"hint.changedsince": {
+			"this is expected when e-Faktur was used after the snapshot: new invoices change the files; nothing to restore",
+			"ini wajar jika e-Faktur dipakai setelah snapshot: faktur baru mengubah file; tidak ada yang perlu dipulihkan",
+		},
+		"problem.changed": {"changed since the snapshot", "berubah sejak snapshot"},
 		// --db given a database folder itself.
 		"err.dbisdatabase": {"%s is one database's folder, not e-Faktur's db/ folder", "%s adalah folder satu database, bukan folder db/ milik e-Faktur"},
 		"hint.dbisdatabase": {
