@@ -179,7 +179,7 @@ func (f SourceFile) Size() int64 { return f.Info.Size() }
 // ScanDB lists the regular files and folders of db/, refusing links and
 // special files. Paths are relative, with "/", sorted.
 func ScanDB(db string) (files []SourceFile, dirs []Dir, err error) {
-	err = filepath.WalkDir(db, func(p string, d fs.DirEntry, err error) error {
+	err = fsutil.WalkDirShared(db, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -446,7 +446,9 @@ func copyFile(ctx context.Context, tw *tar.Writer, f SourceFile, buf []byte, new
 // or shrinks while it is read. Snapshots, live-folder checks and the staged
 // copy of a migration all read the source through it.
 func StreamFile(ctx context.Context, f SourceFile, buf []byte, w io.Writer, newChecker func(string, int64) FileChecker, progress func(int64)) (File, error) {
-	src, err := os.Open(f.Abs)
+	// Shared: e-Faktur may start while the snapshot runs, and Derby must
+	// be able to delete and rename files that are being read.
+	src, err := fsutil.OpenShared(f.Abs)
 	if err != nil {
 		return File{}, err
 	}

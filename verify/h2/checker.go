@@ -3,8 +3,9 @@ package h2
 import (
 	"bytes"
 	"io"
-	"os"
 	"strings"
+
+	"github.com/efbackup/efbackup/internal/fsutil"
 )
 
 // Checker looks at a file's bytes as they stream past. The snapshot writer
@@ -72,7 +73,7 @@ func (c *fixedChecker) Result() Result {
 // CheckFile streams the file at path through NewChecker(relName, size).
 // The error is only for failing to read the file; damage is in the Result.
 func CheckFile(path, relName string) (Result, error) {
-	f, err := os.Open(path)
+	f, err := fsutil.OpenShared(path)
 	if err != nil {
 		return Result{}, err
 	}
