@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/efbackup/efbackup/backup"
 	"github.com/efbackup/efbackup/internal/inuse"
@@ -50,31 +49,18 @@ func fileCheck(r h2.Result) backup.FileCheck {
 	return fc
 }
 
-// lockWatch is how long an existing engine lock file is watched for
-// changes. Tests shorten it through the environment.
-func lockWatch() time.Duration {
-	if v := os.Getenv("EFBACKUP_LOCK_WATCH"); v != "" {
-		if d, err := time.ParseDuration(v); err == nil {
-			return d
-		}
-	}
-	return 2500 * time.Millisecond
-}
-
 // checkInUse returns an *inuse.InUseError when anything in db is in use,
-// and the warnings (a stale lock file, ...) otherwise.
+// and the warnings (a database not shut down cleanly, a network share)
+// otherwise.
 func checkInUse(ctx context.Context, db string) ([]inuse.Signal, error) {
 	if _, err := os.Stat(db); errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
-	rep, err := inuse.Check(ctx, db, inuse.Options{LockWatch: lockWatch()})
+	rep, err := inuse.Check(ctx, db, inuse.Options{})
 	if err != nil {
 		return nil, err
 	}
-	if rep.InUse {
-		return rep.Warnings, &inuse.InUseError{Dir: db, Report: rep}
-	}
-	return rep.Warnings, nil
+	return rep.Warnings, rep.Err()
 }
 
 // isInside reports whether p is dir or lies inside it.
