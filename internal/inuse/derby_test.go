@@ -1,205 +1,79 @@
 package inuse
 
 import (
-	"bufio"
-	"bytes"
-	"fmt"
+	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
+
+	derbyfix "github.com/efbackup/efbackup/fixtures/derby"
 )
 
-// These tests run the real Derby engine (Debian's libderby-java 10.14 and
-// the JDK on PATH) through testdata/java/DerbyHold.java, embedded as
-// e-Faktur runs it and through the Network Server as "Start Db Sebagai
-// Server" runs it, and check what Check sees while it holds a database,
-// after a clean shutdown and after the JVM is killed.
+// These tests run the real Derby engine (Debian's libderby-java 10.14 and a
+// JDK, through fixtures/derby): databases it wrote, and JVMs holding them
+// embedded as e-Faktur runs it and through the Network Server as "Start Db
+// Sebagai Server" runs it. They check what Check sees while a database is
+// held, after a clean shutdown and after the JVM is killed.
 
-var derbyJars = []string{"/usr/share/java/derby.jar", "/usr/share/java/derbynet.jar", "/usr/share/java/derbyclient.jar"}
-
-// javaEnv compiles testdata/java once per test run.
-var javaEnv struct {
-	once    sync.Once
-	java    string
-	classes string
-	err     string
-}
-
-func cleanupJava() {
-	if javaEnv.classes != "" {
-		os.RemoveAll(javaEnv.classes)
-	}
-}
-
-// derbyCmd returns a command running DerbyHold, or skips the test when
-// Java or Derby is missing (in CI that is a failure).
-func derbyCmd(t *testing.T, args ...string) *exec.Cmd {
+// requireDerby skips the test where the engine cannot run, unless
+// EFBACKUP_REQUIRE_DERBY=1 says it must.
+func requireDerby(t *testing.T) {
 	t.Helper()
-	missing := func(why string) {
-		if runtime.GOOS == "windows" {
-			t.Skipf("the real engine runs on unix here: %s", why)
-		}
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s in CI: install a JDK and libderby-java", why)
-		}
-		t.Skip(why)
-	}
 	if runtime.GOOS == "windows" {
-		missing("there is no Java inside Wine; the Windows lock is held by the test's own helper instead")
+		t.Skip("the real engine runs on unix here: there is no Java inside Wine; the Windows tests hold db.lck as the JDK does")
 	}
-	for _, j := range derbyJars {
-		if _, err := os.Stat(j); err != nil {
-			missing(j + " is missing")
+	if _, err := derbyfix.Find(); err != nil {
+		if os.Getenv("EFBACKUP_REQUIRE_DERBY") == "1" {
+			t.Fatalf("EFBACKUP_REQUIRE_DERBY=1: %v", err)
 		}
+		t.Skipf("skipped: %v", err)
 	}
-	javaEnv.once.Do(func() {
-		java, err := exec.LookPath("java")
-		if err != nil {
-			javaEnv.err = "java not found in PATH"
-			return
-		}
-		javac, err := exec.LookPath("javac")
-		if err != nil {
-			javaEnv.err = "javac not found in PATH"
-			return
-		}
-		dir, err := os.MkdirTemp("", "inuse-java-")
-		if err != nil {
-			javaEnv.err = err.Error()
-			return
-		}
-		cp := strings.Join(derbyJars, string(os.PathListSeparator))
-		out, err := exec.Command(javac, "-d", dir, "-cp", cp, filepath.Join("testdata", "java", "DerbyHold.java")).CombinedOutput()
-		if err != nil {
-			os.RemoveAll(dir)
-			javaEnv.err = fmt.Sprintf("javac failed: %v\n%s", err, out)
-			return
-		}
-		javaEnv.java, javaEnv.classes = java, dir
-	})
-	if javaEnv.err != "" {
-		missing(javaEnv.err)
-	}
-	cp := strings.Join(append([]string{javaEnv.classes}, derbyJars...), string(os.PathListSeparator))
-	// Fast start: C1 only, a small heap.
-	jvm := []string{"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m", "-cp", cp, "DerbyHold"}
-	cmd := exec.Command(javaEnv.java, append(jvm, args...)...)
-	cmd.Dir = t.TempDir() // derby.log goes here, not into db/
-	return cmd
 }
 
-// derbyHolder is a JVM holding a Derby database.
-type derbyHolder struct {
-	cmd    *exec.Cmd
-	pid    int
-	stdin  *os.File
-	lines  chan string
-	exited chan error
-	stderr *bytes.Buffer
-}
-
-// startDerby boots the database at path in mode ("embedded" or "server")
-// and waits until it has written rows and said READY.
-func startDerby(t *testing.T, mode, path string) *derbyHolder {
+// materialize copies the small clean fixture database, made by the real
+// engine, to db/<name> in a new folder and returns db/.
+func materialize(t *testing.T, spec derbyfix.Spec) (db, dir string) {
 	t.Helper()
-	cmd := derbyCmd(t, mode, path)
-	pr, pw, err := os.Pipe()
+	requireDerby(t)
+	db = filepath.Join(tempDir(t), "db")
+	if spec.Name == "" {
+		spec.Name = derbyfix.DefaultName
+	}
+	dir = filepath.Join(db, spec.Name)
+	if err := os.Mkdir(db, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := derbyfix.Materialize(context.Background(), spec, dir); err != nil {
+		t.Fatal(err)
+	}
+	return db, dir
+}
+
+type holdFunc func(context.Context, string, derbyfix.HoldOptions) (*derbyfix.Holder, error)
+
+func start(t *testing.T, how holdFunc, dir string) *derbyfix.Holder {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	h, err := how(ctx, dir, derbyfix.HoldOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd.Stdin = pr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &derbyHolder{cmd: cmd, stdin: pw, lines: make(chan string, 8), exited: make(chan error, 1), stderr: new(bytes.Buffer)}
-	cmd.Stderr = h.stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	pr.Close()
-	h.pid = cmd.Process.Pid
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			h.lines <- sc.Text()
-		}
-		close(h.lines)
-		h.exited <- cmd.Wait()
-	}()
-	t.Cleanup(func() {
-		pw.Close() // the holder halts at the end of stdin
-		cmd.Process.Kill()
-		select {
-		case <-h.exited:
-		case <-time.After(30 * time.Second):
-		}
-	})
-	l := h.expect(t, "READY ")
-	if pid, _ := strconv.Atoi(strings.TrimPrefix(l, "READY ")); pid != h.pid {
-		t.Fatalf("holder says pid %s, started pid %d", l, h.pid)
-	}
+	t.Cleanup(func() { h.Kill() })
 	return h
 }
 
-func (h *derbyHolder) expect(t *testing.T, prefix string) string {
-	t.Helper()
-	timeout := time.After(60 * time.Second)
-	for {
-		select {
-		case l, ok := <-h.lines:
-			if !ok {
-				t.Fatalf("DerbyHold exited before %q: %s", prefix, h.stderr)
-			}
-			if strings.HasPrefix(l, prefix) {
-				return l
-			}
-		case <-timeout:
-			t.Fatalf("DerbyHold: no %q within 60s: %s", prefix, h.stderr)
-		}
-	}
-}
-
-// shutdown shuts the database down cleanly; the JVM keeps running.
-func (h *derbyHolder) shutdown(t *testing.T) {
-	t.Helper()
-	if _, err := h.stdin.WriteString("shutdown\n"); err != nil {
-		t.Fatal(err)
-	}
-	h.expect(t, "DOWN")
-}
-
-// kill ends the JVM with SIGKILL and waits until it is gone.
-func (h *derbyHolder) kill(t *testing.T) {
-	t.Helper()
-	if err := h.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	for range h.lines {
-	}
-	select {
-	case err := <-h.exited:
-		h.exited <- err
-	case <-time.After(30 * time.Second):
-		t.Fatal("the killed JVM did not exit")
-	}
-}
-
-// wantDerbyInUse checks the report on db/ while the JVM pid holds etax.
-func wantDerbyInUse(t *testing.T, rep *Report, etax string, pid int) {
+// wantDerbyInUse checks the report on db/ while the JVM pid holds dir.
+func wantDerbyInUse(t *testing.T, rep *Report, dir string, pid int) {
 	t.Helper()
 	if !rep.InUse || len(rep.Signals) == 0 {
 		t.Fatalf("want in use: %s", describe(rep))
 	}
 	s := rep.Signals[0]
-	if s.Kind != KindOSLock || s.File != filepath.Join(etax, dbexLck) || s.PID != pid || s.Database != etax {
+	if s.Kind != KindOSLock || s.File != filepath.Join(dir, dbexLck) || s.PID != pid || s.Database != dir {
 		t.Fatalf("first signal %+v, want the fcntl lock on dbex.lck by the JVM, pid %d", s, pid)
 	}
 	if s.Program != ProgramJava || !strings.Contains(s.Detail, "e-Faktur or its database server") {
@@ -212,7 +86,7 @@ func wantDerbyInUse(t *testing.T, rep *Report, etax string, pid int) {
 				open = &rep.Signals[i]
 			}
 		}
-		if open == nil || open.Database != etax || open.File != filepath.Join(etax, dbexLck) || open.Program != ProgramJava {
+		if open == nil || open.Database != dir || open.File != filepath.Join(dir, dbexLck) || open.Program != ProgramJava {
 			t.Errorf("the /proc scan did not find the JVM holding dbex.lck: %s", describe(rep))
 		}
 	}
@@ -226,63 +100,75 @@ func wantDerbyInUse(t *testing.T, rep *Report, etax string, pid int) {
 	}
 }
 
-// Embedded, as e-Faktur runs it: in use with the JVM's pid while booted;
-// after a clean shutdown free, with no lock file and no warning.
-func TestDerbyEmbedded(t *testing.T) {
-	t.Parallel()
-	db := tempDir(t)
-	etax := filepath.Join(db, "ETaxInvoice")
-	h := startDerby(t, "embedded", etax)
-	start := time.Now()
-	rep := check(t, db, Options{})
-	t.Logf("Check took %v", time.Since(start))
-	wantDerbyInUse(t, rep, etax, h.pid)
-
-	h.shutdown(t)
-	rep = check(t, db, Options{})
-	if ws := wantFree(t, rep); len(ws) != 0 {
-		t.Fatalf("warnings after a clean shutdown: %s", describe(rep))
-	}
-	if len(rep.Databases) != 1 || rep.Databases[0].Dir != etax {
-		t.Fatalf("databases: %+v", rep.Databases)
-	}
-}
-
-// Through the Network Server, as "Start Db Sebagai Server" runs it: the
-// server's JVM holds the same lock. A clean shutdown frees it.
-func TestDerbyNetworkServer(t *testing.T) {
-	t.Parallel()
-	db := tempDir(t)
-	etax := filepath.Join(db, "ETaxInvoice")
-	h := startDerby(t, "server", etax)
-	wantDerbyInUse(t, check(t, db, Options{}), etax, h.pid)
-	// Asked about the database folder alone: the same.
-	wantDerbyInUse(t, check(t, etax, Options{}), etax, h.pid)
-	h.shutdown(t)
-	if ws := wantFree(t, check(t, db, Options{})); len(ws) != 0 {
-		t.Fatalf("warnings after a clean shutdown: %+v", ws)
-	}
-}
-
-// A JVM killed with the database open (or an e-Faktur that exits without
-// shutting Derby down) leaves db.lck and dbex.lck, held by nobody: not in
-// use, and the "not shut down cleanly" warning. Both ways of running Derby
-// leave the same.
-func TestDerbyKilled(t *testing.T) {
-	t.Parallel()
-	db := tempDir(t)
-	for _, mode := range []string{"embedded", "server"} {
-		etax := filepath.Join(db, mode)
-		h := startDerby(t, mode, etax)
-		if rep := check(t, db, Options{}); !rep.InUse {
-			t.Fatalf("%s: want in use before the kill: %s", mode, describe(rep))
-		}
-		h.kill(t)
-		for _, n := range []string{dbLck, dbexLck} {
-			if _, err := os.Stat(filepath.Join(etax, n)); err != nil {
-				t.Fatalf("%s: the kill left no %s: %v", mode, n, err)
+// Held embedded (as e-Faktur runs it) and through the Network Server (as
+// "Start Db Sebagai Server" does): in use, with the JVM's pid; asked about
+// the database folder alone, the same. After a clean shutdown: free, no
+// lock file, no warning.
+func TestDerbyHeldThenShutDown(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		how  holdFunc
+	}{{"embedded", derbyfix.StartEmbedded}, {"server", derbyfix.StartNetworkServer}} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			db, dir := materialize(t, derbyfix.Spec{Seed: 1})
+			if ws := wantFree(t, check(t, db, Options{})); len(ws) != 0 {
+				t.Fatalf("warnings on the clean fixture: %+v", ws)
 			}
-		}
-		wantLeftover(t, check(t, etax, Options{}), etax, dbLck, dbexLck)
+			h := start(t, c.how, dir)
+			t0 := time.Now()
+			rep := check(t, db, Options{})
+			t.Logf("Check took %v", time.Since(t0))
+			wantDerbyInUse(t, rep, dir, h.PID())
+			wantDerbyInUse(t, check(t, dir, Options{}), dir, h.PID())
+			if err := h.Stop(); err != nil {
+				t.Fatal(err)
+			}
+			rep = check(t, db, Options{})
+			if ws := wantFree(t, rep); len(ws) != 0 {
+				t.Fatalf("warnings after a clean shutdown: %s", describe(rep))
+			}
+		})
+	}
+}
+
+// A JVM killed with the database open leaves db.lck and dbex.lck, held by
+// nobody: not in use, and the "not shut down cleanly" warning. Both ways
+// of running Derby leave the same.
+func TestDerbyKilled(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		how  holdFunc
+	}{{"embedded", derbyfix.StartEmbedded}, {"server", derbyfix.StartNetworkServer}} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			db, dir := materialize(t, derbyfix.Spec{Seed: 1})
+			h := start(t, c.how, dir)
+			if rep := check(t, db, Options{}); !rep.InUse {
+				t.Fatalf("want in use before the kill: %s", describe(rep))
+			}
+			if err := h.Kill(); err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range []string{dbLck, dbexLck} {
+				if _, err := os.Stat(filepath.Join(dir, n)); err != nil {
+					t.Fatalf("the kill left no %s: %v", n, err)
+				}
+			}
+			wantLeftover(t, check(t, db, Options{}), dir, dbLck, dbexLck)
+		})
+	}
+}
+
+// Databases the engine left without a clean shutdown, copied elsewhere:
+// an exit without ;shutdown=true (how e-Faktur usually exits) and a crash
+// in the middle of a transaction. Nothing holds them: warnings only.
+func TestDerbyLeftStates(t *testing.T) {
+	for _, st := range []derbyfix.State{derbyfix.Exited, derbyfix.Crashed} {
+		t.Run(string(st), func(t *testing.T) {
+			t.Parallel()
+			db, dir := materialize(t, derbyfix.Spec{Seed: 1, State: st})
+			wantLeftover(t, check(t, db, Options{}), dir, dbLck, dbexLck)
+		})
 	}
 }

@@ -40,9 +40,7 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	code := m.Run()
-	cleanupJava()
-	os.Exit(code)
+	os.Exit(m.Run())
 }
 
 func hold(mode, path string) error {
