@@ -256,3 +256,25 @@ func TestGroupHits(t *testing.T) {
 		t.Errorf("%+v", s)
 	}
 }
+
+// A database on a network file system gets the warning that another
+// computer's lock is not visible. It needs such a folder, named by
+// EFBACKUP_TEST_NETWORK_DIR (under Wine: a drive letter whose type is
+// "network" in HKLM\Software\Wine\Drives).
+func TestNetworkFolderWarns(t *testing.T) {
+	share := os.Getenv("EFBACKUP_TEST_NETWORK_DIR")
+	if share == "" {
+		t.Skip("EFBACKUP_TEST_NETWORK_DIR is not set: no network folder to check")
+	}
+	db, err := os.MkdirTemp(share, "db-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(db)
+	derbyLayout(t, filepath.Join(db, "ETaxInvoice"), false)
+	rep := check(t, db, Options{})
+	if rep.InUse || len(rep.Warnings) != 1 || rep.Warnings[0].Kind != KindNetworkFS || rep.Warnings[0].File != db ||
+		!strings.Contains(rep.Warnings[0].Detail, "back up on the computer that holds the data") {
+		t.Fatalf("want one network warning: %s", describe(rep))
+	}
+}
