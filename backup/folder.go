@@ -6,10 +6,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/efbackup/efbackup/engine"
+	"github.com/efbackup/efbackup/internal/fsutil"
 )
 
 // FolderOptions tunes VerifyFolder and HashFolder.
@@ -143,7 +143,7 @@ func sizeDetail(got, want int64) string {
 
 // SHA256File hashes one file.
 func SHA256File(path string) (string, int64, error) {
-	f, err := os.Open(path)
+	f, err := fsutil.OpenShared(path)
 	if err != nil {
 		return "", 0, err
 	}

@@ -178,7 +178,7 @@ func ScanDB(db string, engines engine.Set) (*Scan, error) {
 			exclude = ex
 		}
 	}
-	err := filepath.WalkDir(db, func(p string, d fs.DirEntry, err error) error {
+	err := fsutil.WalkDirShared(db, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -506,7 +506,9 @@ func ApplyChecks(pass *engine.Pass, files []File) []engine.Database {
 // or shrinks while it is read. Snapshots, live-folder checks and the staged
 // copy of a migration all read the source through it.
 func StreamFile(ctx context.Context, f SourceFile, buf []byte, w io.Writer, chk engine.FileCheck, progress func(int64)) (File, error) {
-	src, err := os.Open(f.Abs)
+	// Shared: e-Faktur may start while the snapshot runs, and Derby must
+	// be able to delete and rename files that are being read.
+	src, err := fsutil.OpenShared(f.Abs)
 	if err != nil {
 		return File{}, err
 	}

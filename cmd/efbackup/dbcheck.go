@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"time"
 
 	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/engine/derby"
@@ -20,29 +19,16 @@ var dbEngines = engine.Set{derby.New()}
 // engines returns the engines a command checks with.
 func engines() engine.Set { return dbEngines }
 
-// lockWatch is how long an existing engine lock file is watched for
-// changes. Tests shorten it through the environment.
-func lockWatch() time.Duration {
-	if v := os.Getenv("EFBACKUP_LOCK_WATCH"); v != "" {
-		if d, err := time.ParseDuration(v); err == nil {
-			return d
-		}
-	}
-	return 2500 * time.Millisecond
-}
-
 // checkInUse returns an *inuse.InUseError when anything in db is in use,
-// and the warnings (a stale lock file, ...) otherwise.
+// and the warnings (a database not shut down cleanly, a network share)
+// otherwise.
 func checkInUse(ctx context.Context, db string) ([]inuse.Signal, error) {
 	if _, err := os.Stat(db); errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
-	rep, err := inuse.Check(ctx, db, inuse.Options{LockWatch: lockWatch()})
+	rep, err := inuse.Check(ctx, db, inuse.Options{})
 	if err != nil {
 		return nil, err
 	}
-	if rep.InUse {
-		return rep.Warnings, &inuse.InUseError{Dir: db, Report: rep}
-	}
-	return rep.Warnings, nil
+	return rep.Warnings, rep.Err()
 }

@@ -1,58 +1,78 @@
 // Package inuse answers one question before efbackup copies, restores or
-// migrates an e-Faktur database folder: is anything in it in use? Copying
-// db/ while e-Faktur runs gives a torn copy that may not open, or opens with
-// silently older data, so every command that touches db/ asks first.
+// migrates e-Faktur's db/ folder: is any of its Derby databases in use?
+// Copying a database while e-Faktur (or its database server) has it open
+// gives a copy that may not boot, or boots with silently older data, so
+// every command that touches db/ asks first.
 //
-// The answer combines every signal the operating system and the H2 engine
-// leave behind, and it is strictly read-only: the package never creates,
-// writes, renames or deletes anything in the folder. In particular it never
-// writes or deletes an H2 lock file (*.lock.db), even a stale one: H2's own
-// takeover protocol writes to it, and a backup tool must not take part in
-// that protocol. Clearing a left-over lock is e-Faktur's job (open and close
-// it once).
+// Check is asked about db/ (or about one database folder, such as
+// db/ETaxInvoice) and answers for each database folder in it. It is
+// read-only: it never creates, writes, renames or deletes anything there,
+// and it never deletes a lock file, even one left over from a crash (the
+// next boot of the database does that).
 //
-// The signals, strongest first:
+// # How Derby marks a database in use
 //
-//   - os-lock: another process holds an OS lock on a file. An open H2
-//     MVStore (*.mv.db) holds a whole-file POSIX fcntl lock on unix and a
-//     LockFileEx lock on Windows. On unix it is seen with F_GETLK (on Linux
-//     F_OFD_GETLK, which also sees classic locks of our own process), and
-//     the holder's pid comes with it. On other systems POSIX makes classic
-//     locks of the asking process invisible to F_GETLK.
-//   - open-by-process (Linux): a process other than ours has a file of the
-//     folder open, found in /proc/*/fd. An open PageStore (*.h2.db: H2
-//     before 1.4, or 1.4 with MV_STORE=FALSE) takes no OS lock; this and its
-//     lock file are the only signs that it is open.
-//   - sharing-violation (Windows): opening a file with no sharing fails, so
-//     another handle to it exists. Java opens files with shared read and
-//     write, so an exclusive open fails while e-Faktur runs.
-//   - lock-file-live, lock-file-stale, lock-file-unknown: the verdict on an
-//     H2 lock file. It is live when a signal above shows its database open,
-//     when the file changes while it is watched, or when the socket or
-//     AUTO_SERVER address it names accepts a connection. It is stale when
-//     every address of that server refuses the connection, or when a
-//     conclusive local probe shows nothing has the database open (Linux: no
-//     lock and no process has a file of it open; Windows: every file of it
-//     opens exclusively) and the lock names no other computer. A stale lock
-//     file is a warning, left over from a crash. Anything else is unknown,
-//     which counts as in use: guessing wrong would copy a live database.
+// When Derby boots a database it can write to, it deletes and recreates
+// db.lck and then, depending on the system:
 //
-// What the probes cannot see, and so leave to the lock file (whose verdict
-// is then unknown unless its address refuses):
+//   - Linux, macOS and other unix systems: the delete of the open db.lck
+//     succeeds, so Derby takes a whole-file POSIX (fcntl) write lock on
+//     dbex.lck and holds it, with the file open, until the database shuts
+//     down. Check asks the kernel with F_GETLK (on Linux F_OFD_GETLK, which
+//     also reports a classic lock our own process holds) on dbex.lck, opened
+//     read-only and closed at once: any lock there means in use, and the
+//     kernel names the holder's pid. On Linux a scan of /proc/*/fd also
+//     finds any other process with a file of the database open, such as a
+//     copy tool or another efbackup.
+//   - Windows: the delete fails, because Derby's own handle does not share
+//     deletion, so Derby keeps db.lck open (read and write, shared for read
+//     and write) for as long as the database is booted; there is no
+//     dbex.lck. Check asks the Restart Manager (rstrtmgr.dll), which lists
+//     the processes that have a file open without touching the file. Only
+//     where the Restart Manager is missing or does not work (it is checked
+//     once per process against a file of our own) does Check fall back to
+//     opening db.lck with no sharing at all: a sharing violation means
+//     another process has it open. The handle is closed at once.
 //
-//   - on macOS and other unix systems, a database open without a lock (a
-//     PageStore): there is no /proc to scan;
-//   - on Linux, processes of other users when not run as root (one that
-//     looks like a JVM or Wine makes the scan inconclusive), and processes
-//     in another PID namespace;
-//   - a database on a shared folder opened from another computer, except
-//     through what the file system forwards: Windows file servers enforce
-//     share modes and byte-range locks for every client, Linux network file
-//     systems vary.
+// db.lck and dbex.lck stay behind when Derby is killed, when the computer
+// loses power, and when e-Faktur exits without shutting its database down
+// (Derby has no shutdown hook). So a lock file that nobody holds means "not
+// shut down cleanly": a warning, never "in use". The next boot recovers the
+// database from its log.
 //
-// Side effects, all on Windows and all brief: the exclusive open holds the
-// file for microseconds, so an e-Faktur starting in that instant could fail
-// to open it; it also counts handles of our own process as "another".
+// # Hazards of the Windows fallback
+//
+// The exclusive open holds db.lck for microseconds, but in that instant it
+// races e-Faktur starting: Derby's delete of db.lck fails (e-Faktur then
+// reports "another instance may have booted the database"), or Derby's own
+// open of db.lck fails and Derby silently boots the database read-only.
+// That is why the Restart Manager comes first, why the fallback touches no
+// file but db.lck, and why Options.NoExclusiveOpen exists. Under Wine the
+// Restart Manager is a stub that lists no process, so the fallback is what
+// runs there; the Restart Manager path is checked only on real Windows.
+//
+// Reading a database's files must never block Derby either: a handle
+// without FILE_SHARE_DELETE makes Derby's delete of db.lck fail. efbackup
+// reads db/ through fsutil.OpenShared. Even then, where Windows keeps a
+// deleted file's name until its last handle closes (before Windows 10 1903,
+// or off NTFS), Derby's new db.lck cannot be created while a reader holds
+// the old one, and Derby boots read-only; Wine removes the name at once.
+// Nothing in this package holds a file longer than one probe.
+//
+// # What Check cannot see
+//
+//   - A database on a network share (NFS, SMB, a mapped drive) opened from
+//     another computer: the engine's lock lives on that computer. Check
+//     warns when the folder is on a network file system; back up on the PC
+//     that holds the data.
+//   - On macOS and other unix systems: a process with files of the database
+//     open but no lock (there is no /proc to scan). Derby always holds its
+//     lock while it can write.
+//   - On Linux: open files of processes of other users when not run as root,
+//     and of processes in another PID namespace. Their locks are seen.
+//   - On Windows without the Restart Manager: files other than db.lck held
+//     by another program.
+//   - A database Derby booted read-only makes no lock file.
 //
 // The package never prints and never exits; the CLI maps an *InUseError to
 // its "in use" exit code.
@@ -63,71 +83,128 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
-	"time"
+
+	"github.com/efbackup/efbackup/internal/fsutil"
 )
 
 // SignalKind names what kind of evidence a Signal is.
 type SignalKind string
 
-// The kinds of evidence. The first three are OS-level, the last three are
-// verdicts on an H2 lock file.
+// Kinds that make a database in use.
 const (
-	KindOSLock           SignalKind = "os-lock"
-	KindOpenByProcess    SignalKind = "open-by-process"
+	// KindOSLock: another process holds Derby's fcntl lock on dbex.lck.
+	KindOSLock SignalKind = "os-lock"
+	// KindOpenByProcess: another process has a file of the database open
+	// (Linux: /proc; Windows: the Restart Manager).
+	KindOpenByProcess SignalKind = "open-by-process"
+	// KindSharingViolation: db.lck does not open without sharing, so
+	// another process has it open (the Windows fallback).
 	KindSharingViolation SignalKind = "sharing-violation"
-	KindLockFileLive     SignalKind = "lock-file-live"
-	KindLockFileStale    SignalKind = "lock-file-stale"
-	KindLockFileUnknown  SignalKind = "lock-file-unknown"
+	// KindUnknown: a lock file exists but could not be probed. It counts
+	// as in use: guessing wrong would copy a live database.
+	KindUnknown SignalKind = "unknown"
+)
+
+// Kinds that are only warnings.
+const (
+	// KindNotShutDown: db.lck or dbex.lck is there but nobody holds it:
+	// the database was not shut down cleanly (a crash, a kill, or an app
+	// that exits without shutting Derby down). Its next boot recovers it.
+	KindNotShutDown SignalKind = "not-shut-down"
+	// KindNetworkFS: the folder is on a network file system, where the
+	// lock of a database opened from another computer is not visible.
+	KindNetworkFS SignalKind = "network-file-system"
+)
+
+// Program says what kind of program holds a database, as far as the
+// operating system tells its name.
+type Program string
+
+const (
+	// ProgramJava is a Java VM: e-Faktur, or the Derby network server it
+	// starts ("Start Db Sebagai Server"), or another Java program.
+	ProgramJava Program = "java"
+	// ProgramEFBackup is another efbackup run (the same executable as
+	// this one, or a program named efbackup).
+	ProgramEFBackup Program = "efbackup"
+	// ProgramOther is any other program whose name is known.
+	ProgramOther Program = "other"
 )
 
 // Signal is one piece of evidence about one file.
 type Signal struct {
 	Kind SignalKind `json:"kind"`
-	// File is the path of the file concerned.
+	// File is the path of the file concerned (for a folder-wide signal,
+	// the folder).
 	File string `json:"file"`
-	// Detail says in English what was seen; it names the file's base name,
-	// so it stands alone in an error message.
+	// Database is the database folder the signal belongs to, or "" for
+	// one about the whole checked folder.
+	Database string `json:"database,omitempty"`
+	// Detail says in English what was seen. It names the file relative to
+	// the checked folder, so it stands alone in an error message.
 	Detail string `json:"detail"`
 	// PID is the process concerned, when known (0 otherwise).
 	PID int `json:"pid,omitempty"`
+	// Process is the process's name as the system reports it ("java",
+	// "javaw.exe"), when known.
+	Process string `json:"process,omitempty"`
+	// Program classifies the process, when its name is known.
+	Program Program `json:"program,omitempty"`
 }
 
-// Report is the answer for one folder.
-type Report struct {
-	// InUse is true when any signal shows live use, or when a lock file
-	// cannot be proven stale.
+// Database is the answer for one database folder.
+type Database struct {
+	// Dir is the database folder.
+	Dir string `json:"dir"`
+	// InUse is true when any of Signals is present.
 	InUse bool `json:"in_use"`
-	// Signals are the signals that make the folder in use, strongest first.
+	// Probe names how the engine's lock was probed: "fcntl" (unix),
+	// "restart-manager" or "exclusive-open" (Windows), or "none" where the
+	// system offers no probe.
+	Probe string `json:"probe"`
+	// ProbeNote says why the preferred probe was not used, if it was not.
+	ProbeNote string   `json:"probe_note,omitempty"`
+	Signals   []Signal `json:"signals,omitempty"`
+	Warnings  []Signal `json:"warnings,omitempty"`
+}
+
+// Report is the answer for one checked folder.
+type Report struct {
+	// Dir is the folder Check was asked about.
+	Dir string `json:"dir"`
+	// InUse is true when any database, or any file of the folder, is in
+	// use.
+	InUse bool `json:"in_use"`
+	// Signals are every signal that makes the folder in use, strongest
+	// first: those of each database and those about files outside any
+	// database.
 	Signals []Signal `json:"signals,omitempty"`
-	// Warnings are worth telling but do not make the folder in use, such as
-	// a stale lock file left after a crash.
+	// Warnings are worth telling but do not make the folder in use.
 	Warnings []Signal `json:"warnings,omitempty"`
+	// Databases has one entry per database folder found, by path.
+	Databases []Database `json:"databases,omitempty"`
 }
 
-// Options tune Check. The zero value is ready to use.
+// Err returns an *InUseError when the folder is in use, else nil.
+func (r *Report) Err() error {
+	if r == nil || !r.InUse {
+		return nil
+	}
+	return &InUseError{Dir: r.Dir, Report: *r}
+}
+
+// Options tune Check. The zero value is what the commands use.
 type Options struct {
-	// LockWatch is how long an existing *.lock.db is watched for changes;
-	// 2.5s when zero. H2 rewrites its lock file about once a second while
-	// another process tries to take it over, so a change shows the lock is
-	// contested right now.
-	LockWatch time.Duration
-	// Dial connects to the address a lock file names (socket method,
-	// AUTO_SERVER); net.Dialer when nil. Tests swap it.
-	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// NoExclusiveOpen forbids the Windows fallback, the exclusive open of
+	// db.lck that could race e-Faktur starting (see the package doc).
+	// Where the Restart Manager does not work, an existing db.lck is then
+	// reported as KindUnknown, which counts as in use.
+	NoExclusiveOpen bool
 }
-
-// DefaultLockWatch is the LockWatch used when Options leaves it zero.
-const DefaultLockWatch = 2500 * time.Millisecond
-
-// dialTimeout bounds one connection attempt to a lock file's address. A
-// refused connection comes back at once (about 1s on Windows, which retries);
-// silence until the timeout proves nothing either way.
-const dialTimeout = 2 * time.Second
 
 // InUseError is returned by callers that refuse to proceed because the
 // folder is in use. The CLI maps it to its "in use" exit code.
@@ -144,111 +221,80 @@ func (e *InUseError) Error() string {
 	return fmt.Sprintf("%s is in use: %s", e.Dir, detail)
 }
 
-// fileInfo is one regular file found under the folder.
+// The names of Derby's lock files (BaseDataFileFactory: DB_LOCKFILE_NAME,
+// DB_EX_LOCKFILE_NAME).
+const (
+	dbLck   = "db.lck"
+	dbexLck = "dbex.lck"
+)
+
+// fileInfo is one regular file found under the checked folder.
 type fileInfo struct {
-	path string // as found under dbDir
-	rel  string // relative to dbDir, with forward slashes
+	path string // as found under the checked folder
+	rel  string // relative to the checked folder, with forward slashes
 	fi   fs.FileInfo
 }
 
-// scanProcs looks for processes other than ours that have files of root
-// open: the listed files, and with wholeDir any file below root. It is a
-// variable so that tests can make the scan inconclusive.
-var scanProcs = platformScanProcs
-
-// isLockFile reports whether name is an H2 lock file. Case does not matter:
-// Windows and macOS file names are case-insensitive.
-func isLockFile(name string) bool {
-	return strings.HasSuffix(strings.ToLower(name), ".lock.db")
-}
-
-// Check reports whether anything in dbDir, or in folders below it, is in
-// use. It returns an error only when dbDir cannot be read or ctx ends; a
-// file that cannot be probed makes a lock-file verdict less certain but is
-// not an error (the copy that follows would fail loudly on it anyway).
-//
-// Check waits opt.LockWatch only when a lock file exists that no OS signal
-// already explains.
-func Check(ctx context.Context, dbDir string, opt Options) (Report, error) {
-	if opt.LockWatch <= 0 {
-		opt.LockWatch = DefaultLockWatch
-	}
-	if opt.Dial == nil {
-		var d net.Dialer
-		opt.Dial = d.DialContext
-	}
-	files, err := listFiles(dbDir)
+// Check reports whether any database in dir is in use: dir is e-Faktur's
+// db/ folder, whose database folders it checks one by one, or one database
+// folder. It returns an error only when dir cannot be read or ctx ends; a
+// lock file that cannot be probed is a KindUnknown signal instead.
+func Check(ctx context.Context, dir string, opt Options) (*Report, error) {
+	fi, err := os.Stat(dir)
 	if err != nil {
-		return Report{}, err
+		return nil, err
 	}
-
-	// OS-level probes of every file. Lock files are left out: H2 writes
-	// and closes them and never keeps them open or locked, and an exclusive
-	// open on Windows, however short, could make H2's own rewrite or delete
-	// of the file fail. The lock-file verdict below covers them, and the
-	// Linux process scan still sees them if someone holds one open.
-	var osSigs []Signal
-	probeOK := map[string]bool{} // path -> probed without error
-	for _, f := range files {
+	if !fi.IsDir() {
+		return nil, &os.PathError{Op: "check", Path: dir, Err: errors.New("not a folder")}
+	}
+	files, err := listFiles(dir)
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{Dir: dir}
+	for _, db := range findDatabases(dir) {
 		if err := ctx.Err(); err != nil {
-			return Report{}, err
+			return nil, err
 		}
-		if isLockFile(f.fi.Name()) {
-			continue
-		}
-		sig, found, err := probeFile(f.path)
-		probeOK[f.path] = err == nil
-		if found {
-			osSigs = append(osSigs, sig)
-		}
+		d := Database{Dir: db}
+		d.Probe, d.ProbeNote, d.Signals = probeEngineLock(db, dbFiles(dir, db, files), opt)
+		rep.Databases = append(rep.Databases, d)
 	}
-	scan := scanProcs(ctx, dbDir, files, true)
-	if err := ctx.Err(); err != nil {
-		return Report{}, err
-	}
-	osSigs = append(osSigs, scan.hits...)
 
-	var rep Report
-	rep.Signals = append(rep.Signals, osSigs...)
-
-	var locks []fileInfo
-	for _, f := range files {
-		if isLockFile(f.fi.Name()) {
-			locks = append(locks, f)
-		}
-	}
-	verdicts := make([]Signal, len(locks))
-	errs := make([]error, len(locks))
-	done := make(chan int)
-	for i, lf := range locks {
-		j := lockJudge{
-			file:  lf,
-			files: files,
-			os:    osSigs,
-			ok:    probeOK,
-			scan:  scan,
-			opt:   opt,
-		}
-		go func() {
-			verdicts[i], errs[i] = j.judge(ctx)
-			done <- i
-		}()
-	}
-	for range locks {
-		<-done
-	}
+	// Other processes with files of the folder open (Linux), each given
+	// to its database, or to the folder as a whole.
+	hits := scanProcs(ctx, dir, files)
 	if err := ctx.Err(); err != nil {
-		return Report{}, err
+		return nil, err
 	}
-	if err := errors.Join(errs...); err != nil {
-		return Report{}, err
-	}
-	for _, v := range verdicts {
-		if v.Kind == KindLockFileStale {
-			rep.Warnings = append(rep.Warnings, v)
+	for _, h := range groupHits(dir, rep.Databases, hits) {
+		if i := dbIndex(rep.Databases, h.Database); i >= 0 {
+			rep.Databases[i].Signals = append(rep.Databases[i].Signals, h)
 		} else {
-			rep.Signals = append(rep.Signals, v)
+			rep.Signals = append(rep.Signals, h)
 		}
+	}
+
+	for i := range rep.Databases {
+		d := &rep.Databases[i]
+		d.InUse = len(d.Signals) > 0
+		if !d.InUse {
+			if w, ok := leftover(dir, d.Dir); ok {
+				d.Warnings = append(d.Warnings, w)
+			}
+		}
+		sortSignals(d.Signals)
+		sortSignals(d.Warnings)
+		rep.Signals = append(rep.Signals, d.Signals...)
+		rep.Warnings = append(rep.Warnings, d.Warnings...)
+	}
+	if fstype, remote := networkFS(dir); remote {
+		rep.Warnings = append(rep.Warnings, Signal{
+			Kind: KindNetworkFS,
+			File: dir,
+			Detail: fmt.Sprintf("%s is on a network file system (%s): if e-Faktur runs on another computer, its lock is not visible here; "+
+				"back up on the computer that holds the data", filepath.Base(dir), fstype),
+		})
 	}
 	sortSignals(rep.Signals)
 	sortSignals(rep.Warnings)
@@ -256,58 +302,170 @@ func Check(ctx context.Context, dbDir string, opt Options) (Report, error) {
 	return rep, nil
 }
 
-// listFiles returns the regular files in dbDir and in folders below it,
-// following no symbolic link except dbDir itself (a db folder moved
-// elsewhere and linked back is still the folder e-Faktur uses). Only a
-// failure to read dbDir is an error: a folder below it that cannot be read
-// is skipped.
-func listFiles(dbDir string) ([]fileInfo, error) {
-	entries, err := os.ReadDir(dbDir)
+// isDatabase reports whether dir looks like a Derby database folder: it
+// holds service.properties, seg0/ or one of the lock files. Names are
+// compared without case, as Windows and macOS do.
+func isDatabase(dir string) bool {
+	entries, err := readDir(dir)
 	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		n := strings.ToLower(e.Name())
+		if n == "service.properties" || n == dbLck || n == dbexLck || (n == "seg0" && e.IsDir()) {
+			return true
+		}
+	}
+	return false
+}
+
+// findDatabases returns dir itself when it is a database folder, else the
+// database folders directly inside it (e-Faktur keeps one folder per
+// database in db/), sorted.
+func findDatabases(dir string) []string {
+	if isDatabase(dir) {
+		return []string{dir}
+	}
+	entries, err := readDir(dir)
+	if err != nil {
+		return nil
+	}
+	var dbs []string
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		if e.IsDir() && isDatabase(p) {
+			dbs = append(dbs, p)
+		}
+	}
+	return dbs
+}
+
+// dbFiles returns the files of files that lie in the database folder db.
+func dbFiles(root, db string, files []fileInfo) []fileInfo {
+	prefix := relPrefix(root, db)
+	var out []fileInfo
+	for _, f := range files {
+		if prefix == "" || strings.HasPrefix(f.rel, prefix) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// relPrefix is db relative to root with a trailing slash, or "" when db is
+// root.
+func relPrefix(root, db string) string {
+	rel, err := filepath.Rel(root, db)
+	if err != nil || rel == "." {
+		return ""
+	}
+	return filepath.ToSlash(rel) + "/"
+}
+
+func dbIndex(dbs []Database, dir string) int {
+	for i, d := range dbs {
+		if dir != "" && d.Dir == dir {
+			return i
+		}
+	}
+	return -1
+}
+
+// leftover returns the "not shut down" warning for a database nobody uses
+// whose lock files are still there.
+func leftover(root, db string) (Signal, bool) {
+	var found []string
+	for _, n := range []string{dbLck, dbexLck} {
+		if fi, err := os.Lstat(filepath.Join(db, n)); err == nil && fi.Mode().IsRegular() {
+			found = append(found, n)
+		}
+	}
+	if len(found) == 0 {
+		return Signal{}, false
+	}
+	return Signal{
+		Kind:     KindNotShutDown,
+		File:     filepath.Join(db, found[0]),
+		Database: db,
+		Detail: fmt.Sprintf("%s was not shut down cleanly: %s left behind and held by no process "+
+			"(e-Faktur was closed without shutting its database down, killed, or the computer lost power); "+
+			"its next start recovers it from its log", displayName(root, db), strings.Join(found, " and ")),
+	}, true
+}
+
+// displayName is db as the messages name it: relative to the checked
+// folder, or its base name when it is the checked folder.
+func displayName(root, p string) string {
+	if rel, err := filepath.Rel(root, p); err == nil && rel != "." && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return filepath.Base(p)
+}
+
+// listFiles returns the regular files in dir and in folders below it,
+// following no symbolic link except dir itself (a db folder moved elsewhere
+// and linked back is still the folder e-Faktur uses). Only a failure to
+// read dir is an error: a folder below it that cannot be read is skipped.
+func listFiles(dir string) ([]fileInfo, error) {
+	if _, err := readDir(dir); err != nil {
 		return nil, err
 	}
 	var files []fileInfo
-	visit := func(p string, d fs.DirEntry, err error) error {
+	err := walkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			if d != nil && d.IsDir() {
+			if d != nil && d.IsDir() && p != dir {
 				return fs.SkipDir
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() {
+		if p == dir || !d.Type().IsRegular() {
 			return nil
 		}
 		fi, err := d.Info()
 		if err != nil {
 			return nil // vanished meanwhile
 		}
-		rel, err := filepath.Rel(dbDir, p)
+		rel, err := filepath.Rel(dir, p)
 		if err != nil {
 			return nil
 		}
 		files = append(files, fileInfo{path: p, rel: filepath.ToSlash(rel), fi: fi})
 		return nil
+	})
+	return files, err
+}
+
+// Folders are read through fsutil, which on Windows shares them for delete
+// and rename too: Derby wipes and recreates tmp/ when it boots.
+var (
+	readDir    = fsutil.ReadDirShared
+	walkShared = fsutil.WalkDirShared
+)
+
+// walkDir walks dir, which may be a symbolic link to a folder.
+func walkDir(dir string, fn fs.WalkDirFunc) error {
+	real, err := filepath.EvalSymlinks(dir)
+	if err != nil || real == dir {
+		return walkShared(dir, fn)
 	}
-	for _, e := range entries {
-		p := filepath.Join(dbDir, e.Name())
-		if e.IsDir() {
-			filepath.WalkDir(p, visit)
-		} else {
-			visit(p, e, nil)
+	return walkShared(real, func(p string, d fs.DirEntry, err error) error {
+		rel, rerr := filepath.Rel(real, p)
+		if rerr != nil {
+			return nil
 		}
-	}
-	return files, nil
+		return fn(filepath.Join(dir, rel), d, err)
+	})
 }
 
 // kindRank orders signals so that the first one, which the CLI prints, is
 // the most telling.
 var kindRank = map[SignalKind]int{
 	KindOSLock:           0,
-	KindSharingViolation: 1,
-	KindOpenByProcess:    2,
-	KindLockFileLive:     3,
-	KindLockFileUnknown:  4,
-	KindLockFileStale:    5,
+	KindOpenByProcess:    1,
+	KindSharingViolation: 2,
+	KindUnknown:          3,
+	KindNetworkFS:        4,
+	KindNotShutDown:      5,
 }
 
 func sortSignals(s []Signal) {
@@ -321,26 +479,4 @@ func sortSignals(s []Signal) {
 		}
 		return a.PID < b.PID
 	})
-}
-
-// CheckFile probes one file at the OS level: does another process hold a
-// lock on it or, where the system can tell, have it open? found is false
-// when nothing was seen. On Linux it also scans /proc for processes that
-// have the file open. On macOS and other unix systems only locks can be
-// seen: a file open without a lock (an H2 PageStore) looks free.
-func CheckFile(path string) (sig Signal, found bool, err error) {
-	sig, found, err = probeFile(path)
-	if found || err != nil {
-		return sig, found, err
-	}
-	fi, err := os.Lstat(path)
-	if err != nil {
-		return Signal{}, false, err
-	}
-	dir := filepath.Dir(path)
-	scan := scanProcs(context.Background(), dir, []fileInfo{{path: path, rel: filepath.Base(path), fi: fi}}, false)
-	if len(scan.hits) > 0 {
-		return scan.hits[0], true, nil
-	}
-	return Signal{}, false, nil
 }

@@ -5,12 +5,9 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"golang.org/x/sys/unix"
 )
-
-const noATime = syscall.O_NOATIME
 
 // getlk uses F_OFD_GETLK (Linux 3.15 and later) and falls back to F_GETLK.
 // The OFD variant also reports classic POSIX locks held by our own process,
@@ -36,4 +33,13 @@ func procName(pid int) string {
 		return ""
 	}
 	return strings.TrimSpace(string(b))
+}
+
+// procExe is the executable of pid, when we may read it.
+func procExe(pid int) string {
+	exe, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/exe")
+	if err != nil {
+		return ""
+	}
+	return exe
 }

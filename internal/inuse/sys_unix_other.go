@@ -3,3 +3,5 @@
 package inuse
 
 func procName(int) string { return "" }
+
+func procExe(int) string { return "" }

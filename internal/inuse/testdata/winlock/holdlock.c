@@ -1,13 +1,15 @@
 /*
- * holdlock: hold a file open the way Java (and so e-Faktur's H2) does on
- * Windows, for the in-use tests.
+ * holdlock: hold a file open the way Java does on Windows, for the in-use
+ * tests of the command.
  *
  *   holdlock.exe FILE lock     open FILE with shared read/write (like
  *                              RandomAccessFile) and hold an exclusive
  *                              LockFileEx lock over [0, 2^63-1), exactly the
  *                              range of Java's FileChannel.lock(), as an open
  *                              H2 MVStore does
- *   holdlock.exe FILE open     only hold it open, no lock (an H2 PageStore)
+ *   holdlock.exe FILE open     only hold it open, no lock: how the JDK's
+ *                              RandomAccessFile "rw" opens a file, and so how
+ *                              Derby holds db.lck while a database is booted
  *
  * It prints READY when the file is held, then waits until stdin closes (so
  * it never outlives the test) and exits.

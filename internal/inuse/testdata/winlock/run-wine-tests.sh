@@ -1,6 +1,8 @@
 #!/bin/sh
-# Runs the internal/inuse tests as a Windows binary under Wine, with
-# holdlock.exe (holdlock.c) holding files the way Java does on Windows.
+# Runs the internal/inuse tests as a Windows binary under Wine. The tests
+# hold db.lck the way the JDK opens it for Derby with the test binary itself
+# (helper_test.go); holdlock.exe (holdlock.c) is built for the end-to-end
+# tests of the command.
 #
 #   internal/inuse/testdata/winlock/run-wine-tests.sh [go test flags...]
 #
