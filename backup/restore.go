@@ -132,7 +132,7 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 		return res, &IntegrityError{Target: archive, Problems: rep.Problems}
 	}
 	m := rep.Manifest
-	if err := checkLayout(archive, m, opt.AsDatabase); err != nil {
+	if err := CheckLayout(archive, m, opt.AsDatabase); err != nil {
 		return res, err
 	}
 	now := opt.Now()
@@ -304,9 +304,9 @@ func (e *DatabaseFolderError) Error() string {
 	return fmt.Sprintf("%s holds one database's own folder (seg0/, log/, service.properties), not e-Faktur's db/ folder: restored as db/, e-Faktur would find no data", e.Archive)
 }
 
-// checkLayout refuses to restore a database's own folder as db/, and a
+// CheckLayout refuses to restore a database's own folder as db/, and a
 // whole db/ folder as one database.
-func checkLayout(archive string, m *Manifest, asDatabase string) error {
+func CheckLayout(archive string, m *Manifest, asDatabase string) error {
 	paths := make([]string, 0, len(m.Files))
 	for _, f := range m.Files {
 		paths = append(paths, f.Path)

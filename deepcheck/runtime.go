@@ -1,21 +1,18 @@
 package deepcheck
 
 import (
-	"archive/zip"
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/efbackup/efbackup/install"
 )
 
 // Runtime is a Java runtime and a Derby engine to run the check with.
@@ -92,11 +89,6 @@ var systemDerbyJars = []string{
 	"/usr/local/opt/derby/libexec/lib/derby.jar",
 }
 
-// dbmsProperties is the file inside the engine's jar that names its
-// version; only the engine jar has it (the client, network and tools jars
-// carry other files), so it also tells the engine from the rest.
-const dbmsProperties = "org/apache/derby/info/DBMS.properties"
-
 // FindRuntime finds a Java runtime and a Derby engine: the ones named in
 // opt first, then the install's own (<install>/java/bin/java, jre/bin/java;
 // the engine among the jars of <install>/lib, as derby*.jar or packed into
@@ -138,7 +130,7 @@ func findDerby(opt FindOptions) (cp []string, source, version, build string, err
 				tried = append(tried, p+": "+shortErr(serr))
 				continue
 			case fi.IsDir():
-				jars := engineJars(p)
+				jars := install.EngineJars(p)
 				if len(jars) == 0 {
 					tried = append(tried, p+": no jar with the Derby engine")
 					continue
@@ -149,7 +141,7 @@ func findDerby(opt FindOptions) (cp []string, source, version, build string, err
 			}
 		}
 		for _, j := range cp {
-			if v, b, ok := derbyVersion(j); ok && !found {
+			if v, b, ok := install.DerbyJarVersion(j); ok && !found {
 				found, version, build = true, v, b
 			}
 		}
@@ -163,16 +155,16 @@ func findDerby(opt FindOptions) (cp []string, source, version, build string, err
 	}
 	if opt.Install != "" {
 		lib := filepath.Join(opt.Install, "lib")
-		if jars := engineJars(lib); len(jars) > 0 {
-			v, b, _ := derbyVersion(jars[0])
+		if jars := install.EngineJars(lib); len(jars) > 0 {
+			v, b, _ := install.DerbyJarVersion(jars[0])
 			return jars, "install", v, b, nil
 		}
 		tried = append(tried, lib)
 	}
 	if h := os.Getenv("DERBY_HOME"); h != "" {
 		lib := filepath.Join(h, "lib")
-		if jars := engineJars(lib); len(jars) > 0 {
-			v, b, _ := derbyVersion(jars[0])
+		if jars := install.EngineJars(lib); len(jars) > 0 {
+			v, b, _ := install.DerbyJarVersion(jars[0])
 			return jars, "env", v, b, nil
 		}
 		tried = append(tried, "$DERBY_HOME/lib ("+lib+")")
@@ -180,126 +172,12 @@ func findDerby(opt FindOptions) (cp []string, source, version, build string, err
 		tried = append(tried, "$DERBY_HOME (not set)")
 	}
 	for _, j := range systemDerbyJars {
-		if v, b, ok := derbyVersion(j); ok {
-			return withShared([]string{j}), "system", v, b, nil
+		if v, b, ok := install.DerbyJarVersion(j); ok {
+			return install.WithShared([]string{j}), "system", v, b, nil
 		}
 		tried = append(tried, j)
 	}
 	return nil, "", "", "", &NoRuntimeError{Missing: "derby", Tried: tried, Hint: hint("derby", runtime.GOOS)}
-}
-
-// engineJars finds the Derby engine among the jars of a folder: derby.jar
-// or derby-<version>.jar first, then any jar that carries the engine
-// packed inside (an application's single jar), plus derbyshared.jar, which
-// Derby 10.15 and later need beside it.
-func engineJars(dir string) []string {
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return nil
-	}
-	var named, other []string
-	for _, e := range ents {
-		n := e.Name()
-		if e.IsDir() || !strings.EqualFold(filepath.Ext(n), ".jar") {
-			continue
-		}
-		p := filepath.Join(dir, n)
-		if strings.HasPrefix(strings.ToLower(n), "derby") {
-			named = append(named, p)
-		} else {
-			other = append(other, p)
-		}
-	}
-	// derby.jar before derby-10.14.2.0.jar, before derbyclient.jar, etc.
-	sort.Slice(named, func(i, j int) bool {
-		return len(named[i]) < len(named[j]) || len(named[i]) == len(named[j]) && named[i] < named[j]
-	})
-	sort.Strings(other)
-	for _, p := range append(named, other...) {
-		if _, _, ok := derbyVersion(p); ok {
-			return withShared([]string{p})
-		}
-	}
-	return nil
-}
-
-// withShared adds derbyshared.jar from beside the engine jar, when there.
-func withShared(cp []string) []string {
-	dir := filepath.Dir(cp[0])
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return cp
-	}
-	for _, e := range ents {
-		n := strings.ToLower(e.Name())
-		if strings.HasPrefix(n, "derbyshared") && strings.HasSuffix(n, ".jar") {
-			cp = append(cp, filepath.Join(dir, e.Name()))
-		}
-	}
-	return cp
-}
-
-// derbyVersion reads the engine version from DBMS.properties inside a
-// jar: "10.14.2.0" and the build number when it is a number. ok is false
-// when the jar is not readable or holds no engine.
-func derbyVersion(jar string) (version, build string, ok bool) {
-	zr, err := zip.OpenReader(jar)
-	if err != nil {
-		return "", "", false
-	}
-	defer zr.Close()
-	for _, f := range zr.File {
-		if f.Name != dbmsProperties {
-			continue
-		}
-		if f.UncompressedSize64 > 1<<20 {
-			return "", "", false
-		}
-		rc, err := f.Open()
-		if err != nil {
-			return "", "", false
-		}
-		data, err := io.ReadAll(io.LimitReader(rc, 1<<20))
-		rc.Close()
-		if err != nil {
-			return "", "", false
-		}
-		props := parseProperties(data)
-		major, minor := props["derby.version.major"], props["derby.version.minor"]
-		if major == "" || minor == "" {
-			return "", "", false
-		}
-		maint, _ := strconv.Atoi(props["derby.version.maint"])
-		// The maintenance number packs the fix pack and the point
-		// release: 2000000 is 10.14.2.0.
-		version = fmt.Sprintf("%s.%s.%d.%d", major, minor, maint/1000000, maint%1000000)
-		if b := props["derby.build.number"]; b != "" && strings.Trim(b, "0123456789") == "" {
-			build = b
-		}
-		return version, build, true
-	}
-	return "", "", false
-}
-
-// parseProperties reads the simple key=value lines of a Java properties
-// file, which is all DBMS.properties uses.
-func parseProperties(data []byte) map[string]string {
-	m := map[string]string{}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || line[0] == '#' || line[0] == '!' {
-			continue
-		}
-		k, v, ok := strings.Cut(line, "=")
-		if !ok {
-			k, v, ok = strings.Cut(line, ":")
-		}
-		if ok {
-			m[strings.TrimSpace(k)] = strings.TrimSpace(v)
-		}
-	}
-	return m
 }
 
 // javaNames are the java program's names on this system: java.exe (not

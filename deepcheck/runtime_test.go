@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/efbackup/efbackup/install"
+
 	derbyfix "github.com/efbackup/efbackup/fixtures/derby"
 )
 
@@ -227,14 +229,14 @@ func TestVersions(t *testing.T) {
 	if !fileExists(jar) {
 		requireDerby(t, "no "+jar)
 	}
-	v, build, ok := derbyVersion(jar)
+	v, build, ok := install.DerbyJarVersion(jar)
 	if !ok || v != "10.14.2.0" || build != "" {
-		t.Errorf("derbyVersion(%s) = %q, %q, %v; want 10.14.2.0 and no build (Debian's is \"???\")", jar, v, build, ok)
+		t.Errorf("install.DerbyJarVersion(%s) = %q, %q, %v; want 10.14.2.0 and no build (Debian's is \"???\")", jar, v, build, ok)
 	}
-	if _, _, ok := derbyVersion(filepath.Join(filepath.Dir(jar), "derbyclient.jar")); ok {
+	if _, _, ok := install.DerbyJarVersion(filepath.Join(filepath.Dir(jar), "derbyclient.jar")); ok {
 		t.Errorf("derbyclient.jar taken for the engine")
 	}
-	props := parseProperties([]byte("#c\nderby.version.major=10\nderby.version.minor=10\nderby.version.maint=1000001\nderby.build.number=1458268\n"))
+	props := install.ParseProperties([]byte("#c\nderby.version.major=10\nderby.version.minor=10\nderby.version.maint=1000001\nderby.build.number=1458268\n"))
 	if props["derby.version.maint"] != "1000001" || props["derby.build.number"] != "1458268" {
 		t.Errorf("parseProperties: %v", props)
 	}

@@ -254,3 +254,35 @@ func Summarise(dbs []Database) Summary {
 	}
 	return s
 }
+
+// Inspect reports each folder of db/ (and each file directly in it) from
+// the engines' Inspect: state and versions from the small files only, no
+// structure check. Folders no engine recognises are "unknown".
+func (s Set) Inspect(db string) ([]Database, error) {
+	entries, err := os.ReadDir(db)
+	if err != nil {
+		return nil, err
+	}
+	var out []Database
+	for _, e := range entries {
+		dir := filepath.Join(db, e.Name())
+		unknown := Database{Name: e.Name(), Engine: UnknownEngine, State: Unknown, Verdict: NotChecked, Checked: []string{}}
+		if !e.IsDir() {
+			out = append(out, unknown)
+			continue
+		}
+		en := s.Recognise(dir)
+		if en == nil {
+			out = append(out, unknown)
+			continue
+		}
+		d, err := en.Inspect(dir)
+		if err != nil {
+			return nil, err
+		}
+		d.Name = e.Name()
+		out = append(out, *d)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}

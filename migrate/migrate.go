@@ -12,6 +12,7 @@ import (
 
 	"github.com/efbackup/efbackup/backup"
 	"github.com/efbackup/efbackup/engine"
+	"github.com/efbackup/efbackup/install"
 	"github.com/efbackup/efbackup/internal/folderlock"
 	"github.com/efbackup/efbackup/internal/fsutil"
 	"github.com/efbackup/efbackup/internal/swap"
@@ -412,6 +413,9 @@ func (r *run) preflight() (*Result, error) {
 		return nil, err
 	}
 	r.srcFiles, r.srcDirs = scan.Files, scan.Dirs
+	if err := checkTargetEngine(src, tgt, r.opt.Engines); err != nil {
+		return nil, err
+	}
 
 	plan := &Plan{
 		From: from, To: to,
@@ -811,4 +815,57 @@ func (j *Journal) reportPaths() []string {
 		out = append(out, j.path(n))
 	}
 	return out
+}
+
+// EngineTooOldError says the Derby engine the target install bundles is
+// older than a source database's on-disk level: it cannot open it (Derby
+// refuses with XSLAN), and e-Faktur would not start on the moved data.
+type EngineTooOldError struct {
+	Database string // the database's folder name in db/
+	OnDisk   string // the database's on-disk level: "10.14"
+	Engine   string // the target's engine: "10.10.2.0"
+	Jar      string // where the target's engine was found
+}
+
+func (e *EngineTooOldError) Error() string {
+	return fmt.Sprintf("database %s is at Derby level %s, but the target install's Derby engine (%s, in %s) is %s: it cannot open it",
+		e.Database, e.OnDisk, e.Engine, e.Jar, e.Engine)
+}
+
+// checkTargetEngine compares each source database's on-disk level with the
+// Derby engine the target install ships, where both are known. An engine
+// that is the same level or newer opens the database (a newer one upgrades
+// it only when asked to).
+func checkTargetEngine(src, tgt *Install, engines engine.Set) error {
+	if len(engines) == 0 {
+		return nil
+	}
+	eng := tgt.BundledEngine()
+	if eng == nil || eng.Version == "" {
+		return nil
+	}
+	dbs, err := engines.Inspect(src.DB)
+	if err != nil {
+		return nil // the checks that follow report what is wrong with db/
+	}
+	for _, d := range dbs {
+		if d.DerbyVersion == "" {
+			continue
+		}
+		if olderLevel(eng.Version, d.DerbyVersion) {
+			return &EngineTooOldError{Database: d.Name, OnDisk: d.DerbyVersion, Engine: eng.Version, Jar: eng.Jars[0]}
+		}
+	}
+	return nil
+}
+
+// olderLevel reports whether release (10.10.2.0) is below level (10.14),
+// comparing major and minor only.
+func olderLevel(release, level string) bool {
+	rM, rm, ok1 := parseVersion(install.MajorMinor(release))
+	lM, lm, ok2 := parseVersion(install.MajorMinor(level))
+	if !ok1 || !ok2 {
+		return false
+	}
+	return rM < lM || rM == lM && rm < lm
 }

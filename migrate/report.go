@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/internal/fsutil"
 )
 
@@ -43,11 +44,14 @@ type Report struct {
 	MovedAside      string                `json:"moved_aside,omitempty"`
 	SwapMethod      string                `json:"swap_method"`
 	Checks          *backup.ChecksSummary `json:"checks,omitempty"`
-	Steps           []StepRecord          `json:"steps"`
-	Attempts        int                   `json:"attempts"`
-	Warnings        []Warning             `json:"warnings,omitempty"`
-	NextSteps       []string              `json:"next_steps"`
-	Reports         []string              `json:"reports"`
+	// Databases are the databases moved, with their state and versions as
+	// the source's safety snapshot recorded them.
+	Databases []engine.Database `json:"databases"`
+	Steps     []StepRecord      `json:"steps"`
+	Attempts  int               `json:"attempts"`
+	Warnings  []Warning         `json:"warnings,omitempty"`
+	NextSteps []string          `json:"next_steps"`
+	Reports   []string          `json:"reports"`
 }
 
 func (r *run) buildReport() *Report {
@@ -72,6 +76,15 @@ func (r *run) buildReport() *Report {
 	rep.Target.HasDB = j.TargetHadDB
 	if j.Manifest != nil {
 		rep.SourceContentID = j.Manifest.ContentID
+	}
+	rep.Databases = []engine.Database{}
+	for _, sr := range j.Snapshots {
+		if sr.Kind != "source" {
+			continue
+		}
+		if m, err := backup.ReadSidecar(sr.Path); err == nil {
+			rep.Databases = m.Databases
+		}
 	}
 	if j.TargetManifest != nil {
 		rep.TargetContentID = j.TargetManifest.ContentID

@@ -100,6 +100,12 @@ func Scan(dir string) (*Folder, error) {
 			}
 			f.Skipped = append(f.Skipped, Skipped{Path: p, Reason: SkipSidecarOrphan})
 			continue
+		case strings.HasSuffix(name, backup.ProofSuffix):
+			if archives[strings.TrimSuffix(name, backup.ProofSuffix)] {
+				continue // travels with its archive
+			}
+			f.Skipped = append(f.Skipped, Skipped{Path: p, Reason: SkipSidecarOrphan})
+			continue
 		}
 		label, t, ok := backup.ParseArchiveName(name)
 		if !ok || !e.Type().IsRegular() {

@@ -332,6 +332,11 @@ func removeSnapshot(s *Snapshot, hook func(string)) error {
 	if !os.SameFile(now, s.info) || now.Size() != s.info.Size() || !now.ModTime().Equal(s.info.ModTime()) {
 		return fmt.Errorf("%s %w", s.Path, errChanged)
 	}
+	// The engine's proof goes first: it describes the snapshot, and is
+	// worthless without it.
+	if err := backup.RemoveProof(s.Path); err != nil {
+		return err
+	}
 	if err := os.Remove(s.Path + backup.SidecarSuffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}

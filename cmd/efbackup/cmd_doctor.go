@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/deepcheck"
 	"github.com/efbackup/efbackup/doctor"
+	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/internal/inuse"
 	"github.com/efbackup/efbackup/retention"
 	"github.com/efbackup/efbackup/schedule"
@@ -54,35 +56,56 @@ func doctorCommand(u *ui) *cli.Command {
 	}
 }
 
-// doctorInUse is the injected in-use check: cmd's checkInUse.
-func doctorInUse(ctx context.Context, db string) (bool, string, error) {
-	_, err := checkInUse(ctx, db)
-	var iu *inuse.InUseError
-	if errors.As(err, &iu) {
-		detail := ""
-		if len(iu.Report.Signals) > 0 {
-			detail = iu.Report.Signals[0].File + ": " + iu.Report.Signals[0].Detail
+// doctorInUse is the injected in-use check: cmd's checkInUse. Warnings
+// that say the database lives elsewhere (a network share) come back too;
+// a lock file left by a crash is the database checks' "needs recovery".
+func doctorInUse(u *ui) func(ctx context.Context, db string) (bool, string, []string, error) {
+	return func(ctx context.Context, db string) (bool, string, []string, error) {
+		sigs, err := checkInUse(ctx, db)
+		var iu *inuse.InUseError
+		if errors.As(err, &iu) {
+			detail := ""
+			if len(iu.Report.Signals) > 0 {
+				detail = iu.Report.Signals[0].File + ": " + iu.Report.Signals[0].Detail
+			}
+			return true, detail, nil, nil
 		}
-		return true, detail, nil
+		var warnings []string
+		for _, s := range sigs {
+			if s.Kind == inuse.KindNetworkFS {
+				warnings = append(warnings, u.T("db.network", db))
+			}
+		}
+		return false, "", warnings, err
 	}
-	return false, "", err
 }
 
 // doctorCheckDB reads db/ once with the database checks.
-func doctorCheckDB(ctx context.Context, db string) ([]doctor.DBCheck, error) {
+func doctorCheckDB(ctx context.Context, db string) ([]engine.Database, error) {
 	rep, err := backup.HashFolder(ctx, db, backup.FolderOptions{Engines: engines()})
 	if err != nil {
 		return nil, err
 	}
-	var out []doctor.DBCheck
-	for _, fc := range sortedChecks(rep.Checks) {
-		d := doctor.DBCheck{File: fc.File, Verdict: fc.Verdict}
-		if len(fc.Findings) > 0 {
-			d.Detail = fc.Findings[0].Code + ": " + fc.Findings[0].Detail
-		}
-		out = append(out, d)
+	return rep.Databases, nil
+}
+
+// doctorInspectDB is doctor --quick's look at db/: each database's state
+// and versions from its small files, without reading the containers.
+func doctorInspectDB(ctx context.Context, db string) ([]engine.Database, error) {
+	return engines().Inspect(db)
+}
+
+// doctorRuntime finds the Java runtime and Derby engine an install ships.
+func doctorRuntime(root string) *doctor.Runtime {
+	rt, err := deepcheck.FindRuntime(deepcheck.FindOptions{Install: root})
+	if err != nil || rt.Source != "install" || rt.JavaSource != "install" {
+		return nil
 	}
-	return out, nil
+	jar := ""
+	if len(rt.Classpath) > 0 {
+		jar = rt.Classpath[0]
+	}
+	return &doctor.Runtime{Java: rt.Java, Derby: jar, DerbyVersion: rt.DerbyVersion}
 }
 
 // doctorFinding is a finding worded in the user's language.
@@ -140,7 +163,8 @@ func runDoctor(ctx context.Context, u *ui, opts doctorOptions) (*doctorOutput, e
 	env := scheduleEnv()
 	do := doctor.Options{
 		Roots: opts.Paths, Depth: opts.Depth, Now: func() time.Time { return now },
-		InUse: doctorInUse, Quick: opts.Quick, SnapshotDirs: dirs,
+		InUse: doctorInUse(u), Quick: opts.Quick, SnapshotDirs: dirs, Engines: engines(),
+		CheckDB: doctorInspectDB, Runtime: doctorRuntime,
 		MaxAge: now.Sub(maxAge.Before(now)),
 		Schedule: func(ctx context.Context, label string) (*schedule.Status, error) {
 			return env.Find(ctx, label)
@@ -193,7 +217,11 @@ func printDoctor(w io.Writer, u *ui, out doctorOutput) {
 	for _, in := range out.Installs {
 		fmt.Fprintln(w, u.T("doctor.install", in.Version, in.Root))
 		if in.HasDB {
-			db := u.T("doctor.db", humanBytes(in.DBBytes), in.DBFiles, strings.Join(in.Databases, ", "))
+			var names []string
+			for _, d := range in.Databases {
+				names = append(names, d.Name)
+			}
+			db := u.T("doctor.db", humanBytes(in.DBBytes), in.DBFiles, strings.Join(names, ", "))
 			if in.InUse != nil {
 				if *in.InUse {
 					db += "; " + u.T("doctor.inuse.yes")
@@ -202,12 +230,10 @@ func printDoctor(w io.Writer, u *ui, out doctorOutput) {
 				}
 			}
 			fmt.Fprintln(w, "  "+db)
-			for _, ch := range in.Checks {
-				line := "    " + ch.File + ": " + u.T("verdict."+ch.Verdict)
-				if ch.Detail != "" {
-					line += " (" + ch.Detail + ")"
-				}
-				fmt.Fprintln(w, line)
+			var b strings.Builder
+			printDatabases(&b, u, in.Databases)
+			for _, line := range strings.Split(strings.TrimRight(b.String(), "\n"), "\n") {
+				fmt.Fprintln(w, "  "+line)
 			}
 		} else {
 			fmt.Fprintln(w, "  "+u.T("doctor.nodbline"))
@@ -242,7 +268,7 @@ func printDoctor(w io.Writer, u *ui, out doctorOutput) {
 		} else {
 			line := u.T("doctor.snaps", sn.Count, filepath.Base(sn.Newest), age(u, *sn.NewestTime, now), sn.Dir)
 			if sn.Verified != "" {
-				line += "; " + u.T("doctor.snaps.verified."+sn.Verified)
+				line += "; " + u.lang.TData("doctor.snaps.verified.", sn.Verified)
 			}
 			if sn.SameDisk != nil {
 				if *sn.SameDisk {

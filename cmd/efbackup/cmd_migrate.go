@@ -186,9 +186,9 @@ func runMigrate(ctx context.Context, u *ui, opts migrateOptions) (*migrateOutput
 	mo := migrate.Options{
 		From: opts.From, To: opts.To, Source: opts.Source, Target: opts.Target,
 		SnapshotDir: snapDir, DryRun: opts.DryRun, AllowDamaged: opts.AllowDamaged, ToolVersion: version,
-		InUse:      migrateInUse,
-		NewChecker: dbChecks(),
-		Hook:       migrateHook,
+		InUse:   migrateInUse,
+		Engines: engines(),
+		Hook:    migrateHook,
 		Log: func(ev migrate.Event) {
 			mu.Lock()
 			defer mu.Unlock()

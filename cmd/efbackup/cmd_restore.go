@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/migrate"
 	"github.com/urfave/cli/v2"
 )
@@ -20,6 +21,9 @@ type restoreOptions struct {
 	Snapshot string
 	Install  string
 	DryRun   bool
+	// AsDatabase restores a snapshot of one database's own folder (made by
+	// an earlier release from --db pointing into db/) into db/AsDatabase.
+	AsDatabase string
 }
 
 func restoreCommand(u *ui) *cli.Command {
@@ -27,10 +31,11 @@ func restoreCommand(u *ui) *cli.Command {
 	return &cli.Command{
 		Name:      "restore",
 		Usage:     u.T("restore.usage"),
-		UsageText: "efbackup restore SNAPSHOT --install DIR [--dry-run]",
+		UsageText: "efbackup restore SNAPSHOT --install DIR [--dry-run] [--as-database NAME]",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "install", Usage: u.T("flag.restoreinstall"), Destination: &opts.Install},
 			&cli.BoolFlag{Name: "dry-run", Usage: u.T("flag.dryrun"), Destination: &opts.DryRun},
+			&cli.StringFlag{Name: "as-database", Usage: u.T("flag.asdatabase"), Destination: &opts.AsDatabase},
 		},
 		Action: func(c *cli.Context) error {
 			switch {
@@ -64,6 +69,8 @@ type restoreReport struct {
 	Bytes     int64    `json:"bytes"`
 	Verified  bool     `json:"verified"`
 	Warnings  []string `json:"warnings,omitempty"`
+	// Databases are the databases restored, as the snapshot recorded them.
+	Databases []engine.Database `json:"databases"`
 	// Recovered is what the restore did about an earlier one that was
 	// interrupted; Pending is such a restore, found by --dry-run.
 	Recovered *backup.RestoreRecovery `json:"recovered,omitempty"`
@@ -102,9 +109,14 @@ func runRestore(ctx context.Context, u *ui, opts restoreOptions) (*restoreReport
 			return nil, restoreErr(u, err)
 		}
 		rep.Verified = vr.OK()
+		rep.Databases = []engine.Database{}
 		if vr.Manifest != nil {
 			rep.Files, rep.Bytes = vr.Manifest.Totals.Files, vr.Manifest.Totals.Bytes
 			rep.Warnings = damageWarnings(u, vr.Manifest, vr)
+			rep.Databases = recordedDatabases(vr.Manifest)
+			if err := backup.CheckLayout(archive, vr.Manifest, opts.AsDatabase); err != nil {
+				return nil, err
+			}
 		}
 		return rep, vr.Err()
 	}
@@ -117,7 +129,7 @@ func runRestore(ctx context.Context, u *ui, opts restoreOptions) (*restoreReport
 	defer release()
 	progress, finish := u.progress(u.T("progress.restore"), fi.Size())
 	res, err := backup.Restore(ctx, archive, backup.RestoreOptions{
-		DB: in.DB, Engines: engines(), Progress: progress,
+		DB: in.DB, Engines: engines(), Progress: progress, AsDatabase: opts.AsDatabase,
 		ExtractProgress: slowPerMiB(testSlow()),
 		NoExchange:      os.Getenv("EFBACKUP_TEST_NO_EXCHANGE") == "1", // tests only: the Windows path
 		Hook:            testHook,
@@ -133,6 +145,7 @@ func runRestore(ctx context.Context, u *ui, opts restoreOptions) (*restoreReport
 	rep.Staging, rep.MovedTo, rep.Verified = res.Plan.Staging, res.MovedTo, true
 	rep.Files, rep.Bytes = res.Manifest.Totals.Files, res.Manifest.Totals.Bytes
 	rep.Warnings = damageWarnings(u, res.Manifest, res.Verify)
+	rep.Databases = recordedDatabases(res.Manifest)
 	for _, w := range rep.Warnings {
 		u.warn(w, u.T("hint.damaged"))
 	}
@@ -168,14 +181,24 @@ func printRestore(u *ui, rep *restoreReport) error {
 		if rep.MovedTo != "" {
 			fmt.Fprintln(w, "  "+u.T("restore.movedaside", rep.MovedTo))
 		}
+		printDatabases(w, u, rep.Databases)
 	})
+}
+
+// recordedDatabases are a snapshot's databases as it recorded them, never
+// nil.
+func recordedDatabases(m *backup.Manifest) []engine.Database {
+	if m == nil || m.Databases == nil {
+		return []engine.Database{}
+	}
+	return m.Databases
 }
 
 // damageWarnings says when the snapshot holds a database that was already
 // damaged when it was taken, or that the checks find damaged now.
 func damageWarnings(u *ui, m *backup.Manifest, vr *backup.VerifyReport) []string {
 	var out []string
-	if m.Checks != nil && m.Checks.Verdict == "damaged" {
+	if m.Checks != nil && m.Checks.Verdict == string(engine.Damaged) {
 		out = append(out, u.T("restore.recordeddamage", m.Checks.Damaged))
 	}
 	for _, p := range vr.Problems {

@@ -143,7 +143,10 @@ var exitTable = []struct {
 }{
 	{func(err error) bool { return isKind[*interruptedError](err) || errors.Is(err, context.Canceled) },
 		exitClass{ExitInterrupted, "interrupted", schedule.OutcomeInterrupted}},
-	{func(err error) bool { return isKind[*usageError](err) || isKind[*migrate.NotInstallError](err) },
+	{func(err error) bool {
+		return isKind[*usageError](err) || isKind[*migrate.NotInstallError](err) ||
+			isKind[*migrate.EngineTooOldError](err) || isKind[*backup.DatabaseFolderError](err)
+	},
 		exitClass{ExitUsage, "usage", schedule.OutcomeUsage}},
 	{func(err error) bool { return isKind[*inuse.InUseError](err) || isKind[*backup.ChangedError](err) },
 		exitClass{ExitInUse, "in-use", schedule.OutcomeInUse}},
@@ -215,6 +218,8 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		re  *backup.ReadError
 		sce *backup.SidecarError
 		pe  *os.PathError
+		eo  *migrate.EngineTooOldError
+		dfe *backup.DatabaseFolderError
 	)
 	switch {
 	case isKind[*interruptedError](err), errors.Is(err, context.Canceled):
@@ -223,6 +228,12 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		return ue.msg, ue.hint
 	case errors.As(err, &ni):
 		return l.T("err.notinstall", ni.Path, ni.Reason), l.T("hint.notinstall")
+	case errors.As(err, &eo):
+		return l.T("err.engineold", eo.Database, eo.OnDisk, eo.Engine, eo.Jar), l.T("hint.engineold", eo.OnDisk)
+	case errors.As(err, &dfe) && dfe.Unexpected:
+		return l.T("err.asdatabaseunexpected", dfe.Archive), l.T("hint.help")
+	case errors.As(err, &dfe):
+		return l.T("err.restoredbfolder", dfe.Archive), l.T("hint.restoredbfolder", dfe.Archive)
 	case errors.As(err, &iu):
 		detail := ""
 		if len(iu.Report.Signals) > 0 {

@@ -70,12 +70,12 @@ var messages = map[string]msg{
 	"restore.recordeddamage": {"when this snapshot was made, %d database file(s) were already damaged", "saat snapshot ini dibuat, %d file database sudah rusak"},
 	"restore.damagenow":      {"database file %s is damaged: %s", "file database %s rusak: %s"},
 
-	"list.header":  {"TIME\tLABEL\tFILES\tSIZE\tARCHIVE\tE-FAKTUR\tSTATUS\tDATABASE", "WAKTU\tLABEL\tFILE\tUKURAN\tARSIP\tE-FAKTUR\tSTATUS\tDATABASE"},
+	"list.header":  {"TIME\tLABEL\tFILES\tSIZE\tARCHIVE\tE-FAKTUR\tARCHIVE CHECK\tDATABASE\tSTATE\tENGINE PROOF", "WAKTU\tLABEL\tFILE\tUKURAN\tARSIP\tE-FAKTUR\tCEK ARSIP\tDATABASE\tKEADAAN\tBUKTI MESIN"},
 	"list.none":    {"no snapshots in %s", "tidak ada snapshot di %s"},
 	"list.partial": {"unfinished file left by an interrupted run (not a snapshot): %s", "file belum selesai dari proses yang terhenti (bukan snapshot): %s"},
 	"list.bad":     {"%d snapshot(s) failed verification", "%d snapshot gagal verifikasi"},
 
-	"status.ok":         {"ok", "ok"},
+	"status.ok":         {"ok (every byte)", "ok (setiap byte)"},
 	"status.damaged":    {"DAMAGED", "RUSAK"},
 	"status.unverified": {"not verified", "belum diverifikasi"},
 	"status.no-sidecar": {"no sidecar", "tanpa sidecar"},

@@ -16,6 +16,17 @@ func init() {
 		"checked.engine":      {"the Derby engine read every row", "mesin Derby membaca setiap baris"},
 		"checked.none":        {"nothing could be checked", "tidak ada yang dapat diperiksa"},
 		"checked.by":          {"%s (checked: %s)", "%s (diperiksa: %s)"},
+		// The list's short columns.
+		"checked.short.bytes":        {"bytes", "byte"},
+		"checked.short.structure":    {"structure", "struktur"},
+		"checked.short.engine":       {"engine", "mesin"},
+		"list.dbcell":                {"%s (%s)", "%s (%s)"},
+		"list.proof.none":            {"never", "belum pernah"},
+		"list.proof.at":              {"%s: %s", "%s: %s"},
+		"state.short.clean":          {"clean", "bersih"},
+		"state.short.needs-recovery": {"needs recovery", "perlu pemulihan"},
+		"state.short.in-use":         {"in use", "dipakai"},
+		"state.short.unknown":        {"-", "-"},
 		// One database in a report.
 		"db.derby":       {"Derby %s", "Derby %s"},
 		"db.derbybuild":  {"Derby %s, written by engine %s", "Derby %s, ditulis mesin %s"},
@@ -38,6 +49,12 @@ func init() {
 			"ini wajar jika e-Faktur dipakai setelah snapshot: faktur baru mengubah file; tidak ada yang perlu dipulihkan",
 		},
 		"problem.changed": {"changed since the snapshot", "berubah sejak snapshot"},
+		// migrate: the target's engine is older than the database.
+		"err.engineold": {"database %s is at Derby level %s, but the target install's Derby engine is %s (%s): it cannot open it (Derby error XSLAN)", "database %s berada pada level Derby %s, tetapi mesin Derby instalasi tujuan adalah %s (%s): mesin itu tidak dapat membukanya (kesalahan Derby XSLAN)"},
+		"hint.engineold": {
+			"use a target install of an e-Faktur release that ships Derby %s or newer; nothing was changed",
+			"gunakan instalasi tujuan dari rilis e-Faktur yang membawa Derby %s atau lebih baru; tidak ada yang diubah",
+		},
 		// --db given a database folder itself.
 		"err.dbisdatabase": {"%s is one database's folder, not e-Faktur's db/ folder", "%s adalah folder satu database, bukan folder db/ milik e-Faktur"},
 		"hint.dbisdatabase": {
@@ -49,8 +66,10 @@ func init() {
 			"restore it into db/ETaxInvoice with: efbackup restore \"%s\" --install DIR --as-database ETaxInvoice",
 			"pulihkan ke db/ETaxInvoice dengan: efbackup restore \"%s\" --install DIR --as-database ETaxInvoice",
 		},
-		"err.asdatabaseunexpected": {"%s holds a whole db/ folder; --as-database is only for a snapshot of one database's folder", "%s berisi seluruh folder db/; --as-database hanya untuk snapshot folder satu database"},
-		"flag.asdatabase":          {"restore a snapshot of one database's folder into db/NAME", "pulihkan snapshot folder satu database ke db/NAMA"},
+		"err.asdatabaseunexpected":               {"%s holds a whole db/ folder; --as-database is only for a snapshot of one database's folder", "%s berisi seluruh folder db/; --as-database hanya untuk snapshot folder satu database"},
+		"flag.asdatabase":                        {"restore a snapshot of one database's folder into db/NAME", "pulihkan snapshot folder satu database ke db/NAMA"},
+		"doctor.snaps.verified.database-damaged": {"intact, but the database inside is DAMAGED", "utuh, tetapi database di dalamnya RUSAK"},
+		"doctor.snaps.verified.not-checked":      {"intact, but its databases were not checked", "utuh, tetapi database-nya tidak diperiksa"},
 		// doctor's findings about databases.
 		"doctor.no-etaxinvoice":       {"%s holds no %s database: e-Faktur reports ETAX-10001", "%s tidak berisi database %s: e-Faktur akan menampilkan ETAX-10001"},
 		"doctor.next.no-etaxinvoice":  {"restore the newest good snapshot (efbackup list, then efbackup restore SNAPSHOT --install \"%s\")", "pulihkan snapshot baik terbaru (efbackup list, lalu efbackup restore SNAPSHOT --install \"%s\")"},

@@ -262,7 +262,7 @@ func init() {
 		"doctor.auto.off":               {"auto-backup: OFF (the updater was renamed: %s)", "backup otomatis: MATI (updater diganti nama: %s)"},
 		"doctor.snaps":                  {"efbackup snapshots: %d, newest %s (%s) in %s", "snapshot efbackup: %d, terbaru %s (%s) di %s"},
 		"doctor.snaps.none":             {"efbackup snapshots: none (searched %s)", "snapshot efbackup: tidak ada (dicari di %s)"},
-		"doctor.snaps.verified.ok":      {"verified", "terverifikasi"},
+		"doctor.snaps.verified.ok":      {"verified: every byte, and its database checks passed", "terverifikasi: setiap byte, dan pemeriksaan database-nya lolos"},
 		"doctor.snaps.verified.damaged": {"DAMAGED", "RUSAK"},
 		"doctor.snaps.samedisk":         {"on the SAME disk as the database", "di disk yang SAMA dengan database"},
 		"doctor.snaps.otherdisk":        {"on another disk", "di disk lain"},
