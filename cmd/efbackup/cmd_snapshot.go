@@ -206,7 +206,7 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 		total += f.Size()
 	}
 	progress, finish := u.progress(u.T("progress.snapshot"), total)
-	slow := testSlow()
+	mib := mibPoints("snapshot-mib")
 	start := time.Now()
 	res, err := backup.Snapshot(ctx, backup.SnapshotOptions{
 		DB:             t.DB,
@@ -222,8 +222,8 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 			if progress != nil {
 				progress(done)
 			}
-			if d := slow; d > 0 {
-				time.Sleep(d)
+			if mib != nil {
+				mib(done)
 			}
 		},
 		BeforeCommit: func() error {
@@ -232,7 +232,7 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 			_, err := checkInUse(ctx, t.DB)
 			return err
 		},
-		Hook: testHook,
+		Hook: testHooks.At,
 	})
 	finish()
 	if err != nil && res == nil {

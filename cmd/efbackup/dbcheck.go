@@ -7,57 +7,17 @@ import (
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/internal/dbcheck"
 	"github.com/efbackup/efbackup/internal/inuse"
-	"github.com/efbackup/efbackup/verify/h2"
 )
 
-// newChecker wires the H2 file checks into the byte streams of snapshot,
-// verify and restore: the checker sees the bytes as they pass, so the
-// database is read once.
-func newChecker(rel string, size int64) backup.FileChecker {
-	return &h2Checker{c: h2.NewChecker(rel, size)}
-}
-
-type h2Checker struct{ c h2.Checker }
-
-func (a *h2Checker) Write(p []byte) (int, error) { return a.c.Write(p) }
-
-func (a *h2Checker) Result() backup.FileCheck { return fileCheck(a.c.Result()) }
-
-// folderChecks adds the H2 findings that need the whole folder.
-func folderChecks(in map[string]backup.FileCheck) map[string]backup.FileCheck {
-	var rs []h2.Result
-	for f, c := range in {
-		r := h2.Result{File: f, Kind: c.Kind, Verdict: h2.Verdict(c.Verdict), Format: c.Format, H2Version: c.H2Version}
-		for _, fd := range c.Findings {
-			r.Findings = append(r.Findings, h2.Finding{Verdict: h2.Verdict(fd.Verdict), Code: fd.Code, Offset: fd.Offset, Detail: fd.Detail})
-		}
-		rs = append(rs, r)
-	}
-	out := map[string]backup.FileCheck{}
-	for _, r := range h2.CheckFolder(rs) {
-		out[r.File] = fileCheck(r)
-	}
-	return out
-}
-
-func fileCheck(r h2.Result) backup.FileCheck {
-	fc := backup.FileCheck{Kind: r.Kind, Verdict: string(r.Verdict), Format: r.Format, H2Version: r.H2Version}
-	for _, f := range r.Findings {
-		fc.Findings = append(fc.Findings, backup.CheckFinding{Verdict: string(f.Verdict), Code: f.Code, Offset: f.Offset, Detail: f.Detail})
-	}
-	return fc
-}
-
 // lockWatch is how long an existing engine lock file is watched for
-// changes. Tests shorten it through the environment.
+// changes: the in-use check's default, unless a test shortens it.
 func lockWatch() time.Duration {
-	if v := os.Getenv("EFBACKUP_LOCK_WATCH"); v != "" {
-		if d, err := time.ParseDuration(v); err == nil {
-			return d
-		}
+	if testHooks.LockWatch != nil {
+		return testHooks.LockWatch()
 	}
-	return 2500 * time.Millisecond
+	return 0
 }
 
 // checkInUse returns an *inuse.InUseError when anything in db is in use,
@@ -76,19 +36,8 @@ func checkInUse(ctx context.Context, db string) ([]inuse.Signal, error) {
 	return rep.Warnings, nil
 }
 
-// dbFolderChecks returns folderChecks, or nil when the checks are off.
-func dbFolderChecks() backup.FolderCheckFunc {
-	if dbChecks() == nil {
-		return nil
-	}
-	return folderChecks
-}
+// dbFolderChecks returns the database checks that need the whole folder.
+func dbFolderChecks() backup.FolderCheckFunc { return dbcheck.FolderChecks }
 
-// dbChecks returns the checker factory, or nil when EFBACKUP_NO_DB_CHECKS=1.
-// That switch exists so that `make bench` can show what the checks cost.
-func dbChecks() func(rel string, size int64) backup.FileChecker {
-	if os.Getenv("EFBACKUP_NO_DB_CHECKS") == "1" {
-		return nil
-	}
-	return newChecker
-}
+// dbChecks returns the checker factory for the database files.
+func dbChecks() func(rel string, size int64) backup.FileChecker { return dbcheck.NewChecker }
