@@ -7,10 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/efbackup/efbackup/backup"
 	"github.com/efbackup/efbackup/internal/folderlock"
@@ -30,10 +28,6 @@ type migrateOptions struct {
 	AllowDamaged   bool
 	Undo           bool
 }
-
-// migrateHook is the test hook at every step boundary; in-process tests
-// swap it.
-var migrateHook = testHook
 
 func migrateCommand(u *ui) *cli.Command {
 	var opts migrateOptions
@@ -96,22 +90,6 @@ func migrateInUse(ctx context.Context, db string) ([]string, error) {
 		ws = append(ws, s.File+": "+s.Detail)
 	}
 	return ws, err
-}
-
-// Test knobs, inert unless set: EFBACKUP_TEST_SLOW_COPY sleeps this long per
-// MiB copied into the staging folder (so that a kill lands inside the
-// copy); EFBACKUP_TEST_FREE_BYTES replaces the free-space figure.
-func migrateTestKnobs(o *migrate.Options) {
-	if v := os.Getenv("EFBACKUP_TEST_SLOW_COPY"); v != "" {
-		if d, err := time.ParseDuration(v); err == nil {
-			o.ThrottleCopy = d
-		}
-	}
-	if v := os.Getenv("EFBACKUP_TEST_FREE_BYTES"); v != "" {
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-			o.FreeSpace = func(string) (int64, error) { return n, nil }
-		}
-	}
 }
 
 // defaultSnapshotDir is the snapshot command's default, taken from the
@@ -183,12 +161,13 @@ func runMigrate(ctx context.Context, u *ui, opts migrateOptions) (*migrateOutput
 	var bar func(int64)
 	warned := 0
 	barStep := ""
+	mib := map[string]func(int64){} // per step: the tests' points, once a MiB
 	mo := migrate.Options{
 		From: opts.From, To: opts.To, Source: opts.Source, Target: opts.Target,
 		SnapshotDir: snapDir, DryRun: opts.DryRun, AllowDamaged: opts.AllowDamaged, ToolVersion: version,
 		InUse:   migrateInUse,
 		Engines: engines(),
-		Hook:    migrateHook,
+		Hook:    testHooks.At,
 		Log: func(ev migrate.Event) {
 			mu.Lock()
 			defer mu.Unlock()
@@ -216,6 +195,12 @@ func runMigrate(ctx context.Context, u *ui, opts migrateOptions) (*migrateOutput
 			if bar != nil {
 				bar(done)
 			}
+			if testHooks.At != nil {
+				if mib[step] == nil {
+					mib[step] = mibPoints("migrate-" + step + "-mib")
+				}
+				mib[step](done)
+			}
 		},
 		LockSnapshotDir: func(dir string) (func(), error) { return lockFolder(u, dir, "migrate") },
 		Lock:            folderlock.Options{Wait: defaultLockWait(), Command: "migrate"},
@@ -233,7 +218,9 @@ func runMigrate(ctx context.Context, u *ui, opts migrateOptions) (*migrateOutput
 		NextSteps:  func(r *migrate.Report) []string { return migrateNextSteps(u, r) },
 		ReportText: func(r *migrate.Report) []byte { return migrateReportText(u, r) },
 	}
-	migrateTestKnobs(&mo)
+	if testHooks.Migrate != nil {
+		testHooks.Migrate(&mo)
+	}
 	res, err := migrate.Run(ctx, mo)
 	if finish != nil {
 		finish()
@@ -622,7 +609,7 @@ func runMigrateUndo(ctx context.Context, u *ui, opts migrateOptions) (*migrate.U
 		Target: opts.Target,
 		DryRun: opts.DryRun,
 		InUse:  migrateInUse,
-		Hook:   migrateHook,
+		Hook:   testHooks.At,
 		Lock:   folderlock.Options{Wait: defaultLockWait(), Command: "migrate"},
 	})
 	if res != nil {

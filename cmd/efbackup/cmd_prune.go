@@ -145,7 +145,7 @@ func runPrune(ctx context.Context, u *ui, opts pruneOptions) (*pruneOutput, erro
 		},
 		DryRun: opts.DryRun,
 		Lock:   folderlock.Options{Wait: opts.LockWait, Command: "prune"},
-		Hook:   pruneHook(testSlow()),
+		Hook:   testHooks.At,
 	}
 	if opts.LockWait == 0 {
 		po.Lock.Wait = -1
@@ -188,18 +188,6 @@ func runPrune(ctx context.Context, u *ui, opts pruneOptions) (*pruneOutput, erro
 		return out, &integrityFinding{msg: u.T("prune.damaged", len(out.Damaged)), hint: u.T("hint.integrity")}
 	}
 	return out, nil
-}
-
-// pruneHook is the test hook, with the pause EFBACKUP_TEST_SLOW_MS asks
-// for after each file removed, so that the crash tests' random kills land
-// among the removals. Unset, it only calls testHook (inert).
-func pruneHook(slow time.Duration) func(string) {
-	return func(point string) {
-		testHook(point)
-		if slow > 0 && (point == "prune-sidecar-removed" || point == "prune-snapshot-removed") {
-			time.Sleep(slow)
-		}
-	}
 }
 
 // readOptions are the verify options prune uses: the database checks too,

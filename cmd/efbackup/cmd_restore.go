@@ -130,9 +130,9 @@ func runRestore(ctx context.Context, u *ui, opts restoreOptions) (*restoreReport
 	progress, finish := u.progress(u.T("progress.restore"), fi.Size())
 	res, err := backup.Restore(ctx, archive, backup.RestoreOptions{
 		DB: in.DB, Engines: engines(), Progress: progress, AsDatabase: opts.AsDatabase,
-		ExtractProgress: slowPerMiB(testSlow()),
-		NoExchange:      os.Getenv("EFBACKUP_TEST_NO_EXCHANGE") == "1", // tests only: the Windows path
-		Hook:            testHook,
+		ExtractProgress: mibPoints("restore-extract-mib"),
+		NoExchange:      testHooks.NoExchange != nil && testHooks.NoExchange(),
+		Hook:            testHooks.At,
 	})
 	finish()
 	if res != nil {
@@ -259,20 +259,4 @@ func restoreErr(u *ui, err error) error {
 		where = []string{filepath.Dir(je.Journal)}
 	}
 	return &restoreJournalError{msg: u.T("err.restorejournal", je.Journal, je.Detail), hint: u.T("hint.restorejournal", strings.Join(where, ", "), je.Journal)}
-}
-
-// slowPerMiB is the pause EFBACKUP_TEST_SLOW_MS asks for, once per MiB of
-// the archive read, so that the crash tests' random kills land inside the
-// extraction. Unset, it is nil.
-func slowPerMiB(d time.Duration) func(int64) {
-	if d <= 0 {
-		return nil
-	}
-	next := int64(1 << 20)
-	return func(done int64) {
-		for done >= next {
-			time.Sleep(d)
-			next += 1 << 20
-		}
-	}
 }

@@ -154,7 +154,7 @@ func runScheduleInstall(ctx context.Context, u *ui, opts scheduleOptions, show b
 		return nil, err
 	}
 	env := scheduleEnv()
-	env.Hook = scheduleHook(testSlow())
+	env.Hook = testHooks.At
 	b, err := env.Backend(ctx, opts.Backend)
 	if err != nil {
 		return nil, u.usageErr("err.backend", opts.Backend, strings.Join(schedule.Backends, ", "))
@@ -222,24 +222,6 @@ func printScheduleInstall(u *ui, out *scheduleOutput) error {
 		}
 		fmt.Fprintln(w, u.T("schedule.logat", filepath.Join(s.Out, schedule.RunLogName)))
 	})
-}
-
-// scheduleHook is the test hook of schedule install. A point reached more
-// than once is also offered as POINT#N (the N-th time), so that a test can
-// stop the install at, say, the second file's rename:
-// EFBACKUP_TEST_KILL_AT=schedule-file-written#2. EFBACKUP_TEST_SLOW_MS
-// pauses at every point, so that random kills land between them. Unset,
-// it does nothing.
-func scheduleHook(slow time.Duration) func(string) {
-	seen := map[string]int{}
-	return func(point string) {
-		seen[point]++
-		testHook(point)
-		testHook(fmt.Sprintf("%s#%d", point, seen[point]))
-		if slow > 0 {
-			time.Sleep(slow)
-		}
-	}
 }
 
 // scheduleRemoved is what schedule remove took away.

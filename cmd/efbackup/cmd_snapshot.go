@@ -203,7 +203,7 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 		return nil, err
 	}
 	progress, finish := u.progress(u.T("progress.snapshot"), scan.Bytes())
-	slow := testSlow()
+	mib := mibPoints("snapshot-mib")
 	start := time.Now()
 	res, err := backup.Snapshot(ctx, backup.SnapshotOptions{
 		DB:             t.DB,
@@ -218,8 +218,8 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 			if progress != nil {
 				progress(done)
 			}
-			if d := slow; d > 0 {
-				time.Sleep(d)
+			if mib != nil {
+				mib(done)
 			}
 		},
 		BeforeCommit: func() error {
@@ -228,7 +228,7 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 			_, err := checkInUse(ctx, t.DB)
 			return err
 		},
-		Hook: testHook,
+		Hook: testHooks.At,
 	})
 	finish()
 	if err != nil && res == nil {

@@ -6,18 +6,13 @@ import (
 	"os"
 
 	"github.com/efbackup/efbackup/engine"
-	"github.com/efbackup/efbackup/engine/derby"
+	"github.com/efbackup/efbackup/internal/dbcheck"
 	"github.com/efbackup/efbackup/internal/inuse"
 )
 
-// dbEngines are the database engines efbackup knows: Apache Derby, the
-// engine of e-Faktur desktop. They say which files a backup leaves out
-// (lock files, tmp/) and check each database as its bytes stream past, so
-// that db/ is read once.
-var dbEngines = engine.Set{derby.New()}
-
-// engines returns the engines a command checks with.
-func engines() engine.Set { return dbEngines }
+// engines returns the database engines a command checks with (package
+// dbcheck): Derby, the engine of e-Faktur desktop.
+func engines() engine.Set { return dbcheck.Engines }
 
 // checkInUse returns an *inuse.InUseError when anything in db is in use,
 // and the warnings (a database not shut down cleanly, a network share)

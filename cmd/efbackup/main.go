@@ -18,7 +18,6 @@ import (
 	"syscall"
 
 	"github.com/efbackup/efbackup/backup"
-	"github.com/efbackup/efbackup/internal/faultio"
 	"github.com/efbackup/efbackup/internal/i18n"
 	"github.com/efbackup/efbackup/internal/inuse"
 	"github.com/efbackup/efbackup/migrate"
@@ -48,17 +47,17 @@ func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(48 << 20)
 	}
-	code := run(os.Args, os.Stdin, os.Stdout, os.Stderr)
-	testReportPeakMemory()
-	os.Exit(code)
+	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }
 
 // run is main without os.Exit, so that tests can drive the real program.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	lang := i18n.Detect(preScanLang(args))
-	if err := faultio.FromEnv(); err != nil { // tests only; inert unless set
-		fmt.Fprintln(stderr, "efbackup:", err)
-		return ExitUsage
+	if testHooks.BeforeRun != nil {
+		if err := testHooks.BeforeRun(); err != nil {
+			fmt.Fprintln(stderr, "efbackup:", err)
+			return ExitUsage
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

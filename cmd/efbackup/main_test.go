@@ -24,6 +24,7 @@ import (
 // "efbackup" as a separate process and the scripts in testdata/script check
 // stdout, stderr, the exit code and the files left behind.
 func TestMain(m *testing.M) {
+	installTestHooks()
 	if os.Getenv("EFBACKUP_AS_MAIN") == "1" {
 		main() // exactly what the built program does, memory limit included
 	}

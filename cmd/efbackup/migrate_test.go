@@ -267,9 +267,9 @@ func TestMigrateFailures(t *testing.T) {
 			}
 		}, ExitFailed, []string{`open .*efaktur\.mv\.db: permission denied`, `target is exactly as it was`}},
 		{"source changes during the copy", func(t *testing.T, e *migrateEnv) {
-			orig := migrateHook
-			t.Cleanup(func() { migrateHook = orig })
-			migrateHook = func(p string) {
+			orig := testHooks.At
+			t.Cleanup(func() { testHooks.At = orig })
+			testHooks.At = func(p string) {
 				if p == "migrate-staging-created" {
 					f, err := os.OpenFile(filepath.Join(e.src, "db", "efaktur.mv.db"), os.O_WRONLY|os.O_APPEND, 0)
 					if err == nil {
@@ -470,16 +470,19 @@ func TestMigrateCrashHarness(t *testing.T) {
 // with and without db/, and of an undo, by running them in process.
 func migrateHookPoints(t *testing.T) map[any][]string {
 	out := map[any][]string{}
-	orig := migrateHook
-	defer func() { migrateHook = orig }()
+	orig := testHooks.At
+	defer func() { testHooks.At = orig }()
 	for _, withDB := range []bool{true, false} {
 		e := newMigrateEnv(t, withDB, nil)
 		seen := map[string]bool{}
 		var pts []string
 		var mu sync.Mutex // steps run side by side
-		migrateHook = func(p string) {
+		testHooks.At = func(p string) {
 			mu.Lock()
 			defer mu.Unlock()
+			if strings.HasPrefix(p, "atomic-") || strings.HasSuffix(p, "-mib") {
+				return
+			}
 			if !seen[p] {
 				seen[p] = true
 				pts = append(pts, p)
@@ -491,7 +494,13 @@ func migrateHookPoints(t *testing.T) map[any][]string {
 		out[withDB] = pts
 		if withDB {
 			var upts []string
-			migrateHook = func(p string) { mu.Lock(); upts = append(upts, p); mu.Unlock() }
+			testHooks.At = func(p string) {
+				if !strings.HasPrefix(p, "atomic-") && !strings.HasSuffix(p, "-mib") {
+					mu.Lock()
+					upts = append(upts, p)
+					mu.Unlock()
+				}
+			}
 			if code, _, stderr := runCLI(t, "migrate", "--undo", "--target", e.tgt); code != 0 {
 				t.Fatalf("undo exit %d: %s", code, stderr)
 			}

@@ -5,19 +5,15 @@
 // so the tests can prove that such an error is reported clearly and loses
 // nothing.
 //
-// With no rule set, Reader returns the reader it was given: the production
-// path pays nothing.
+// Only tests set rules (Set). With none, Reader returns the reader it was
+// given: the program users run pays nothing and cannot be made to fail.
 package faultio
 
 import (
-	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 )
 
 // Rule makes reads of a file fail: the first Offset bytes of a file whose
@@ -32,9 +28,8 @@ type Rule struct {
 }
 
 var (
-	mu      sync.Mutex
-	rules   []*Rule
-	fromEnv bool
+	mu    sync.Mutex
+	rules []*Rule
 )
 
 // Set installs rules (replacing any earlier ones) and returns a function
@@ -47,51 +42,12 @@ func Set(r ...Rule) (reset func()) {
 		x := x
 		rules = append(rules, &x)
 	}
-	fromEnv = false
 	mu.Unlock()
 	return func() {
 		mu.Lock()
 		rules = prev
 		mu.Unlock()
 	}
-}
-
-// EnvVar names the variable FromEnv reads: "SUFFIX@OFFSET" or
-// "SUFFIX@OFFSET+SKIP", several separated by ";". The error is EIO
-// ("input/output error"), what Linux reports for an unreadable sector.
-const EnvVar = "EFBACKUP_TEST_READ_FAULT"
-
-// FromEnv installs the rules EFBACKUP_TEST_READ_FAULT describes. When the
-// variable is unset it removes rules an earlier call installed.
-func FromEnv() error {
-	v := os.Getenv(EnvVar)
-	if v == "" {
-		mu.Lock()
-		if fromEnv {
-			rules, fromEnv = nil, false
-		}
-		mu.Unlock()
-		return nil
-	}
-	var rs []Rule
-	for _, part := range strings.Split(v, ";") {
-		suffix, spec, ok := strings.Cut(part, "@")
-		off, skip, hasSkip := strings.Cut(spec, "+")
-		n, err := strconv.ParseInt(off, 10, 64)
-		k := 0
-		if hasSkip && err == nil {
-			k, err = strconv.Atoi(skip)
-		}
-		if !ok || suffix == "" || err != nil || n < 0 || k < 0 {
-			return fmt.Errorf("%s: %q is not SUFFIX@OFFSET or SUFFIX@OFFSET+SKIP", EnvVar, part)
-		}
-		rs = append(rs, Rule{Suffix: filepath.FromSlash(suffix), Offset: n, Skip: k, Err: syscall.EIO})
-	}
-	Set(rs...)
-	mu.Lock()
-	fromEnv = true
-	mu.Unlock()
-	return nil
 }
 
 // Reader returns r, or, when a rule matches path, a reader that fails at

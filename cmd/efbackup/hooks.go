@@ -1,0 +1,51 @@
+package main
+
+import (
+	"time"
+
+	"github.com/efbackup/efbackup/migrate"
+)
+
+// testHooks are the switches the tests turn. Each is nil in the program
+// users run: only the test binary sets them (TestMain), so nothing in a
+// user's environment can stop, pause, slow down or mislead efbackup.
+var testHooks struct {
+	// At is called at every named point of a command that writes (the
+	// step boundaries, and once for every MiB copied): the crash tests
+	// kill the process there, the disk tests pause it.
+	At func(point string)
+	// BeforeRun runs as a run starts (faults to inject into reads); an
+	// error ends the run with exit 2.
+	BeforeRun func() error
+	// LockWatch, when it returns more than 0, is how long an engine's lock
+	// file is watched for changes.
+	LockWatch func() time.Duration
+	// NoExchange makes restore swap the folders with two renames, the way
+	// it must on Windows, where the system has no exchange.
+	NoExchange func() bool
+	// Migrate adjusts a migration's options (the free space it sees).
+	Migrate func(*migrate.Options)
+}
+
+// reach calls testHooks.At at point.
+func reach(point string) {
+	if testHooks.At != nil {
+		testHooks.At(point)
+	}
+}
+
+// mibPoints returns a progress callback that reaches point once for every
+// MiB done, so that the crash tests can stop a copy at a chosen MiB; nil
+// when no test hook is set.
+func mibPoints(point string) func(done int64) {
+	if testHooks.At == nil {
+		return nil
+	}
+	next := int64(1 << 20)
+	return func(done int64) {
+		for done >= next {
+			testHooks.At(point)
+			next += 1 << 20
+		}
+	}
+}

@@ -1,0 +1,138 @@
+//go:build unix
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var (
+	releaseOnce sync.Once
+	releaseDir  string
+	releaseErr  error
+)
+
+// releaseBuild builds the program as users get it (no race detector, no
+// test hooks) and the peakrss helper, once per test binary, and returns
+// the folder holding efbackup and peakrss.
+func releaseBuild(t *testing.T) string {
+	t.Helper()
+	releaseOnce.Do(func() {
+		releaseDir, releaseErr = os.MkdirTemp("", "efbackup-release-")
+		if releaseErr != nil {
+			return
+		}
+		out, err := exec.Command("go", "build", "-o", releaseDir+string(filepath.Separator), ".", "./testdata/peakrss").CombinedOutput()
+		if err != nil {
+			releaseErr = &os.PathError{Op: "go build", Path: ".", Err: err}
+			os.Stderr.Write(out)
+		}
+	})
+	if releaseErr != nil {
+		t.Fatal(releaseErr)
+	}
+	return releaseDir
+}
+
+// testSwitches is every environment variable the test binary reads to
+// stop, pause, slow or mislead efbackup.
+var testSwitches = []string{envKillAt, envPauseAt, envResumeFile, envTrace, envSlowMS, envSlowCopy, envReadFault, envNoExchange, envFreeBytes, envLockWatch,
+	// Names earlier versions read.
+	"EFBACKUP_TEST_PEAK_FILE", "EFBACKUP_NO_DB_CHECKS"}
+
+// The program users run ignores the tests' switches: it holds none of
+// their names, and with every one of them set, snapshot, verify, restore
+// and migrate behave as without them (no kill, no pause, no slowness, no
+// injected read error, the database checks on, the real free space).
+func TestReleaseBuildIgnoresTestSwitches(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the program")
+	}
+	bin := filepath.Join(releaseBuild(t), "efbackup")
+	b, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range append(testSwitches, "EFBACKUP_TEST_") {
+		if bytes.Contains(b, []byte(name)) {
+			t.Errorf("the program holds %s", name)
+		}
+	}
+	// The check can fail: a name the program does read is found.
+	if !bytes.Contains(b, []byte("EFBACKUP_LOCK_WAIT")) {
+		t.Fatal("the program does not hold EFBACKUP_LOCK_WAIT: the search is broken")
+	}
+
+	root := t.TempDir()
+	src := genInstall(t, "3.2")
+	// A stale engine lock file: the in-use check watches it, 2.5 s
+	// unless EFBACKUP_LOCK_WATCH is honoured.
+	if err := os.WriteFile(filepath.Join(src, "db", "efaktur.lock.db"), []byte("#FileLock\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(root, "snaps")
+	trace, peak := filepath.Join(root, "trace"), filepath.Join(root, "peak")
+	env := append(os.Environ(), "EFBACKUP_LANG=en",
+		envKillAt+"=snapshot-committed", envPauseAt+"=snapshot-first-file", envResumeFile+"="+filepath.Join(root, "never"),
+		envTrace+"="+trace, envSlowMS+"=60000", envSlowCopy+"=1h", envReadFault+"=efaktur.mv.db@0;.tar.zst@0",
+		envNoExchange+"=1", envFreeBytes+"=1", envLockWatch+"=10m",
+		"EFBACKUP_TEST_PEAK_FILE="+peak, "EFBACKUP_NO_DB_CHECKS=1")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	runBin := func(args ...string) string {
+		t.Helper()
+		cmd := exec.CommandContext(ctx, bin, args...)
+		cmd.Env = env
+		var stdout, stderr strings.Builder
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("%v: %v after %v\n%s%s", args, err, time.Since(start), stdout.String(), stderr.String())
+		}
+		if d := time.Since(start); d > 20*time.Second {
+			t.Errorf("%v took %v: a pause or slowdown was honoured", args[0], d)
+		}
+		if strings.Contains(stderr.String(), "test hook") {
+			t.Errorf("%v: %s", args[0], stderr.String())
+		}
+		return stdout.String()
+	}
+	var snap struct {
+		Snapshot string `json:"snapshot"`
+		Checks   []struct {
+			Kind string `json:"kind"`
+		} `json:"checks"`
+	}
+	if err := json.Unmarshal([]byte(runBin("snapshot", "--install", src, "--out", out, "--json")), &snap); err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Checks) == 0 {
+		t.Error("the snapshot ran without the database checks")
+	}
+	if _, err := os.Stat(snap.Snapshot + ".manifest.json"); err != nil {
+		t.Errorf("no sidecar: the run stopped after the rename: %v", err)
+	}
+	// Watched once is enough.
+	if err := os.Remove(filepath.Join(src, "db", "efaktur.lock.db")); err != nil {
+		t.Fatal(err)
+	}
+	runBin("verify", snap.Snapshot)
+	dst := genInstall(t, "3.2")
+	runBin("restore", snap.Snapshot, "--install", dst, "--quiet")
+	tgt := genInstall(t, "4.0")
+	runBin("migrate", "--from", "3.2", "--to", "4.0", "--source", src, "--target", tgt, "--snapshot-dir", filepath.Join(root, "migrate-snaps"), "--quiet")
+	for _, p := range []string{trace, peak} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s was written", p)
+		}
+	}
+}
