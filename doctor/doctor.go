@@ -369,12 +369,15 @@ func examine(ctx context.Context, in *install.Install, opts Options) (*InstallRe
 		add(Info, CodeNoDB, "", []any{in.DB})
 	}
 	if opts.Runtime != nil {
-		if rt := opts.Runtime(in.Root); rt != nil && rt.Java != "" && rt.Derby != "" {
-			ir.Runtime = rt
-			add(Info, CodeEngineFound, "", []any{rt.Java, rt.Derby, rt.DerbyVersion})
-		} else {
-			ir.Runtime = rt
+		rt := opts.Runtime(in.Root)
+		ir.Runtime = rt
+		switch {
+		case rt == nil || rt.Derby == "":
 			add(Info, CodeEngineMissing, "", []any{in.Root})
+		case rt.Java == "":
+			add(Info, CodeEngineFound, "", []any{rt.Derby, rt.DerbyVersion, "-"})
+		default:
+			add(Info, CodeEngineFound, "", []any{rt.Derby, rt.DerbyVersion, rt.Java})
 		}
 	}
 

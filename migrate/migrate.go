@@ -122,20 +122,23 @@ type InstallInfo struct {
 // Plan is what a migration will do: the preflight's findings and every
 // name it will create. --dry-run prints it.
 type Plan struct {
-	ID             string       `json:"id"`
-	From           string       `json:"from"`
-	To             string       `json:"to"`
-	Source         InstallInfo  `json:"source"`
-	Target         InstallInfo  `json:"target"`
-	SnapshotDir    string       `json:"snapshot_dir"`
-	SnapshotDirNew bool         `json:"snapshot_dir_created"`
-	SourceSnapshot string       `json:"source_snapshot,omitempty"`
-	TargetSnapshot string       `json:"target_snapshot,omitempty"`
-	Staging        string       `json:"staging"`
-	Aside          string       `json:"aside,omitempty"`
-	Reports        []string     `json:"reports"`
-	Space          []SpaceCheck `json:"space"`
-	Warnings       []Warning    `json:"warnings,omitempty"`
+	ID     string      `json:"id"`
+	From   string      `json:"from"`
+	To     string      `json:"to"`
+	Source InstallInfo `json:"source"`
+	Target InstallInfo `json:"target"`
+	// Databases are the source's databases as their small files describe
+	// them: name, state and versions.
+	Databases      []engine.Database `json:"databases"`
+	SnapshotDir    string            `json:"snapshot_dir"`
+	SnapshotDirNew bool              `json:"snapshot_dir_created"`
+	SourceSnapshot string            `json:"source_snapshot,omitempty"`
+	TargetSnapshot string            `json:"target_snapshot,omitempty"`
+	Staging        string            `json:"staging"`
+	Aside          string            `json:"aside,omitempty"`
+	Reports        []string          `json:"reports"`
+	Space          []SpaceCheck      `json:"space"`
+	Warnings       []Warning         `json:"warnings,omitempty"`
 	// Checks is the database-check verdict on the source, when the
 	// preflight read it (dry run only; a real run checks during the
 	// safety snapshot, which reads the source once for both).
@@ -413,12 +416,17 @@ func (r *run) preflight() (*Result, error) {
 		return nil, err
 	}
 	r.srcFiles, r.srcDirs = scan.Files, scan.Dirs
-	if err := checkTargetEngine(src, tgt, r.opt.Engines); err != nil {
+	srcDBs, err := checkTargetEngine(src, tgt, r.opt.Engines)
+	if err != nil {
 		return nil, err
 	}
 
+	if srcDBs == nil {
+		srcDBs = []engine.Database{}
+	}
 	plan := &Plan{
-		From: from, To: to,
+		Databases: srcDBs,
+		From:      from, To: to,
 		Source:        info(src, r.srcFiles),
 		Target:        info(tgt, nil),
 		SnapshotDir:   snapDir,
@@ -836,27 +844,28 @@ func (e *EngineTooOldError) Error() string {
 // Derby engine the target install ships, where both are known. An engine
 // that is the same level or newer opens the database (a newer one upgrades
 // it only when asked to).
-func checkTargetEngine(src, tgt *Install, engines engine.Set) error {
+// It returns the source's databases as their small files describe them.
+func checkTargetEngine(src, tgt *Install, engines engine.Set) ([]engine.Database, error) {
 	if len(engines) == 0 {
-		return nil
-	}
-	eng := tgt.BundledEngine()
-	if eng == nil || eng.Version == "" {
-		return nil
+		return nil, nil
 	}
 	dbs, err := engines.Inspect(src.DB)
 	if err != nil {
-		return nil // the checks that follow report what is wrong with db/
+		return nil, nil // the checks that follow report what is wrong with db/
+	}
+	eng := tgt.BundledEngine()
+	if eng == nil || eng.Version == "" {
+		return dbs, nil
 	}
 	for _, d := range dbs {
 		if d.DerbyVersion == "" {
 			continue
 		}
 		if olderLevel(eng.Version, d.DerbyVersion) {
-			return &EngineTooOldError{Database: d.Name, OnDisk: d.DerbyVersion, Engine: eng.Version, Jar: eng.Jars[0]}
+			return dbs, &EngineTooOldError{Database: d.Name, OnDisk: d.DerbyVersion, Engine: eng.Version, Jar: eng.Jars[0]}
 		}
 	}
-	return nil
+	return dbs, nil
 }
 
 // olderLevel reports whether release (10.10.2.0) is below level (10.14),

@@ -15,6 +15,7 @@ import (
 	"github.com/efbackup/efbackup/deepcheck"
 	"github.com/efbackup/efbackup/doctor"
 	"github.com/efbackup/efbackup/engine"
+	"github.com/efbackup/efbackup/install"
 	"github.com/efbackup/efbackup/internal/inuse"
 	"github.com/efbackup/efbackup/retention"
 	"github.com/efbackup/efbackup/schedule"
@@ -95,17 +96,23 @@ func doctorInspectDB(ctx context.Context, db string) ([]engine.Database, error) 
 	return engines().Inspect(db)
 }
 
-// doctorRuntime finds the Java runtime and Derby engine an install ships.
+// doctorRuntime finds the Derby engine an install ships, and the Java
+// runtime verify --deep would run it with (the install's own, else java on
+// PATH).
 func doctorRuntime(root string) *doctor.Runtime {
-	rt, err := deepcheck.FindRuntime(deepcheck.FindOptions{Install: root})
-	if err != nil || rt.Source != "install" || rt.JavaSource != "install" {
+	in, err := install.Detect(root)
+	if err != nil {
 		return nil
 	}
-	jar := ""
-	if len(rt.Classpath) > 0 {
-		jar = rt.Classpath[0]
+	eng := in.BundledEngine()
+	if eng == nil {
+		return nil
 	}
-	return &doctor.Runtime{Java: rt.Java, Derby: jar, DerbyVersion: rt.DerbyVersion}
+	rt := &doctor.Runtime{Derby: eng.Jars[0], DerbyVersion: eng.Version}
+	if found, err := deepcheck.FindRuntime(deepcheck.FindOptions{Install: root}); err == nil {
+		rt.Java = found.Java
+	}
+	return rt
 }
 
 // doctorFinding is a finding worded in the user's language.
@@ -230,11 +237,7 @@ func printDoctor(w io.Writer, u *ui, out doctorOutput) {
 				}
 			}
 			fmt.Fprintln(w, "  "+db)
-			var b strings.Builder
-			printDatabases(&b, u, in.Databases)
-			for _, line := range strings.Split(strings.TrimRight(b.String(), "\n"), "\n") {
-				fmt.Fprintln(w, "  "+line)
-			}
+			printIndented(w, u, in.Databases)
 		} else {
 			fmt.Fprintln(w, "  "+u.T("doctor.nodbline"))
 		}

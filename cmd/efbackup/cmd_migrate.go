@@ -276,6 +276,7 @@ func printMigratePlan(w io.Writer, u *ui, p *migrate.Plan) {
 	line := func(s string) { fmt.Fprintln(w, "  "+s) }
 	line(u.T("migrate.plan.source", p.Source.Root, versionOf(p.Source, p.From), p.Source.Files, humanBytes(p.Source.Bytes)))
 	line(u.T("migrate.plan.target", p.Target.Root, versionOf(p.Target, p.To)))
+	printIndented(w, u, p.Databases)
 	if p.Resume != nil {
 		line(u.T("migrate.plan.resume", p.Resume.Found))
 	}
@@ -330,6 +331,7 @@ func printMigrateDone(w io.Writer, u *ui, r *migrate.Report) {
 	fmt.Fprintln(w, u.T("migrate.done", r.Source.Root, r.Target.Root, r.From, r.To))
 	line := func(s string) { fmt.Fprintln(w, "  "+s) }
 	line(u.T("migrate.done.files", r.Source.Files, humanBytes(r.Source.Bytes), shortID(r.SourceContentID)))
+	printIndented(w, u, r.Databases)
 	if r.MovedAside != "" {
 		line(u.T("migrate.done.aside", r.MovedAside))
 	}
@@ -394,6 +396,7 @@ func migrateReportText(u *ui, r *migrate.Report) []byte {
 	fmt.Fprintln(&b, u.T("migrate.report.versions", r.From, r.To))
 	fmt.Fprintln(&b, u.T("migrate.report.source", r.Source.Root, r.SourceContentID))
 	fmt.Fprintln(&b, u.T("migrate.report.target", r.Target.Root))
+	printDatabases(&b, u, r.Databases)
 	if r.MovedAside != "" {
 		fmt.Fprintln(&b, u.T("migrate.done.aside", r.MovedAside))
 	}

@@ -176,6 +176,11 @@ func printVerify(w io.Writer, u *ui, out verifyOutput) {
 	for _, r := range out.Results {
 		if r.OK {
 			fmt.Fprintln(w, u.T("verify.ok", r.Target, r.Files, humanBytes(r.Bytes)))
+		} else if r.Against != "" && onlyChanges(r.Problems) {
+			fmt.Fprintln(w, u.T("verify.changed", r.Target, len(r.Problems)))
+			for _, p := range r.Problems {
+				fmt.Fprintf(w, "  %s\n", problemLine(u.lang, p))
+			}
 		} else {
 			fmt.Fprintln(w, u.T("verify.bad", r.Target, len(r.Problems)))
 			for _, p := range r.Problems {

@@ -51,7 +51,7 @@ func databaseEngine(u *ui, d engine.Database) string {
 	switch {
 	case d.Engine == engine.UnknownEngine:
 		return u.T("db.unknown")
-	case d.Versions != nil && d.Versions.Build != "" && d.DerbyVersion != "":
+	case d.Versions != nil && d.Versions.Build != "" && !strings.HasPrefix(d.Versions.Build, "unknown") && d.DerbyVersion != "":
 		return u.T("db.derbybuild", d.DerbyVersion, d.Versions.Build)
 	case d.DerbyVersion != "":
 		return u.T("db.derby", d.DerbyVersion)
@@ -174,4 +174,13 @@ func readProof(archive string) *backup.DeepRecord {
 		return nil
 	}
 	return r
+}
+
+// printIndented is printDatabases, two spaces further in.
+func printIndented(w io.Writer, u *ui, dbs []engine.Database) {
+	var b strings.Builder
+	printDatabases(&b, u, dbs)
+	for _, line := range strings.Split(strings.TrimRight(b.String(), "\n"), "\n") {
+		fmt.Fprintln(w, "  "+line)
+	}
 }
