@@ -113,11 +113,11 @@ func TestStandardToolsExtract(t *testing.T) {
 	if err != nil {
 		t.Fatalf("tar + sha256sum: %v\n%s", err, b)
 	}
-	if !strings.Contains(string(b), "db/efaktur.mv.db: OK") {
+	if !strings.Contains(string(b), "db/ETaxInvoice/seg0/c20.dat: OK") || !strings.Contains(string(b), "db/ETaxInvoice/log/log.ctrl: OK") {
 		t.Fatalf("sha256sum did not check the database:\n%s", b)
 	}
 	// and a damaged extraction is caught by sha256sum too
-	f := filepath.Join(dir, "db", "efaktur.mv.db")
+	f := filepath.Join(dir, "db", "ETaxInvoice", "seg0", "c20.dat")
 	data, _ := os.ReadFile(f)
 	data[100] ^= 1
 	os.WriteFile(f, data, 0o644)

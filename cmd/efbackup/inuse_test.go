@@ -1,183 +1,181 @@
 package main
 
 import (
-	"bufio"
-	"io"
+	"context"
+	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
-	"time"
+
+	derbyfix "github.com/efbackup/efbackup/fixtures/derby"
 )
 
-// The in-use refusal, end to end, against the real H2 engine holding the
-// database open the way e-Faktur does.
+// The in-use refusal, end to end, against the real Derby engine holding the
+// database open as e-Faktur does (embedded) and as its "Start Db Sebagai
+// Server" menu does (the Derby Network Server): snapshot, verify --db,
+// restore, and migrate as source and as target exit 4 and write nothing.
+// After the engine is killed the same database is no longer in use: it is
+// backed up, recorded as needing recovery, and its lock files and tmp/
+// stay out of the snapshot.
 
-func h2Jar(t *testing.T, candidates ...string) string {
+// requireDerby skips when the engine is missing (Windows under Wine has no
+// Java), and fails in CI, where make test installs it.
+func requireDerby(t *testing.T) {
 	t.Helper()
 	if runtime.GOOS == "windows" {
-		// The Windows side of this check is in internal/inuse, against
-		// holdlock.exe, which locks the file as Java does on Windows.
-		t.Skip("runs the real H2 engine: a JVM and Debian's H2 jars (/usr/share/java); there is no Java inside Wine")
+		t.Skip("runs the real Derby engine: there is no Java inside Wine (the Windows probe is tested in internal/inuse)")
 	}
-	if _, err := exec.LookPath("java"); err == nil {
-		for _, c := range candidates {
-			if _, err := os.Stat(c); err == nil {
-				return c
-			}
+	if _, err := derbyfix.Find(); err != nil {
+		if os.Getenv("CI") != "" || os.Getenv("EFBACKUP_REQUIRE_DERBY") == "1" {
+			t.Fatalf("the Derby engine is missing: %v", err)
 		}
+		t.Skipf("the Derby engine is missing: %v", err)
 	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("java or %v missing in CI: make test installs default-jre-headless, libh2-java and jameica-h2database", candidates)
-	}
-	t.Skipf("java or %v not installed (make test installs them)", candidates)
-	return ""
 }
 
-type javaHolder struct {
-	cmd   *exec.Cmd
-	stdin io.WriteCloser
+type holdMode struct {
+	name  string
+	start func(context.Context, string, derbyfix.HoldOptions) (*derbyfix.Holder, error)
 }
 
-// holdOpen starts the engine on url in the given mode ("hold" or "crash")
-// and waits until it says READY.
-func holdOpen(t *testing.T, jar, url, mode string) *javaHolder {
+var holdModes = []holdMode{
+	{"embedded", derbyfix.StartEmbedded},
+	{"network-server", derbyfix.StartNetworkServer},
+}
+
+// hold boots the database folder dir with the real engine and keeps it
+// open until the test ends (or the holder is stopped or killed).
+func hold(t *testing.T, mode holdMode, dir string) *derbyfix.Holder {
 	t.Helper()
-	src, _ := filepath.Abs("../../internal/inuse/testdata/java/Hold.java")
-	cmd := exec.Command("java", "-cp", jar, src, url, mode)
-	stdin, _ := cmd.StdinPipe()
-	stdout, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+	h, err := mode.start(context.Background(), dir, derbyfix.HoldOptions{})
+	if err != nil {
+		t.Fatalf("%s holder: %v", mode.name, err)
 	}
-	h := &javaHolder{cmd: cmd, stdin: stdin}
-	t.Cleanup(h.stop)
-	ready := make(chan bool, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if strings.Contains(sc.Text(), "READY") {
-				ready <- true
-				io.Copy(io.Discard, stdout)
-				return
-			}
-		}
-		ready <- false
-	}()
-	select {
-	case ok := <-ready:
-		if !ok && mode != "crash" {
-			t.Fatal("the H2 engine did not start")
-		}
-	case <-time.After(60 * time.Second):
-		t.Fatal("the H2 engine did not say READY within 60 s")
-	}
-	if mode == "crash" {
-		cmd.Wait()
-	}
+	t.Cleanup(func() { h.Kill() })
 	return h
 }
 
-// stop closes stdin, which makes the holder close the database cleanly.
-func (h *javaHolder) stop() {
-	h.stdin.Close()
-	done := make(chan struct{})
-	go func() { h.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(20 * time.Second):
-		h.cmd.Process.Kill()
-		<-done
-	}
-}
-
-func newInstall(t *testing.T) (inst, db string) {
-	inst = filepath.Join(t.TempDir(), "eFaktur")
-	db = filepath.Join(inst, "db")
-	if err := os.MkdirAll(db, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(inst, "ETaxInvoice.exe"), []byte("MZ"), 0o755)
-	return inst, db
-}
-
-func TestInUseRealEngine(t *testing.T) {
-	t.Setenv("EFBACKUP_LOCK_WATCH", "300ms")
-	cases := []struct {
-		name, jar, url string
-	}{
-		{"mvstore-2.1.214", "/usr/share/java/h2.jar", "efaktur"},
-		{"pagestore-1.4.197", "/usr/share/jameica/h2-1.4.197.jar", "efaktur;MV_STORE=FALSE"},
-		{"socket-lock-2.1.214", "/usr/share/java/h2.jar", "efaktur;FILE_LOCK=SOCKET"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			jar := h2Jar(t, c.jar)
-			inst, db := newInstall(t)
-			h := holdOpen(t, jar, "jdbc:h2:"+filepath.Join(db, c.url), "hold")
-			before, err := treeHash(db)
-			if err != nil {
-				t.Fatal(err)
-			}
-			out := filepath.Join(t.TempDir(), "snaps")
-			code, _, stderr := runCLI(t, "snapshot", "--install", inst, "--out", out)
-			if code != ExitInUse {
-				t.Fatalf("snapshot of an open database: exit %d, want %d\n%s", code, ExitInUse, stderr)
-			}
-			if !strings.Contains(stderr, "is in use") || !strings.Contains(stderr, "close e-Faktur") {
-				t.Errorf("message does not say what to do:\n%s", stderr)
-			}
-			if left, _ := os.ReadDir(out); len(left) != 0 {
-				t.Fatalf("a refused snapshot left files: %v", left)
-			}
-			if code, _, stderr := runCLI(t, "verify", "--db", db); code != ExitInUse {
-				t.Fatalf("verify --db of an open database: exit %d\n%s", code, stderr)
-			}
-			if after, _ := treeHash(db); after != before {
-				t.Fatal("checking an open database changed it")
-			}
-			// Once e-Faktur is closed, the same command works.
-			h.stop()
-			if code, _, stderr := runCLI(t, "snapshot", "--install", inst, "--out", out, "--quiet"); code != 0 {
-				t.Fatalf("snapshot after close: exit %d\n%s", code, stderr)
+func TestInUseRefusedWithTheRealEngine(t *testing.T) {
+	requireDerby(t)
+	tpl := newMigrateTemplates(t)
+	for _, mode := range holdModes {
+		t.Run(mode.name, func(t *testing.T) {
+			e := newMigrateEnv(t, true, tpl)
+			out := filepath.Join(e.root, "out")
+			// A good snapshot to restore from, taken before e-Faktur opens.
+			if code, _, stderr := runCLI(t, "snapshot", "--install", e.src, "--out", out, "--quiet"); code != 0 {
+				t.Fatalf("snapshot before: %d %s", code, stderr)
 			}
 			snap := onlySnapshot(t, out)
-			// And restoring into the install while it is open again is refused.
-			holdOpen(t, jar, "jdbc:h2:"+filepath.Join(db, c.url), "hold")
-			if code, _, stderr := runCLI(t, "restore", snap, "--install", inst); code != ExitInUse {
-				t.Fatalf("restore into an open database: exit %d\n%s", code, stderr)
+			h := hold(t, mode, filepath.Join(e.src, "db", "ETaxInvoice"))
+			before := mustTreeHash(t, e.root)
+			for _, c := range []struct {
+				name string
+				args []string
+			}{
+				{"snapshot", []string{"snapshot", "--install", e.src, "--out", out}},
+				{"verify --db", []string{"verify", "--db", filepath.Join(e.src, "db")}},
+				{"restore", []string{"restore", snap, "--install", e.src}},
+				{"migrate source", e.args()},
+			} {
+				code, _, stderr := runCLI(t, c.args...)
+				if code != ExitInUse {
+					t.Errorf("%s while %s holds the database: exit %d, want %d\n%s", c.name, mode.name, code, ExitInUse, stderr)
+					continue
+				}
+				if !strings.Contains(stderr, "in use") || !strings.Contains(stderr, "dbex.lck") {
+					t.Errorf("%s: the message names neither the use nor the file:\n%s", c.name, stderr)
+				}
 			}
-			if m, _ := filepath.Glob(filepath.Join(inst, "db.*")); len(m) != 0 {
-				t.Fatalf("a refused restore left %v", m)
+			if mustTreeHash(t, e.root) != before {
+				t.Fatal("something was written while the database was in use")
+			}
+			// The target side: e-Faktur 4.0 open on its own db/.
+			if err := h.Stop(); err != nil {
+				t.Fatal(err)
+			}
+			hold(t, mode, filepath.Join(e.tgt, "db", "ETaxInvoice"))
+			before = mustTreeHash(t, e.root)
+			if code, _, stderr := runCLI(t, e.args()...); code != ExitInUse {
+				t.Errorf("migrate while the target is held: exit %d\n%s", code, stderr)
+			}
+			if mustTreeHash(t, e.root) != before {
+				t.Fatal("migrate wrote something while the target was in use")
 			}
 		})
 	}
 }
 
-// A crash leaves an H2 lock file behind; efbackup proves it stale without
-// writing to it, warns, and takes the snapshot.
-func TestStaleLockAfterCrash(t *testing.T) {
-	t.Setenv("EFBACKUP_LOCK_WATCH", "300ms")
-	jar := h2Jar(t, "/usr/share/jameica/h2-1.4.197.jar")
-	inst, db := newInstall(t)
-	holdOpen(t, jar, "jdbc:h2:"+filepath.Join(db, "efaktur;MV_STORE=FALSE"), "crash")
-	lock := filepath.Join(db, "efaktur.lock.db")
-	lockBefore, err := os.ReadFile(lock)
-	if err != nil {
-		t.Fatalf("the crash left no lock file: %v", err)
+// e-Faktur killed while it ran (or closed without shutting Derby down):
+// the lock files stay, nobody holds them. Not in use; the snapshot is
+// valid, records "needs recovery", leaves db.lck, dbex.lck and tmp/ out,
+// and a restore never brings them back.
+func TestKilledEngineIsNotInUse(t *testing.T) {
+	requireDerby(t)
+	inst := genInstall(t, "4.0")
+	dbDir := filepath.Join(inst, "db", "ETaxInvoice")
+	h := hold(t, holdModes[0], dbDir)
+	if err := h.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"db.lck", "dbex.lck"} {
+		if _, err := os.Stat(filepath.Join(dbDir, f)); err != nil {
+			t.Fatalf("the killed engine left no %s: %v", f, err)
+		}
 	}
 	out := t.TempDir()
-	code, _, stderr := runCLI(t, "snapshot", "--install", inst, "--out", out)
+	code, stdout, stderr := runCLI(t, "snapshot", "--install", inst, "--out", out, "--json")
 	if code != 0 {
-		t.Fatalf("snapshot after a crash: exit %d\n%s", code, stderr)
+		t.Fatalf("snapshot after a kill: exit %d\n%s", code, stderr)
 	}
-	if !strings.Contains(stderr, "efaktur.lock.db") {
-		t.Errorf("no warning about the stale lock file:\n%s", stderr)
+	rep := decodeJSON[snapshotReport](t, stdout)
+	if len(rep.Databases) != 1 || rep.Databases[0].State != "needs-recovery" || rep.Databases[0].Verdict != "ok" {
+		t.Fatalf("databases %+v", rep.Databases)
 	}
-	if b, _ := os.ReadFile(lock); string(b) != string(lockBefore) {
-		t.Fatal("the lock file was written")
+	for _, want := range []string{"ETaxInvoice/db.lck", "ETaxInvoice/dbex.lck", "ETaxInvoice/tmp/"} {
+		found := false
+		for _, x := range rep.Excluded {
+			found = found || x == want
+		}
+		if !found {
+			t.Errorf("%s is not recorded as left out: %v", want, rep.Excluded)
+		}
 	}
+	if code, stdout, _ := runCLI(t, "snapshot", "--install", inst, "--out", t.TempDir()); code != 0 || !strings.Contains(stdout, "not shut down cleanly") {
+		t.Errorf("the text does not say the database was not shut down cleanly:\n%s", stdout)
+	}
+	snap := onlySnapshot(t, out)
+	target := genInstall(t, "4.0")
+	if code, _, stderr := runCLI(t, "restore", snap, "--install", target); code != 0 {
+		t.Fatalf("restore: %d %s", code, stderr)
+	}
+	for _, f := range []string{"db.lck", "dbex.lck", "tmp"} {
+		if _, err := os.Stat(filepath.Join(target, "db", "ETaxInvoice", f)); !os.IsNotExist(err) {
+			t.Errorf("restore brought back %s", f)
+		}
+	}
+	// The restored copy boots in the engine with every committed row.
+	ref, err := derbyfix.DumpDir(context.Background(), filepath.Join(inst, "db", "ETaxInvoice"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := derbyfix.DumpDir(context.Background(), filepath.Join(target, "db", "ETaxInvoice"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ref.Equal(got) {
+		t.Fatalf("the restored database differs from the original:\n%s", strings.Join(ref.Diff(got), "\n"))
+	}
+}
+
+// decodeJSON decodes a command's --json output.
+func decodeJSON[T any](t *testing.T, s string) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		t.Fatalf("%v\n%s", err, s)
+	}
+	return v
 }
