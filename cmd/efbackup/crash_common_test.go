@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -144,11 +145,16 @@ func boundaries(trace []string) []string {
 	return out
 }
 
-// randomPoints draws n points from the trace.
+// randomPoints draws n points from the trace. It draws from the points in
+// sorted order: steps that run side by side (migrate's safety snapshot and
+// staged copy) pass their points in an order that varies from run to run,
+// but each POINT#N is passed in every run, so the same seed draws the same
+// points.
 func randomPoints(rng *rand.Rand, trace []string, n int) []string {
+	sorted := slices.Sorted(slices.Values(trace))
 	out := make([]string, n)
 	for i := range out {
-		out[i] = trace[rng.Intn(len(trace))]
+		out[i] = sorted[rng.Intn(len(sorted))]
 	}
 	return out
 }
