@@ -58,6 +58,7 @@ func stageCopy(ctx context.Context, srcDB, staging string, opt copyOptions) ([]b
 		opt.throttle /= 16
 	}
 	var done int64
+	nextMiB := int64(1 << 20)
 	out := make([]backup.File, 0, len(files))
 	for i, f := range files {
 		if err := ctx.Err(); err != nil {
@@ -68,6 +69,12 @@ func stageCopy(ctx context.Context, srcDB, staging string, opt copyOptions) ([]b
 			done += n
 			if opt.progress != nil {
 				opt.progress(done, total)
+			}
+			// A point for every MiB copied: the crash tests stop the
+			// copy at a chosen MiB.
+			for opt.hook != nil && done >= nextMiB {
+				opt.hook("migrate-copy-mib")
+				nextMiB += 1 << 20
 			}
 		})
 		if err != nil {

@@ -140,8 +140,11 @@ func runPrune(ctx context.Context, u *ui, opts pruneOptions) (*pruneOutput, erro
 	po := retention.PruneOptions{
 		PlanOptions: retention.PlanOptions{
 			Policy: policy, Labels: opts.Labels,
-			Read:     readOptions(),
-			OnVerify: func(p string) { u.info("%s", u.T("prune.verifying", filepath.Base(p))) },
+			Read: readOptions(),
+			OnVerify: func(p string) {
+				u.info("%s", u.T("prune.verifying", filepath.Base(p)))
+				reach("prune-verifying")
+			},
 		},
 		DryRun: opts.DryRun,
 		Lock:   folderlock.Options{Wait: opts.LockWait, Command: "prune"},

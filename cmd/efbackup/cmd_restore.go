@@ -128,6 +128,15 @@ func runRestore(ctx context.Context, u *ui, opts restoreOptions) (*restoreReport
 	}
 	defer release()
 	progress, finish := u.progress(u.T("progress.restore"), fi.Size())
+	if mib := mibPoints("restore-verify-mib"); mib != nil {
+		bar := progress
+		progress = func(done int64) {
+			if bar != nil {
+				bar(done)
+			}
+			mib(done)
+		}
+	}
 	res, err := backup.Restore(ctx, archive, backup.RestoreOptions{
 		DB: in.DB, Engines: engines(), Progress: progress, AsDatabase: opts.AsDatabase,
 		ExtractProgress: mibPoints("restore-extract-mib"),

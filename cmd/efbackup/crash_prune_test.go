@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,17 +25,15 @@ import (
 // The crash harness for prune: a folder of 46 snapshots (41 to remove) (two labels; the
 // newest of one is damaged, so that the newest snapshot that verifies is
 // kept by the safety rule alone) and a file of the user's, pruned by the
-// real program, which is killed at each step boundary and at random
-// moments among the removals (slowed with EFBACKUP_TEST_SLOW_MS). After each
-// kill: every file prune was not going to remove is there, byte-identical;
-// every file with a final snapshot name verifies (the damaged one planted
-// aside, which is unchanged); at most one archive has lost its sidecar, and
-// only one being removed, and no sidecar has lost its archive; prune left
-// no file of its own but its lock. The next prune is not blocked by the
-// lock, ends as an uninterrupted prune does (same exit code, same damaged
-// list) and leaves the same final set.
-
-var prunePoints = []string{"prune-locked", "prune-before-remove", "prune-sidecar-removed", "prune-snapshot-removed", "prune-removed"}
+// real program, which is killed at each step boundary and at random points
+// of its trace (while it verifies, among the removals). After each kill:
+// every file prune was not going to remove is there, byte-identical; every
+// file with a final snapshot name verifies (the damaged one planted aside,
+// which is unchanged); at most one archive has lost its sidecar, and only
+// one being removed, and no sidecar has lost its archive; prune left no file
+// of its own but its lock (or the lock's temporary file). The next prune is
+// not blocked by the lock, ends as an uninterrupted prune does (same exit
+// code, same damaged list) and leaves the same final set: the lock gone.
 
 var pruneArgs = []string{"--keep-last", "1", "--keep-monthly", "2"}
 
@@ -152,7 +149,7 @@ func (h *pruneHarness) check(when string) {
 	}
 	noSidecar := 0
 	for name, sum := range now {
-		if name == folderlock.Name {
+		if folderLockLeftover.MatchString(name) {
 			continue // a killed prune's lock: the next run takes it over
 		}
 		if h.files[name] != sum {
@@ -231,17 +228,19 @@ func TestCrashPrune(t *testing.T) {
 	}
 	h.files = fileSums(t, h.tpl)
 
-	// An uninterrupted prune, for reference.
+	// An uninterrupted prune, for reference, with the trace of the points
+	// it passes.
 	h.reset()
+	tracePath := filepath.Join(dir, "trace")
 	var stdout, stderr strings.Builder
-	cmd := h.prune()
+	cmd := h.prune(envTrace + "=" + tracePath)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err = cmd.Run()
-	if ee, ok := err.(*exec.ExitError); ok {
-		h.refCode = ee.ExitCode()
-	} else if err != nil {
+	h.refCode = exitStatus(t, cmd.Run())
+	tb, err := os.ReadFile(tracePath)
+	if err != nil {
 		t.Fatal(err)
 	}
+	trace := strings.Fields(string(tb))
 	if err := json.Unmarshal([]byte(stdout.String()), &h.refOut); err != nil {
 		t.Fatalf("reference prune: %v\n%s\n%s", err, stdout.String(), stderr.String())
 	}
@@ -261,39 +260,15 @@ func TestCrashPrune(t *testing.T) {
 	}
 	h.check("after an uninterrupted prune")
 
-	for _, p := range prunePoints {
+	round := func(point string) bool {
 		h.reset()
-		var stderr strings.Builder
-		cmd := h.prune("EFBACKUP_TEST_KILL_AT=" + p)
-		cmd.Stderr = &stderr
-		if err := cmd.Run(); !killedBySignal(err) {
-			t.Fatalf("kill at %s: the process was not killed there (%v)\n%s", p, err, stderr.String())
-		}
-		h.kills++
-		h.boundary++
-		when := "killed at " + p
-		h.check(when)
-		if held, _ := folderlock.Read(h.out); held == nil {
-			t.Fatalf("%s: no lock left by the killed prune: the next run's takeover is not tested", when)
-		}
-		h.next(when)
-	}
-
-	const slow = "EFBACKUP_TEST_SLOW_MS=5"
-	h.reset()
-	measured := timed(t, h.prune(slow), h.refCode)
-	span := &killSpan{measured}
-	rng := crashRNG(t)
-	for i := 0; i < crashRuns(); i++ {
-		h.reset()
-		delay := span.next(rng)
-		when := fmt.Sprintf("killed after %v", delay)
-		if killed, ran := killAfter(t, h.prune(slow), delay, h.refCode); killed {
+		when := "killed at " + point
+		killed, _ := killAt(t, h.prune(), point, h.refCode)
+		if killed {
 			h.kills++
 		} else {
 			h.finished++
-			span.finished(ran)
-			when = fmt.Sprintf("finished before its kill at %v", delay)
+			when = "ended before its kill at " + point
 		}
 		left := 0
 		for name := range fileSums(t, h.out) {
@@ -305,11 +280,28 @@ func TestCrashPrune(t *testing.T) {
 			h.midway++
 		}
 		h.check(when)
+		if killed && point == "prune-locked" {
+			if held, _ := folderlock.Read(h.out); held == nil {
+				t.Fatalf("%s: no lock left by the killed prune: the next run's takeover is not tested", when)
+			}
+		}
 		h.next(when)
+		return killed
+	}
+	bounds := boundaries(trace)
+	for _, p := range bounds {
+		if !round(p) {
+			t.Fatalf("the prune was not killed at its step boundary %s", p)
+		}
+	}
+	h.boundary = len(bounds)
+	rng := crashRNG(t)
+	for _, p := range randomPoints(rng, trace, crashRuns()) {
+		round(p)
 	}
 	if names, _ := filepath.Glob(filepath.Join(h.out, "*"+fsutil.PartialSuffix)); len(names) > 0 {
 		t.Fatalf(".partial files: %v", names)
 	}
-	t.Logf("prune crash harness: %d kills (%d at step boundaries, %d at random moments, %d of them among the removals; %d left an archive without its sidecar; %d more runs finished before their kill; a slowed prune of 41 snapshots takes %v), invariants held after each",
-		h.kills, h.boundary, h.kills-h.boundary, h.midway, h.noSide, h.finished, measured.Round(time.Millisecond))
+	t.Logf("prune crash harness: %d kills (%d at step boundaries, %d at random points of the %d in a run, %d of them among the removals; %d left an archive without its sidecar; %d more runs ended before their point), invariants held after each",
+		h.kills, h.boundary, h.kills-h.boundary, len(trace), h.midway, h.noSide, h.finished)
 }

@@ -19,8 +19,9 @@ import (
 // efbackup writes itself (a systemd user timer and service, a crontab line,
 // a launchd agent), through fake systemctl, crontab and launchctl on PATH
 // and a fake home and config folder, a schedule is installed, then the
-// real program installing another one over it is killed at each step
-// boundary and at random moments (slowed with EFBACKUP_TEST_SLOW_MS).
+// real program installing another one over it is killed at each point of
+// its trace (each step, each file written, each point of each atomic
+// write) and at points of the trace drawn at random.
 // After each kill, once the scheduler tools it started have finished: every
 // file (units, agent, efbackup's record, the crontab) is either the old
 // version or the complete new one, owner-only; the user's own unit, agent
@@ -34,14 +35,6 @@ import (
 var scheduleSpecs = [2][]string{
 	{"--daily", "07:05", "--keep-last", "3"},
 	{"--daily", "19:45", "--keep-daily", "7", "--skip-unchanged"},
-}
-
-var schedulePoints = map[string][]string{
-	"systemd": {"schedule-planned", "schedule-temp-written#1", "schedule-file-written#1", "schedule-temp-written#2", "schedule-file-written#2",
-		"schedule-command-run#1", "schedule-command-run#2", "schedule-installed", "schedule-temp-written#3", "schedule-recorded"},
-	"cron": {"schedule-planned", "schedule-command-run#1", "schedule-installed", "schedule-temp-written#1", "schedule-recorded"},
-	"launchd": {"schedule-planned", "schedule-temp-written#1", "schedule-file-written#1", "schedule-command-run#1", "schedule-command-run#2",
-		"schedule-installed", "schedule-temp-written#2", "schedule-recorded"},
 }
 
 const fakeTools = `#!/bin/sh
@@ -267,52 +260,18 @@ func TestCrashScheduleInstall(t *testing.T) {
 	instHash, _ := treeHash(inst)
 	backends := []string{"systemd", "cron", "launchd"}
 	hs := map[string]*scheduleBackendHarness{}
-	spans := map[string]time.Duration{}
-	kspans := map[string]*killSpan{}
-	const slow = "EFBACKUP_TEST_SLOW_MS=15"
+	traces := map[string][]string{}
 	kills, boundary, finished, temps := 0, 0, 0, 0
-	perBackend := map[string]int{}
-	for _, b := range backends {
-		h := newScheduleBackendHarness(t, b, inst, bin)
-		hs[b] = h
-		for _, p := range schedulePoints[b] {
-			target := 1 - h.current
-			when := fmt.Sprintf("%s: killed at %s", b, p)
-			var stderr strings.Builder
-			cmd := h.install(target, "EFBACKUP_TEST_KILL_AT="+p)
-			cmd.Stderr = &stderr
-			if err := cmd.Run(); !killedBySignal(err) {
-				t.Fatalf("%s: the process was not killed there (%v)\n%s", when, err, stderr.String())
-			}
-			kills++
-			boundary++
-			perBackend[b]++
-			h.settle(when)
-			if _, tt := h.state(); len(tt) > 0 {
-				temps++
-			}
-			h.checkKilled(when, target)
-			h.next(when, target)
-		}
-		spans[b] = timed(t, h.install(1-h.current, slow), 0)
-		kspans[b] = &killSpan{spans[b]}
-		h.settle("a slowed install")
-		h.current = 1 - h.current
-	}
-	rng := crashRNG(t)
-	for i := 0; i < crashRuns(); i++ {
-		b := backends[i%len(backends)]
+	round := func(b, point string) bool {
 		h := hs[b]
 		target := 1 - h.current
-		delay := kspans[b].next(rng)
-		when := fmt.Sprintf("%s: killed after %v", b, delay)
-		if killed, ran := killAfter(t, h.install(target, slow), delay, 0); killed {
+		when := fmt.Sprintf("%s: killed at %s", b, point)
+		killed, _ := killAt(t, h.install(target), point, 0)
+		if killed {
 			kills++
-			perBackend[b]++
 		} else {
 			finished++
-			kspans[b].finished(ran)
-			when = fmt.Sprintf("%s: finished before its kill at %v", b, delay)
+			when = fmt.Sprintf("%s: ended before its kill at %s", b, point)
 		}
 		h.settle(when)
 		if _, tt := h.state(); len(tt) > 0 {
@@ -320,11 +279,30 @@ func TestCrashScheduleInstall(t *testing.T) {
 		}
 		h.checkKilled(when, target)
 		h.next(when, target)
+		return killed
+	}
+	for _, b := range backends {
+		h := newScheduleBackendHarness(t, b, inst, bin)
+		hs[b] = h
+		// Every point of an install is a step: kill at each.
+		traces[b] = traceRun(t, h.install(1-h.current), 0)
+		h.settle("a traced install")
+		h.current = 1 - h.current
+		for _, p := range traces[b] {
+			if !round(b, p) {
+				t.Fatalf("%s: the install was not killed at %s", b, p)
+			}
+			boundary++
+		}
+	}
+	rng := crashRNG(t)
+	for i := 0; i < crashRuns(); i++ {
+		b := backends[i%len(backends)]
+		round(b, randomPoints(rng, traces[b], 1)[0])
 	}
 	if h, _ := treeHash(inst); h != instHash {
 		t.Fatal("schedule install changed the e-Faktur install")
 	}
-	t.Logf("schedule crash harness: %d kills (%d at step boundaries, %d at random moments; systemd %d, cron %d, launchd %d; %d left a temporary file, removed by the next install; %d more runs finished before their kill; a slowed install takes %v, %v, %v), invariants held after each",
-		kills, boundary, kills-boundary, perBackend["systemd"], perBackend["cron"], perBackend["launchd"], temps, finished,
-		spans["systemd"].Round(time.Millisecond), spans["cron"].Round(time.Millisecond), spans["launchd"].Round(time.Millisecond))
+	t.Logf("schedule crash harness: %d kills (%d at every point of a traced install: systemd %d, cron %d, launchd %d points; %d at random points; %d left a temporary file, removed by the next install; %d more runs ended before their point), invariants held after each",
+		kills, boundary, len(traces["systemd"]), len(traces["cron"]), len(traces["launchd"]), kills-boundary, temps, finished)
 }

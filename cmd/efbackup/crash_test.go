@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strconv"
@@ -16,114 +17,16 @@ import (
 	"sync"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/efbackup/efbackup/backup"
 	"github.com/efbackup/efbackup/internal/fsutil"
 )
 
 // The crash harness for snapshot: the real program is killed (SIGKILL, no
-// cleanup) at every step boundary and at random moments, and after each
-// kill the invariants a user relies on must hold. EFBACKUP_CRASH_RUNS sets
-// the number of random kills (default 12; make crash runs thousands).
-
-var snapshotPoints = []string{
-	"snapshot-created-partial", "snapshot-first-file", "snapshot-data-written",
-	"snapshot-before-commit", "snapshot-committed",
-}
-
-func crashRuns() int {
-	if n, err := strconv.Atoi(os.Getenv("EFBACKUP_CRASH_RUNS")); err == nil && n >= 0 {
-		return n
-	}
-	return 12
-}
-
-// child runs the test binary as efbackup with extra environment. Under the
-// race detector a program sleeps a second before it exits
-// (atexit_sleep_ms); the harnesses start thousands, so that is turned off.
-func child(args []string, env ...string) *exec.Cmd {
-	cmd := exec.Command(os.Args[0], args...)
-	race := "atexit_sleep_ms=0"
-	if g := os.Getenv("GORACE"); g != "" {
-		race = g + " " + race
-	}
-	cmd.Env = append(os.Environ(), append([]string{"EFBACKUP_AS_MAIN=1", "EFBACKUP_LOCK_WATCH=20ms", "EFBACKUP_LANG=en", "GORACE=" + race}, env...)...)
-	return cmd
-}
-
-// killAfter starts cmd and kills it (SIGKILL) after d, unless it ended
-// first, with exit code want. killed says whether the kill landed while it
-// ran; ran is how long it ran.
-func killAfter(t *testing.T, cmd *exec.Cmd, d time.Duration, want int) (killed bool, ran time.Duration) {
-	t.Helper()
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		code := exitStatus(t, err)
-		if code != want {
-			t.Fatalf("%v ended with exit %d before the kill, want %d", cmd.Args, code, want)
-		}
-		return false, time.Since(start)
-	case <-time.After(d):
-	}
-	_ = cmd.Process.Kill()
-	return killedBySignal(<-done), time.Since(start)
-}
-
-// killSpan is the span random kills are drawn from: at first how long one
-// slowed-down run took; a run that ends before its kill shortens it to its
-// own length, so that the kills keep landing inside runs when the machine
-// gets faster than when it was measured.
-type killSpan struct{ d time.Duration }
-
-func (s *killSpan) next(rng *rand.Rand) time.Duration {
-	return time.Duration(rng.Int63n(int64(s.d)*11/10 + 1))
-}
-
-func (s *killSpan) finished(ran time.Duration) {
-	if ran < s.d {
-		s.d = ran
-	}
-}
-
-// timed runs cmd to the end, wanting exit code want, and returns how long
-// it took.
-func timed(t *testing.T, cmd *exec.Cmd, want int) time.Duration {
-	t.Helper()
-	start := time.Now()
-	b, err := cmd.CombinedOutput()
-	code := exitStatus(t, err)
-	if code != want {
-		t.Fatalf("%v: exit %d, want %d\n%s", cmd.Args, code, want, b)
-	}
-	return time.Since(start)
-}
-
-// crashRNG is the random source of a harness; its seed is logged so that
-// a failing run can be repeated with EFBACKUP_CRASH_SEED.
-func crashRNG(t *testing.T) *rand.Rand {
-	seed := time.Now().UnixNano()
-	if s, err := strconv.ParseInt(os.Getenv("EFBACKUP_CRASH_SEED"), 10, 64); err == nil {
-		seed = s
-	}
-	t.Logf("random kills with EFBACKUP_CRASH_SEED=%d", seed)
-	return rand.New(rand.NewSource(seed))
-}
-
-func killedBySignal(err error) bool {
-	ee, ok := err.(*exec.ExitError)
-	if !ok {
-		return false
-	}
-	ws, ok := ee.Sys().(syscall.WaitStatus)
-	return ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL
-}
+// cleanup) at every step boundary, at the four points of each of its
+// atomic writes (the archive, the sidecar) and at random points of its
+// trace (crash_common_test.go), and after each kill the invariants a user
+// relies on must hold.
 
 // checkSnapshotInvariants: every file with a final snapshot name verifies;
 // the source is byte-identical.
@@ -198,85 +101,82 @@ func TestCrashSnapshot(t *testing.T) {
 	}
 	src := genInstall(t, "3.2")
 	db := filepath.Join(src, "db")
-	// Some bulk, so that random kills can land inside the copy.
-	bulk := make([]byte, 24<<20)
+	// Some bulk, so that the copy has MiBs to be killed between.
+	bulk := make([]byte, 6<<20)
 	rand.New(rand.NewSource(1)).Read(bulk)
 	if err := os.WriteFile(filepath.Join(db, "lampiran.bin"), bulk, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	dbHash, _ := treeHash(db)
 	out := t.TempDir()
-	kills := 0
-	next := func(when string, label ...string) {
-		// The next run of the same command succeeds and leaves no
-		// .partial from the killed one.
-		cmd := child(append([]string{"snapshot", "--install", src, "--out", out, "--quiet"}, label...))
-		if b, err := cmd.CombinedOutput(); err != nil {
+	snapshot := func(label string) *exec.Cmd {
+		return child([]string{"snapshot", "--install", src, "--out", out, "--quiet", "--label", label})
+	}
+	finals := func() map[string]bool {
+		keep := map[string]bool{}
+		for _, f := range finalsIn(out) {
+			keep[filepath.Base(f)] = true
+			keep[filepath.Base(f)+backup.SidecarSuffix] = true
+		}
+		return keep
+	}
+	// Each run has a label of its own, so that it never waits for the
+	// next second (two snapshots of one label never share a name); the
+	// points of the trace name the label "census".
+	trace := traceRun(t, snapshot("census"), 0)
+	kills, finished, inCopy := 0, 0, 0
+	round := func(i int, point string) {
+		label := fmt.Sprintf("run%d", i)
+		point = strings.Replace(point, ":census-", ":"+label+"-", 1)
+		when := "killed at " + point
+		if killed, _ := killAt(t, snapshot(label), point, 0); killed {
+			kills++
+			if strings.HasPrefix(point, "snapshot-mib") {
+				inCopy++
+			}
+		} else {
+			finished++
+			when = "finished before its kill at " + point
+		}
+		checkSnapshotInvariants(t, out, db, dbHash, when)
+		// A kill may leave a half-written archive or sidecar, and the
+		// lock; the next run removes them.
+		checkNames(t, when, out, finals(), partialLeftover, folderLockLeftover)
+		if b, err := snapshot(label).CombinedOutput(); err != nil {
 			t.Fatalf("%s: the next snapshot failed: %v\n%s", when, err, b)
 		}
-		if m, _ := filepath.Glob(filepath.Join(out, "*"+fsutil.PartialSuffix)); len(m) != 0 {
-			t.Fatalf("%s: .partial files survive the next run: %v", when, m)
-		}
 		checkSnapshotInvariants(t, out, db, dbHash, when+", after the next run")
-	}
-	for _, p := range snapshotPoints {
-		cmd := child([]string{"snapshot", "--install", src, "--out", out}, "EFBACKUP_TEST_KILL_AT="+p)
-		err := cmd.Run()
-		if !killedBySignal(err) {
-			t.Fatalf("kill at %s: the process was not killed there (%v)", p, err)
-		}
-		kills++
-		checkSnapshotInvariants(t, out, db, dbHash, "killed at "+p)
-		next("killed at " + p)
-	}
-	rng := crashRNG(t)
-	midCopy, finished := 0, 0
-	for i := 0; i < crashRuns(); i++ {
-		// Slow the copy down so that a random moment lands inside it. A
-		// label of its own keeps the run from waiting for the next second
-		// (two snapshots of one label never share a name), which would
-		// push the copy past the kill.
-		label := []string{"--label", "run" + strconv.Itoa(i)}
-		cmd := child(append([]string{"snapshot", "--install", src, "--out", out, "--quiet"}, label...), "EFBACKUP_TEST_SLOW_MS=15")
-		if killed, _ := killAfter(t, cmd, time.Duration(rng.Intn(500))*time.Millisecond, 0); !killed {
-			finished++
-		} else {
-			kills++
-		}
-		if m, _ := filepath.Glob(filepath.Join(out, "*"+fsutil.PartialSuffix)); len(m) > 0 {
-			midCopy++
-		}
-		when := "random kill " + strconv.Itoa(i)
-		checkSnapshotInvariants(t, out, db, dbHash, when)
-		next(when, label...)
+		checkNames(t, when+", after the next run", out, finals())
 		keepLastFinals(t, out, 4) // a long run would otherwise fill the disk
 	}
-	t.Logf("snapshot crash harness: %d kills (%d at step boundaries, %d at random moments, %d of them inside the copy; %d more runs finished before their kill), invariants held after each",
-		kills, len(snapshotPoints), crashRuns()-finished, midCopy, finished)
-	if names, _ := os.ReadDir(out); len(names) == 0 {
-		t.Fatal("no snapshot was ever made")
-	} else {
-		n := 0
-		for _, e := range names {
-			if strings.HasSuffix(e.Name(), backup.ArchiveSuffix) {
-				n++
-			}
-		}
-		t.Logf("%d complete snapshots in the folder", n)
+	bounds := boundaries(trace)
+	for i, p := range bounds {
+		round(i, p)
 	}
+	if finished > 0 {
+		t.Fatalf("%d runs were not killed at their step boundary", finished)
+	}
+	rng := crashRNG(t)
+	for i, p := range randomPoints(rng, trace, crashRuns()) {
+		round(len(bounds)+i, p)
+	}
+	t.Logf("snapshot crash harness: %d kills (%d at step boundaries and atomic-write points, %d at random points of the %d in a run, %d of them inside the copy; %d more runs ended before their point), invariants held after each",
+		kills, len(bounds), kills-len(bounds), len(trace), inCopy, finished)
 }
 
 // The crash harness for restore: the real program is killed at each of its
-// step boundaries, with both ways of swapping the folders (the one-step
-// exchange of Linux and macOS, and the two renames of Windows, forced here
-// with EFBACKUP_TEST_NO_EXCHANGE), and at random moments, with the
-// extraction slowed down (EFBACKUP_TEST_SLOW_MS) so that they land inside
-// it. After each kill: db/ is the previous folder or the complete restored
-// one (with two renames it may be missing between them, and then the
-// journal names the folder that holds the previous one); the previous db/
-// still exists whole; nothing else in the install changed; the snapshot
-// folder is byte-identical (its snapshot verifies: checked before the
-// first kill and after the last). The next restore then
+// step boundaries and at the four points of each write of its journal,
+// with both ways of swapping the folders (the one-step exchange of Linux
+// and macOS, and the two renames of Windows, forced here with
+// EFBACKUP_TEST_NO_EXCHANGE), and at random points of its trace (a MiB into
+// the verification or the extraction, ...). After each kill: db/ is the
+// previous folder or the complete restored one (with two renames it may be
+// missing between them, and then the journal names the folder that holds
+// the previous one); the previous db/ still exists whole; nothing else in
+// the install changed, and beside db/ there is nothing but the staging
+// folder, the previous db/, the journal (or its temporary file) and the
+// lock; the snapshot folder is byte-identical (its snapshot verifies:
+// checked before the first kill and after the last). The next restore then
 // succeeds, reports what it finished or undid, leaves no .partial, journal
 // or lock behind, and the previous db/ is where a user looks for it, under
 // a db.before-restore-<time> name.
@@ -304,37 +204,38 @@ func TestCrashRestore(t *testing.T) {
 	outHash, _ := treeHash(out)
 	h := &restoreHarness{t: t, snap: snap, out: out, outHash: outHash, manifest: m, inst: genInstall(t, "3.2"), where: map[string]int{}, recovered: map[string]int{}}
 	h.db = filepath.Join(h.inst, "db")
-
-	points := map[bool][]string{
-		false: {"restore-verified", "restore-staging-created", "restore-extracted", "restore-before-swap", "restore-exchanged", "restore-swapped", "restore-done"},
-		true:  {"restore-verified", "restore-staging-created", "restore-extracted", "restore-before-swap", "restore-moved-aside", "restore-swapped", "restore-done"},
-	}
-	if runtime.GOOS != "linux" && runtime.GOOS != "darwin" {
-		points[false] = nil // no exchange here
-	}
 	for _, rename := range []bool{false, true} {
-		for _, p := range points[rename] {
-			h.round(p, 0, rename)
+		if !rename && runtime.GOOS != "linux" && runtime.GOOS != "darwin" {
+			continue // no exchange here
 		}
+		h.prepare()
+		trace := traceRun(t, h.restore(rename), 0)
+		h.tidy()
+		bounds := boundaries(trace)
+		for _, p := range bounds {
+			if !h.round(p, rename) {
+				t.Fatalf("the restore was not killed at its step boundary %s", p)
+			}
+		}
+		h.boundary += len(bounds)
+		h.traced += len(trace)
+		h.traces = append(h.traces, trace)
 	}
-	// How long a slowed-down restore takes: random kills are drawn from
-	// that span.
-	h.prepare()
-	measured := timed(t, child([]string{"restore", snap, "--install", h.inst, "--quiet"}, restoreSlow), 0)
-	h.span = &killSpan{measured}
-	h.tidy()
 	rng := crashRNG(t)
 	for i := 0; i < crashRuns(); i++ {
-		h.round("", h.span.next(rng), i%2 == 1)
+		rename := len(h.traces) == 1 || i%2 == 1
+		trace := h.traces[len(h.traces)-1]
+		if !rename {
+			trace = h.traces[0]
+		}
+		h.round(randomPoints(rng, trace, 1)[0], rename)
 	}
 	checkFinalsVerify(t, out, "after the last kill")
 	random := h.kills - h.boundary
-	t.Logf("restore crash harness: %d kills (%d at step boundaries, %d at random moments: %d before anything was written, %d inside the extraction, %d during the swap, %d after it; %d left no db/ between the two renames; %d more runs finished before their kill; a slowed restore takes %v); the next restore finished %d interrupted restores, rolled back %d, tidied up after %d; invariants held after each",
-		h.kills, h.boundary, random, h.where["before"], h.where["extracting"], h.where["swapping"], h.where["after"], h.gaps, h.finished, measured.Round(time.Millisecond),
+	t.Logf("restore crash harness: %d kills (%d at step boundaries and atomic-write points, %d at random points of the %d in the traced runs; %d before anything was written, %d while staging, %d during the swap, %d after it; %d left no db/ between the two renames; %d more runs ended before their point); the next restore finished %d interrupted restores, rolled back %d, tidied up after %d; invariants held after each",
+		h.kills, h.boundary, random, h.traced, h.where["before"], h.where["extracting"], h.where["swapping"], h.where["after"], h.gaps, h.finished,
 		h.recovered[backup.RecoveryFinished], h.recovered[backup.RecoveryRolledBack], h.recovered[backup.RecoveryCleanedUp])
 }
-
-const restoreSlow = "EFBACKUP_TEST_SLOW_MS=50"
 
 type restoreHarness struct {
 	t              *testing.T
@@ -350,7 +251,18 @@ type restoreHarness struct {
 	recovered      map[string]int
 	oldHash        string
 	before         map[string]string
-	span           *killSpan
+	traced         int
+	traces         [][]string
+}
+
+// restore is the restore command, through the exchange or (rename) the
+// two renames Windows needs.
+func (h *restoreHarness) restore(rename bool) *exec.Cmd {
+	var env []string
+	if rename {
+		env = append(env, envNoExchange+"=1")
+	}
+	return child([]string{"restore", h.snap, "--install", h.inst}, env...)
 }
 
 func (h *restoreHarness) isRestored(dir string) bool {
@@ -431,37 +343,22 @@ func (h *restoreHarness) checkCommon(when string) {
 	}
 }
 
-// round runs one restore and kills it at point, or after delay.
-func (h *restoreHarness) round(point string, delay time.Duration, rename bool) {
+// round runs one restore and kills it at point; it reports whether the
+// kill landed (else the restore ended first).
+func (h *restoreHarness) round(point string, rename bool) bool {
 	t := h.t
 	h.prepare()
-	var env []string
 	method := "exchange"
 	if rename {
-		env = append(env, "EFBACKUP_TEST_NO_EXCHANGE=1")
 		method = "two renames"
 	}
-	args := []string{"restore", h.snap, "--install", h.inst}
 	when := fmt.Sprintf("killed at %s (%s)", point, method)
-	if point != "" {
-		var stderr strings.Builder
-		cmd := child(args, append(env, "EFBACKUP_TEST_KILL_AT="+point)...)
-		cmd.Stderr = &stderr
-		if err := cmd.Run(); !killedBySignal(err) {
-			t.Fatalf("kill at %s: the process was not killed there (%v)\n%s", point, err, stderr.String())
-		}
+	killed, _ := killAt(t, h.restore(rename), point, 0)
+	if killed {
 		h.kills++
-		h.boundary++
 	} else {
-		when = fmt.Sprintf("killed after %v (%s)", delay, method)
-		killed, ran := killAfter(t, child(args, append(env, restoreSlow)...), delay, 0)
-		if killed {
-			h.kills++
-		} else {
-			h.finished++
-			h.span.finished(ran)
-			when = fmt.Sprintf("finished before its kill at %v (%s)", delay, method)
-		}
+		h.finished++
+		when = fmt.Sprintf("ended before its kill at %s (%s)", point, method)
 	}
 
 	// What the kill left.
@@ -489,7 +386,12 @@ func (h *restoreHarness) round(point string, delay time.Duration, rename bool) {
 		}
 	}
 	h.checkCommon(when)
-	if point == "" && !strings.HasPrefix(when, "finished") {
+	// Beside db/: the staging folder, the previous db/ moved aside, the
+	// journal and its temporary file, the lock; the next restore removes
+	// or renames them.
+	h.checkNames(when, regexp.MustCompile(`^db(\.`+backup.AsideTag+`-[0-9TZ-]+|\.`+backup.StagingTag+`-[0-9TZ-]+`+regexp.QuoteMeta(fsutil.PartialSuffix)+`)?$`),
+		regexp.MustCompile(`^`+regexp.QuoteMeta(backup.RestoreJournalName)+`(\.[0-9]+\.tmp)?$`), folderLockLeftover)
+	if killed {
 		switch {
 		case j == nil && len(h.holdsOld()) == 1 && h.holdsOld()[0] == "db":
 			h.where["before"]++
@@ -503,7 +405,7 @@ func (h *restoreHarness) round(point string, delay time.Duration, rename bool) {
 	}
 
 	// The next restore succeeds and finishes or undoes the killed one.
-	b, err := child(args, env...).CombinedOutput()
+	b, err := h.restore(rename).CombinedOutput()
 	if err != nil {
 		t.Fatalf("%s: the next restore failed: %v\n%s", when, err, b)
 	}
@@ -540,5 +442,17 @@ func (h *restoreHarness) round(point string, delay time.Duration, rename bool) {
 		t.Fatalf("%s: the previous db/ is not under a db.%s-<time> name (it is in %v; have %v)", after, backup.AsideTag, h.holdsOld(), h.names())
 	}
 	h.checkCommon(after)
+	h.checkNames(after, regexp.MustCompile(`^db(\.`+backup.AsideTag+`-[0-9TZ-]+)?$`))
 	h.tidy()
+	return killed
+}
+
+// checkNames: the install holds what it held before, db/, and names the
+// allow patterns match.
+func (h *restoreHarness) checkNames(when string, allow ...*regexp.Regexp) {
+	keep := map[string]bool{}
+	for n := range h.before {
+		keep[n] = true
+	}
+	checkNames(h.t, when, h.inst, keep, allow...)
 }

@@ -34,9 +34,6 @@ import (
 //     the disk meanwhile).
 //   - EFBACKUP_TEST_TRACE=PATH appends every point reached to PATH, one
 //     POINT#N a line: the crash tests choose their kills from it.
-//   - EFBACKUP_TEST_SLOW_MS=N pauses N ms at each MiB copied, each file
-//     prune removes and each step of schedule install;
-//     EFBACKUP_TEST_SLOW_COPY=D slows migrate's staged copy by D a MiB.
 //   - EFBACKUP_TEST_READ_FAULT=SUFFIX@OFFSET[+SKIP][;...] makes reads of a
 //     file whose path ends in SUFFIX fail with EIO after OFFSET bytes,
 //     after SKIP good passes (internal/faultio).
@@ -49,8 +46,6 @@ const (
 	envPauseAt    = "EFBACKUP_TEST_PAUSE_AT"
 	envResumeFile = "EFBACKUP_TEST_RESUME_FILE"
 	envTrace      = "EFBACKUP_TEST_TRACE"
-	envSlowMS     = "EFBACKUP_TEST_SLOW_MS"
-	envSlowCopy   = "EFBACKUP_TEST_SLOW_COPY"
 	envReadFault  = "EFBACKUP_TEST_READ_FAULT"
 	envNoExchange = "EFBACKUP_TEST_NO_EXCHANGE"
 	envFreeBytes  = "EFBACKUP_TEST_FREE_BYTES"
@@ -66,9 +61,6 @@ func installTestHooks() {
 	}
 	testHooks.NoExchange = func() bool { return os.Getenv(envNoExchange) == "1" }
 	testHooks.Migrate = func(o *migrate.Options) {
-		if d, err := time.ParseDuration(os.Getenv(envSlowCopy)); err == nil {
-			o.ThrottleCopy = d
-		}
 		if n, err := strconv.ParseInt(os.Getenv(envFreeBytes), 10, 64); err == nil {
 			o.FreeSpace = func(string) (int64, error) { return n, nil }
 		}
@@ -127,8 +119,8 @@ func beforeTestRun() error {
 	return nil
 }
 
-// atTestPoint counts the point, traces it, and kills, pauses or slows the
-// process when the environment asks for that point.
+// atTestPoint counts the point, traces it, and kills or pauses the process
+// when the environment asks for that point.
 func atTestPoint(point string) {
 	pointsMu.Lock()
 	points[point]++
@@ -148,14 +140,6 @@ func atTestPoint(point string) {
 		fmt.Fprintf(os.Stderr, "efbackup: test hook: paused at %s\n", k)
 		pause()
 	}
-	if ms, err := strconv.Atoi(os.Getenv(envSlowMS)); err == nil && ms > 0 && slowedAt(point) {
-		time.Sleep(time.Duration(ms) * time.Millisecond)
-	}
-}
-
-func slowedAt(point string) bool {
-	return strings.HasSuffix(point, "-mib") || point == "prune-sidecar-removed" || point == "prune-snapshot-removed" ||
-		strings.HasPrefix(point, "schedule-")
 }
 
 // pause waits three seconds, or until the resume file exists (at most a

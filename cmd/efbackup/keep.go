@@ -16,8 +16,6 @@ type keepOptions struct {
 	Within                               *string
 }
 
-var keepFlagNames = []string{"keep-last", "keep-daily", "keep-weekly", "keep-monthly", "keep-yearly", "keep-within"}
-
 func keepFlags(u *ui) []cli.Flag {
 	return []cli.Flag{
 		&cli.IntFlag{Name: "keep-last", Usage: u.T("flag.keeplast")},

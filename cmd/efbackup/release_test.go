@@ -45,9 +45,9 @@ func releaseBuild(t *testing.T) string {
 
 // testSwitches is every environment variable the test binary reads to
 // stop, pause, slow or mislead efbackup.
-var testSwitches = []string{envKillAt, envPauseAt, envResumeFile, envTrace, envSlowMS, envSlowCopy, envReadFault, envNoExchange, envFreeBytes, envLockWatch,
+var testSwitches = []string{envKillAt, envPauseAt, envResumeFile, envTrace, envReadFault, envNoExchange, envFreeBytes, envLockWatch,
 	// Names earlier versions read.
-	"EFBACKUP_TEST_PEAK_FILE", "EFBACKUP_NO_DB_CHECKS"}
+	"EFBACKUP_TEST_SLOW_MS", "EFBACKUP_TEST_SLOW_COPY", "EFBACKUP_TEST_PEAK_FILE", "EFBACKUP_NO_DB_CHECKS"}
 
 // The program users run ignores the tests' switches: it holds none of
 // their names, and with every one of them set, snapshot, verify, restore
@@ -83,7 +83,7 @@ func TestReleaseBuildIgnoresTestSwitches(t *testing.T) {
 	trace, peak := filepath.Join(root, "trace"), filepath.Join(root, "peak")
 	env := append(os.Environ(), "EFBACKUP_LANG=en",
 		envKillAt+"=snapshot-committed", envPauseAt+"=snapshot-first-file", envResumeFile+"="+filepath.Join(root, "never"),
-		envTrace+"="+trace, envSlowMS+"=60000", envSlowCopy+"=1h", envReadFault+"=efaktur.mv.db@0;.tar.zst@0",
+		envTrace+"="+trace, "EFBACKUP_TEST_SLOW_MS=60000", "EFBACKUP_TEST_SLOW_COPY=1h", envReadFault+"=efaktur.mv.db@0;.tar.zst@0",
 		envNoExchange+"=1", envFreeBytes+"=1", envLockWatch+"=10m",
 		"EFBACKUP_TEST_PEAK_FILE="+peak, "EFBACKUP_NO_DB_CHECKS=1")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
