@@ -191,13 +191,10 @@ func TestCrashPrune(t *testing.T) {
 		t.Skip("crash harness: not in -short mode")
 	}
 	dir := t.TempDir()
+	// A real Derby database: prune keeps the newest snapshot whose
+	// database checks passed, so the snapshots must hold one.
 	db := filepath.Join(dir, "db")
-	if err := os.MkdirAll(db, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(db, "notes.bin"), []byte(strings.Repeat("efaktur ", 2000)), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	derbyDB(t, db)
 	h := &pruneHarness{t: t, tpl: filepath.Join(dir, "template"), out: filepath.Join(dir, "work"), remove: map[string]bool{}}
 	day := func(m time.Month, d int) time.Time { return time.Date(2024, m, d, 12, 0, 0, 0, time.Local) }
 	var newestCabang string
@@ -207,7 +204,7 @@ func TestCrashPrune(t *testing.T) {
 			label, at = "cabang", day(3, i-39)
 		}
 		res, err := backup.Snapshot(context.Background(), backup.SnapshotOptions{DB: db, OutDir: h.tpl, Label: label, Level: zstd.SpeedFastest,
-			Now: func() time.Time { return at }})
+			Now: func() time.Time { return at }, Engines: engines()})
 		if err != nil {
 			t.Fatal(err)
 		}

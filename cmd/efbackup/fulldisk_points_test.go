@@ -141,7 +141,7 @@ func noPartials(t *testing.T, when string, dirs ...string) {
 }
 
 func TestRealDiskFillsDuringSnapshot(t *testing.T) {
-	disk := smallDisk(t, "8m")
+	disk := smallDisk(t, "16m")
 	inst := bulkyInstall(t)
 	db := filepath.Join(inst, "db")
 	before, _ := treeHash(db)
@@ -204,7 +204,7 @@ func TestRealDiskFillsDuringRestore(t *testing.T) {
 	}
 	for _, c := range cases {
 		when := fmt.Sprintf("disk filled at %s (%d bytes left)", c.point, c.leave)
-		disk := smallDisk(t, "12m")
+		disk := smallDisk(t, "24m")
 		inst := filepath.Join(disk, "eFaktur")
 		if err := exec.Command("cp", "-a", genInstall(t, "3.2"), inst).Run(); err != nil {
 			t.Fatal(err)
@@ -266,7 +266,7 @@ func TestRealDiskFillsDuringMigrate(t *testing.T) {
 		// The target install and the safety snapshots share a small
 		// disk with room for the migration (the preflight checks it)
 		// until the test fills it.
-		disk := smallDisk(t, "96m")
+		disk := smallDisk(t, "128m")
 		tgt := filepath.Join(disk, "eFaktur-4.0")
 		if err := exec.Command("cp", "-a", genInstall(t, "4.0"), tgt).Run(); err != nil {
 			t.Fatal(err)

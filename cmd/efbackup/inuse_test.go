@@ -179,3 +179,18 @@ func decodeJSON[T any](t *testing.T, s string) T {
 	}
 	return v
 }
+
+// derbyDB fills db (a db/ folder, which must not exist yet) with a small
+// database made by the real engine, cleanly shut down, as db/ETaxInvoice.
+func derbyDB(t testing.TB, db string) {
+	t.Helper()
+	if tt, ok := t.(*testing.T); ok {
+		requireDerby(tt)
+	}
+	if err := os.MkdirAll(db, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := derbyfix.Materialize(context.Background(), derbyfix.Spec{Seed: 1}, filepath.Join(db, "ETaxInvoice")); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -153,7 +153,7 @@ func TestSkipUnchanged(t *testing.T) {
 		t.Fatalf("first run %+v", first)
 	}
 	later := time.Now().Add(time.Hour)
-	os.Chtimes(filepath.Join(inst, "db", "efaktur.mv.db"), later, later)
+	os.Chtimes(filepath.Join(inst, "db", "ETaxInvoice", "seg0", "c20.dat"), later, later)
 	second := runSched()
 	if second.Outcome != schedule.OutcomeUnchanged || second.Snapshot != first.Snapshot || len(archives(t, out)) != 1 {
 		t.Fatalf("second run %+v, archives %v", second, archives(t, out))
@@ -164,7 +164,7 @@ func TestSkipUnchanged(t *testing.T) {
 		t.Fatalf("snapshot --skip-unchanged: exit %d\n%s%s", code, stdout, stderr)
 	}
 	// One more file in db/: changed.
-	os.WriteFile(filepath.Join(inst, "db", "efaktur.trace.db"), []byte("trace\n"), 0o644)
+	os.WriteFile(filepath.Join(inst, "db", "ETaxInvoice", "seg0", "README_DO_NOT_TOUCH_FILES.txt"), []byte("changed\n"), 0o644)
 	time.Sleep(1100 * time.Millisecond)
 	third := runSched()
 	if third.Outcome != schedule.OutcomeOK || third.Snapshot == first.Snapshot || len(archives(t, out)) != 2 {
@@ -182,26 +182,12 @@ func TestScheduledRunInUse(t *testing.T) {
 	inst := opsInstall(t, "4.0", -1)
 	out := filepath.Join(t.TempDir(), "snaps")
 	os.MkdirAll(out, 0o700)
-	// An H2 lock file that keeps changing is what a running e-Faktur leaves.
-	lock := filepath.Join(inst, "db", "efaktur.lock.db")
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for i := 0; ; i++ {
-			os.WriteFile(lock, []byte(strings.Repeat("x", i%50+1)), 0o644)
-			select {
-			case <-stop:
-				return
-			case <-time.After(20 * time.Millisecond):
-			}
-		}
-	}()
+	// e-Faktur open: the real engine holds the database.
+	requireDerby(t)
+	hold(t, holdModes[0], filepath.Join(inst, "db", "ETaxInvoice"))
 	code, _, stderr := runCLI(t, "run-scheduled", "--install", inst, "--out", out)
-	close(stop)
-	<-done
 	if code != ExitInUse {
-		t.Skipf("the in-use check did not see the changing lock file (exit %d): %s", code, stderr)
+		t.Fatalf("run-scheduled while e-Faktur is open: exit %d, want %d: %s", code, ExitInUse, stderr)
 	}
 	last, err := schedule.LastRun(out)
 	if err != nil || last == nil || last.Outcome != schedule.OutcomeInUse || last.ExitCode != ExitInUse || last.Message == "" {
@@ -280,14 +266,13 @@ func TestPruneDefaultPolicy(t *testing.T) {
 	opsEnv(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "db")
-	os.MkdirAll(db, 0o755)
-	os.WriteFile(filepath.Join(db, "notes.bin"), bytes.Repeat([]byte("efaktur"), 1000), 0o644) // not an H2 file: no database check
+	derbyDB(t, db)
 	out := filepath.Join(dir, "snaps")
 	day := func(m time.Month, d int) time.Time { return time.Date(2024, m, d, 12, 0, 0, 0, time.Local) }
 	for i := 0; i < 40; i++ {
 		at := day(1, 1+i)
 		if _, err := backup.Snapshot(context.Background(), backup.SnapshotOptions{DB: db, OutDir: out, Label: "pkp", Level: zstd.SpeedFastest,
-			Now: func() time.Time { return at }}); err != nil {
+			Now: func() time.Time { return at }, Engines: engines()}); err != nil {
 			t.Fatal(err)
 		}
 	}
