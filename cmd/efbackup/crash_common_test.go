@@ -57,7 +57,7 @@ func child(args []string, env ...string) *exec.Cmd {
 	if g := os.Getenv("GORACE"); g != "" {
 		race = g + " " + race
 	}
-	cmd.Env = append(os.Environ(), append([]string{"EFBACKUP_AS_MAIN=1", envLockWatch + "=20ms", "EFBACKUP_LANG=en", "GORACE=" + race}, env...)...)
+	cmd.Env = append(os.Environ(), append([]string{"EFBACKUP_AS_MAIN=1", "EFBACKUP_LANG=en", "GORACE=" + race}, env...)...)
 	return cmd
 }
 

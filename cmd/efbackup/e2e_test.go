@@ -42,7 +42,6 @@ func onlySnapshot(t *testing.T, dir string) string {
 // The round trip: snapshot, restore into another install, and the restored
 // folder is byte-identical, by manifest compared field by field.
 func TestRoundTripByteIdentical(t *testing.T) {
-	t.Setenv("EFBACKUP_LOCK_WATCH", "100ms")
 	src := genInstall(t, "3.2")
 	out := filepath.Join(t.TempDir(), "snaps")
 	if code, _, stderr := runCLI(t, "snapshot", "--install", src, "--out", out, "--quiet"); code != 0 {
@@ -178,7 +177,7 @@ func TestInterruptedSnapshot(t *testing.T) {
 	src := genInstall(t, "3.2")
 	out := t.TempDir()
 	cmd := exec.Command(os.Args[0], "snapshot", "--install", src, "--out", out)
-	cmd.Env = append(os.Environ(), "EFBACKUP_AS_MAIN=1", "EFBACKUP_TEST_PAUSE_AT=snapshot-first-file", "EFBACKUP_LOCK_WATCH=50ms")
+	cmd.Env = append(os.Environ(), "EFBACKUP_AS_MAIN=1", "EFBACKUP_TEST_PAUSE_AT=snapshot-first-file")
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

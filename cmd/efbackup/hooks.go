@@ -1,8 +1,6 @@
 package main
 
 import (
-	"time"
-
 	"github.com/efbackup/efbackup/migrate"
 )
 
@@ -17,9 +15,6 @@ var testHooks struct {
 	// BeforeRun runs as a run starts (faults to inject into reads); an
 	// error ends the run with exit 2.
 	BeforeRun func() error
-	// LockWatch, when it returns more than 0, is how long an engine's lock
-	// file is watched for changes.
-	LockWatch func() time.Duration
 	// NoExchange makes restore swap the folders with two renames, the way
 	// it must on Windows, where the system has no exchange.
 	NoExchange func() bool

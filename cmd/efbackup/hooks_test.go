@@ -40,7 +40,6 @@ import (
 //   - EFBACKUP_TEST_NO_EXCHANGE=1 makes restore use two renames, as on
 //     Windows.
 //   - EFBACKUP_TEST_FREE_BYTES=N is the free space migrate sees.
-//   - EFBACKUP_LOCK_WATCH=D is how long an engine lock file is watched.
 const (
 	envKillAt     = "EFBACKUP_TEST_KILL_AT"
 	envPauseAt    = "EFBACKUP_TEST_PAUSE_AT"
@@ -49,16 +48,11 @@ const (
 	envReadFault  = "EFBACKUP_TEST_READ_FAULT"
 	envNoExchange = "EFBACKUP_TEST_NO_EXCHANGE"
 	envFreeBytes  = "EFBACKUP_TEST_FREE_BYTES"
-	envLockWatch  = "EFBACKUP_LOCK_WATCH"
 )
 
 func installTestHooks() {
 	testHooks.At = atTestPoint
 	testHooks.BeforeRun = beforeTestRun
-	testHooks.LockWatch = func() time.Duration {
-		d, _ := time.ParseDuration(os.Getenv(envLockWatch))
-		return d
-	}
 	testHooks.NoExchange = func() bool { return os.Getenv(envNoExchange) == "1" }
 	testHooks.Migrate = func(o *migrate.Options) {
 		if n, err := strconv.ParseInt(os.Getenv(envFreeBytes), 10, 64); err == nil {

@@ -39,7 +39,6 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("EFBACKUP_LANG", "en")
-			env.Setenv("EFBACKUP_LOCK_WATCH", "200ms")
 			env.Setenv("EFBACKUP_OUT", "")
 			return nil
 		},

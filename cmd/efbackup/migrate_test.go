@@ -163,7 +163,6 @@ func migrateJSON(t testing.TB, stdout string) migrateOutput {
 // A db/ with data in the target is kept aside byte for byte; the reports
 // are owner-only; both databases have a verified safety snapshot.
 func TestMigrateKeepsTargetData(t *testing.T) {
-	t.Setenv("EFBACKUP_LOCK_WATCH", "100ms")
 	e := newMigrateEnv(t, true, nil)
 	orig := treetest.Content(t, filepath.Join(e.tgt, "db"))
 	srcHash := mustTreeHash(t, e.src)
@@ -239,7 +238,6 @@ func (f *failingWriter) Write(p []byte) (int, error) {
 // The migration failures that need an injected fault: each has a clear
 // message, its documented exit code, and loses nothing.
 func TestMigrateFailures(t *testing.T) {
-	t.Setenv("EFBACKUP_LOCK_WATCH", "100ms")
 	type fault struct {
 		name  string
 		setup func(t *testing.T, e *migrateEnv)
@@ -257,27 +255,27 @@ func TestMigrateFailures(t *testing.T) {
 				}
 				return &failingWriter{File: f, left: 64 << 10, err: syscall.ENOSPC}, nil
 			}
-		}, ExitFailed, []string{`step "staged copy" failed: write .*db\.efbackup-migrate-.*efaktur\.mv\.db: no space left on device`, `the staging folder and the journal were removed, and the target is exactly as it was`}},
+		}, ExitFailed, []string{`step "staged copy" failed: write .*db\.efbackup-migrate-.*ETaxInvoice.*: no space left on device`, `the staging folder and the journal were removed, and the target is exactly as it was`}},
 		{"permission denied", func(t *testing.T, e *migrateEnv) {
 			orig := migrate.CreateFile
 			t.Cleanup(func() { migrate.CreateFile = orig })
 			migrate.CreateFile = func(path string, perm os.FileMode) (fsutil.File, error) {
 				return nil, &os.PathError{Op: "open", Path: path, Err: os.ErrPermission}
 			}
-		}, ExitFailed, []string{`open .*efaktur\.mv\.db: permission denied`, `target is exactly as it was`}},
+		}, ExitFailed, []string{`open .*db\.efbackup-migrate-.*ETaxInvoice.*: permission denied`, `target is exactly as it was`}},
 		{"source changes during the copy", func(t *testing.T, e *migrateEnv) {
 			orig := testHooks.At
 			t.Cleanup(func() { testHooks.At = orig })
 			testHooks.At = func(p string) {
 				if p == "migrate-staging-created" {
-					f, err := os.OpenFile(filepath.Join(e.src, "db", "efaktur.mv.db"), os.O_WRONLY|os.O_APPEND, 0)
+					f, err := os.OpenFile(filepath.Join(e.src, "db", "ETaxInvoice", "seg0", "c20.dat"), os.O_WRONLY|os.O_APPEND, 0)
 					if err == nil {
 						f.Write([]byte("a new invoice"))
 						f.Close()
 					}
 				}
 			}
-		}, ExitInUse, []string{`is in use: .*(efaktur\.mv\.db.*changed while it was being migrated \(|changed while it was being migrated \(.*efaktur\.mv\.db)`, `target is exactly as it was`, `^hint: close e-Faktur`}},
+		}, ExitInUse, []string{`is in use: .*(c20\.dat.*changed while it was being migrated \(|changed while it was being migrated \(.*c20\.dat)`, `target is exactly as it was`, `^hint: close e-Faktur`}},
 		{"snapshot folder not writable", func(t *testing.T, e *migrateEnv) {
 			if err := os.Mkdir(e.snaps, 0o755); err != nil {
 				t.Fatal(err)
@@ -323,13 +321,13 @@ func TestMigrateFailures(t *testing.T) {
 }
 
 // holdLock keeps a POSIX write lock on file in another process (Python's
-// fcntl.lockf: the whole-file fcntl lock an open H2 MVStore holds), until
-// the returned func releases it.
+// fcntl.lockf: the whole-file fcntl lock Derby holds on dbex.lck while the
+// database is booted), until the returned func releases it.
 func holdLock(t *testing.T, file string) func() {
 	t.Helper()
 	py, err := exec.LookPath("python3")
 	if err != nil {
-		t.Skip("python3 is needed to hold a lock on the database the way H2 does")
+		t.Skip("python3 is needed to hold a lock on the database the way Derby does")
 	}
 	cmd := exec.Command(py, "-c", "import fcntl,sys\nf=open(sys.argv[1],'r+b')\nfcntl.lockf(f,fcntl.LOCK_EX)\nprint('locked',flush=True)\nsys.stdin.read()\n", file)
 	in, _ := cmd.StdinPipe()
@@ -347,13 +345,27 @@ func holdLock(t *testing.T, file string) func() {
 	return func() { in.Close(); cmd.Wait() }
 }
 
-// A database in use (a real held lock on its .mv.db) stops the migration
+// derbyLockFile writes the lock files Derby makes when it boots the
+// install's database, and returns dbex.lck, which Derby keeps locked.
+func derbyLockFile(t *testing.T, inst string) string {
+	t.Helper()
+	dir := filepath.Join(inst, "db", "ETaxInvoice")
+	if err := os.WriteFile(filepath.Join(dir, "db.lck"), []byte("\x00\x24"+strings.Repeat("0", 36)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "dbex.lck")
+	if err := os.WriteFile(p, []byte{0, 0, 0, 1}, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// A database in use (a held lock on its dbex.lck, as Derby keeps) stops the migration
 // with exit 4 before anything is written, on either side.
 func TestMigrateInUse(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("the lock holder is a unix test")
 	}
-	t.Setenv("EFBACKUP_LOCK_WATCH", "100ms")
 	for _, side := range []string{"source", "target"} {
 		t.Run(side, func(t *testing.T) {
 			e := newMigrateEnv(t, true, nil)
@@ -361,7 +373,7 @@ func TestMigrateInUse(t *testing.T) {
 			if side == "target" {
 				dir = e.tgt
 			}
-			release := holdLock(t, filepath.Join(dir, "db", "efaktur.mv.db"))
+			release := holdLock(t, derbyLockFile(t, dir))
 			defer release()
 			before := mustTreeHash(t, e.root)
 			code, _, stderr := runCLI(t, e.args("--dry-run")...)
@@ -384,7 +396,7 @@ func TestMigrateInUse(t *testing.T) {
 				if code, _, stderr := runCLI(t, e.args()...); code != 0 {
 					t.Fatalf("after the lock is gone: exit %d: %s", code, stderr)
 				}
-				release2 := holdLock(t, filepath.Join(e.tgt, "db", "efaktur.mv.db"))
+				release2 := holdLock(t, derbyLockFile(t, e.tgt))
 				defer release2()
 				if code, _, stderr := runCLI(t, "migrate", "--undo", "--target", e.tgt); code != ExitInUse {
 					t.Fatalf("undo with db/ in use: exit %d: %s", code, stderr)
@@ -410,7 +422,6 @@ func TestMigrateCrashHarness(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("SIGKILL of a child process is a unix test")
 	}
-	t.Setenv(envLockWatch, "50ms")
 	random := 6
 	if testing.Short() {
 		random = 2
@@ -473,16 +484,15 @@ func TestMigrateCrashHarness(t *testing.T) {
 	for _, p := range boundaries(h.undoTrace()) {
 		h.undoKill(p)
 	}
-	t.Logf("crash harness: %d kills (%d at step boundaries and atomic-write points, %d at random points, %d of them in the staged copy, %d during undo; %d runs ended before their point); %d reruns finished the migration, %d undos restored the original; %d kills left the journal's first temporary file, which stopped the next run; %.1f s",
+	t.Logf("crash harness: %d kills (%d at step boundaries and atomic-write points, %d at random points, %d of them in the staged copy, %d during undo; %d runs ended before their point); %d reruns finished the migration, %d undos restored the original; %d kills left the journal's first temporary file, which the next run removed; %.1f s",
 		h.kills, h.boundary, h.random, h.inCopy, h.undoKills, h.finished, h.reruns, h.undos, h.blocked, time.Since(start).Seconds())
 }
 
-// journalPartialBlocks says whether a kill at point leaves the migration
-// journal's temporary file from its first write, efbackup-migrate.journal.partial,
-// which the next migrate and migrate --undo do not remove: they stop at it
-// ("file exists"). A known defect of the journal's first write; the
-// harness checks that it still happens, so that it notices its fix.
-func journalPartialBlocks(point string) bool {
+// journalPartialLeft says whether a kill at point leaves the migration
+// journal's temporary file from its first write,
+// efbackup-migrate.journal.partial: the next migrate or migrate --undo
+// must remove it (under the install's lock) and go on, never stop at it.
+func journalPartialLeft(point string) bool {
 	for _, p := range []string{fsutil.PointCreated, fsutil.PointWritten, fsutil.PointSynced} {
 		if point == p+":"+migrate.JournalName+"#1" {
 			return true
@@ -536,17 +546,16 @@ type crashHarness struct {
 // child starts this test binary as efbackup with args and extra env.
 func (h *crashHarness) child(env []string, args ...string) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), append([]string{"EFBACKUP_AS_MAIN=1", "EFBACKUP_LANG=en", envLockWatch + "=50ms"}, env...)...)
+	cmd.Env = append(os.Environ(), append([]string{"EFBACKUP_AS_MAIN=1", "EFBACKUP_LANG=en"}, env...)...)
 	return cmd
 }
 
-// padSource adds a 2 MiB log file to the source's db/ (H2 writes
-// .trace.db files there), so that the copy has many chunks to be killed
-// between.
+// padSource adds a 2 MiB file to the source database folder, so that the
+// copy has many chunks to be killed between.
 func padSource(t testing.TB, e *migrateEnv) {
 	b := make([]byte, 2<<20)
 	rand.New(rand.NewSource(3)).Read(b)
-	if err := os.WriteFile(filepath.Join(e.src, "db", "efaktur.trace.db"), b, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(e.src, "db", "ETaxInvoice", "padding.bin"), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -588,19 +597,20 @@ func (h *crashHarness) run(withDB, padded bool, point, then string, boundary boo
 		h.kills++
 	}
 	h.check(e, what, srcHash, srcDB, origDB, before)
-	if killed && journalPartialBlocks(point) {
-		// The next run stops at the leftover: expect exactly that, so that
-		// this notices when it no longer does, then remove it by hand.
-		code, _, stderr := runCLI(t, e.args()...)
-		partial := migrate.JournalName + fsutil.PartialSuffix
-		if code == 0 || !strings.Contains(stderr, partial) {
-			t.Fatalf("%s: the next run is no longer stopped by %s (exit %d): journalPartialBlocks is out of date\n%s", what, partial, code, stderr)
+	partial := filepath.Join(e.tgt, migrate.JournalName+fsutil.PartialSuffix)
+	partialLeft := false
+	if killed && journalPartialLeft(point) {
+		if _, err := os.Stat(partial); err != nil {
+			t.Fatalf("%s: the kill left no %s: %v", what, partial, err)
 		}
-		if err := os.Remove(filepath.Join(e.tgt, partial)); err != nil {
-			t.Fatal(err)
-		}
+		partialLeft = true
 		h.blocked++
 	}
+	defer func() {
+		if _, err := os.Stat(partial); partialLeft && err == nil {
+			t.Fatalf("%s: the next run left %s in place", what, partial)
+		}
+	}()
 
 	switch then {
 	case "rerun":

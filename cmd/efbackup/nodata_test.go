@@ -12,9 +12,10 @@ import (
 
 // Logs, reports, sidecars and messages hold file names, sizes and
 // checksums, never database content. A taxpayer's data is planted in the
-// database folder (in a data file and in the H2 trace file, whose lines
-// efbackup reads for error codes); every command's output and every file
-// efbackup writes beside the snapshots must be free of it.
+// database folder (over a page of a table, which the checks then report
+// as damaged, in service.properties, which they read, and in a data file);
+// every command's output and every file efbackup writes beside the
+// snapshots must be free of it.
 func TestNoTaxpayerDataInLogsOrReports(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs every command")
@@ -22,11 +23,21 @@ func TestNoTaxpayerDataInLogsOrReports(t *testing.T) {
 	const secret = "NPWP 01.234.567.8-901.000 PT RAHASIA SEKALI"
 	src := genInstall(t, "3.2")
 	db := filepath.Join(src, "db")
-	trace := "2026-01-15 10:23:45 jdbc[3]: exception\n" +
-		"org.h2.jdbc.JdbcSQLNonTransientException: File corrupted while reading record: INSERT INTO FAKTUR VALUES('" + secret + "') [90030-197]\n"
-	if err := os.WriteFile(filepath.Join(db, "efaktur.trace.db"), []byte(trace), 0o644); err != nil {
+	main := filepath.Join(db, "ETaxInvoice")
+	page, err := os.OpenFile(filepath.Join(main, "seg0", "c20.dat"), os.O_WRONLY, 0)
+	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := page.WriteAt([]byte(secret), 3*4096+300); err != nil {
+		t.Fatal(err)
+	}
+	page.Close()
+	props, err := os.OpenFile(filepath.Join(main, "service.properties"), os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	props.WriteString("efaktur.pemilik=" + secret + "\n")
+	props.Close()
 	if err := os.WriteFile(filepath.Join(db, "lampiran.txt"), []byte(strings.Repeat(secret+"\n", 100)), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +58,7 @@ func TestNoTaxpayerDataInLogsOrReports(t *testing.T) {
 		{"migrate", "--from", "3.2", "--to", "4.0", "--source", src, "--target", tgt, "--snapshot-dir", snaps},
 	} {
 		code, stdout, stderr := runCLI(t, args...)
-		if code != 0 && code != ExitIntegrity { // the trace file's 90030 is a warning
+		if code != 0 && code != ExitIntegrity { // the damaged page is reported with exit 3
 			t.Fatalf("%v: exit %d\n%s", args, code, stderr)
 		}
 		said.WriteString(stdout + stderr)
@@ -55,8 +66,8 @@ func TestNoTaxpayerDataInLogsOrReports(t *testing.T) {
 	if strings.Contains(said.String(), secret) || strings.Contains(said.String(), "RAHASIA") {
 		t.Fatalf("a command printed database content")
 	}
-	if !strings.Contains(said.String(), "90030") {
-		t.Fatalf("the trace finding is missing, so this test did not see the trace file read")
+	if !strings.Contains(said.String(), "page-checksum") {
+		t.Fatalf("the damaged page was not reported, so this test did not see the page read")
 	}
 	checked := 0
 	for _, dir := range []string{out, snaps, filepath.Dir(tgt)} { // the migration report sits in the target install

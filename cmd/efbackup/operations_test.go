@@ -42,7 +42,6 @@ func opsInstall(t *testing.T, version string, appBackups int) string {
 
 func opsEnv(t *testing.T) {
 	t.Setenv("EFBACKUP_LANG", "en")
-	t.Setenv("EFBACKUP_LOCK_WATCH", "100ms")
 	t.Setenv("EFBACKUP_LOCK_WAIT", "200ms")
 	t.Setenv("EFBACKUP_OUT", "")
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())

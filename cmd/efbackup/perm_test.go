@@ -133,7 +133,7 @@ func (e *permEnv) run(t *testing.T, args ...string) (int, string) {
 		e.folder(t, "home")
 	}
 	cmd := exec.Command(e.bin, args...)
-	cmd.Env = append(os.Environ(), "EFBACKUP_AS_MAIN=1", "EFBACKUP_LOCK_WATCH=20ms", "EFBACKUP_LANG=en", "HOME="+home)
+	cmd.Env = append(os.Environ(), "EFBACKUP_AS_MAIN=1", "EFBACKUP_LANG=en", "HOME="+home)
 	if os.Geteuid() == 0 {
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
 	}
@@ -179,7 +179,7 @@ func TestPermissionDeniedForReal(t *testing.T) {
 	before, _ := treeHash(inst)
 
 	t.Run("source file unreadable", func(t *testing.T) {
-		f := filepath.Join(db, "efaktur.mv.db")
+		f := filepath.Join(db, "ETaxInvoice", "seg0", "c20.dat")
 		e.deny(t, f, 0o600)
 		o2 := e.folder(t, "snapshots-2")
 		code, o := e.run(t, "snapshot", "--install", inst, "--out", o2)
@@ -236,7 +236,7 @@ func TestPermissionDeniedForReal(t *testing.T) {
 		e.mine(t, snaps)
 		os.Chmod(snaps, 0o755)
 		// a source file is unreadable
-		f := filepath.Join(db, "efaktur.mv.db")
+		f := filepath.Join(db, "ETaxInvoice", "seg0", "c20.dat")
 		e.deny(t, f, 0o600)
 		code, o = e.run(t, args...)
 		wantDenied(t, "migrate, source unreadable", code, o, f)

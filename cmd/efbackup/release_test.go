@@ -45,7 +45,7 @@ func releaseBuild(t *testing.T) string {
 
 // testSwitches is every environment variable the test binary reads to
 // stop, pause, slow or mislead efbackup.
-var testSwitches = []string{envKillAt, envPauseAt, envResumeFile, envTrace, envReadFault, envNoExchange, envFreeBytes, envLockWatch,
+var testSwitches = []string{envKillAt, envPauseAt, envResumeFile, envTrace, envReadFault, envNoExchange, envFreeBytes,
 	// Names earlier versions read.
 	"EFBACKUP_TEST_SLOW_MS", "EFBACKUP_TEST_SLOW_COPY", "EFBACKUP_TEST_PEAK_FILE", "EFBACKUP_NO_DB_CHECKS"}
 
@@ -74,17 +74,12 @@ func TestReleaseBuildIgnoresTestSwitches(t *testing.T) {
 
 	root := t.TempDir()
 	src := genInstall(t, "3.2")
-	// A stale engine lock file: the in-use check watches it, 2.5 s
-	// unless EFBACKUP_LOCK_WATCH is honoured.
-	if err := os.WriteFile(filepath.Join(src, "db", "efaktur.lock.db"), []byte("#FileLock\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	out := filepath.Join(root, "snaps")
 	trace, peak := filepath.Join(root, "trace"), filepath.Join(root, "peak")
 	env := append(os.Environ(), "EFBACKUP_LANG=en",
 		envKillAt+"=snapshot-committed", envPauseAt+"=snapshot-first-file", envResumeFile+"="+filepath.Join(root, "never"),
-		envTrace+"="+trace, "EFBACKUP_TEST_SLOW_MS=60000", "EFBACKUP_TEST_SLOW_COPY=1h", envReadFault+"=efaktur.mv.db@0;.tar.zst@0",
-		envNoExchange+"=1", envFreeBytes+"=1", envLockWatch+"=10m",
+		envTrace+"="+trace, "EFBACKUP_TEST_SLOW_MS=60000", "EFBACKUP_TEST_SLOW_COPY=1h", envReadFault+"=c20.dat@0;.tar.zst@0",
+		envNoExchange+"=1", envFreeBytes+"=1",
 		"EFBACKUP_TEST_PEAK_FILE="+peak, "EFBACKUP_NO_DB_CHECKS=1")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -107,23 +102,20 @@ func TestReleaseBuildIgnoresTestSwitches(t *testing.T) {
 		return stdout.String()
 	}
 	var snap struct {
-		Snapshot string `json:"snapshot"`
-		Checks   []struct {
-			Kind string `json:"kind"`
-		} `json:"checks"`
+		Snapshot  string `json:"snapshot"`
+		Databases []struct {
+			Engine  string   `json:"engine"`
+			Checked []string `json:"checked"`
+		} `json:"databases"`
 	}
 	if err := json.Unmarshal([]byte(runBin("snapshot", "--install", src, "--out", out, "--json")), &snap); err != nil {
 		t.Fatal(err)
 	}
-	if len(snap.Checks) == 0 {
-		t.Error("the snapshot ran without the database checks")
+	if len(snap.Databases) != 1 || snap.Databases[0].Engine != "derby" || len(snap.Databases[0].Checked) == 0 {
+		t.Errorf("the snapshot ran without the database checks: %+v", snap.Databases)
 	}
 	if _, err := os.Stat(snap.Snapshot + ".manifest.json"); err != nil {
 		t.Errorf("no sidecar: the run stopped after the rename: %v", err)
-	}
-	// Watched once is enough.
-	if err := os.Remove(filepath.Join(src, "db", "efaktur.lock.db")); err != nil {
-		t.Fatal(err)
 	}
 	runBin("verify", snap.Snapshot)
 	dst := genInstall(t, "3.2")
