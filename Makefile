@@ -8,7 +8,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 BIN := bin/efbackup
 WORK ?= $(CURDIR)/.work
 
-.PHONY: all build test test-short test-windows test-s3 crash deps-test deps-check deps-windows deps-bench deps-s3 lint cross bench demo clean fuzz fuzz-ci deepcheck-class oracle
+.PHONY: all build test crash-quick test-short test-windows test-s3 crash deps-test deps-check deps-windows deps-bench deps-s3 lint cross bench demo clean fuzz fuzz-ci deepcheck-class oracle
 
 all: build
 
@@ -31,8 +31,16 @@ deps-test:
 deps-check:
 	@bash scripts/apt-install_test.sh
 
+# Every test with the race detector, then the crash harnesses of the
+# command without it (they kill their children; see crash-quick).
 test: deps-test
 	$(GO) test -race -timeout 15m ./...
+	$(MAKE) --no-print-directory crash-quick
+
+# The quick round of the command's crash harnesses (every named kill point,
+# a few random ones), without the race detector.
+crash-quick:
+	$(GO) test -count=1 -timeout 15m -run 'Crash' ./cmd/efbackup
 
 # The S3 tests' server: versitygw (Apache-2.0), built with the Go toolchain
 # into $$EFBACKUP_TOOLS_CACHE (default ~/.cache/efbackup-tools) the first

@@ -190,3 +190,14 @@ names:
 		t.Fatalf("%s: %s is left in %s", when, n, filepath.Base(dir))
 	}
 }
+
+// crashHarnessOnly skips a crash harness under the race detector. Its
+// children are killed with SIGKILL, which the detector cannot look into,
+// and instrumented children are about ten times slower; make test runs
+// the harnesses in a step of their own, without it (make crash-quick).
+func crashHarnessOnly(t *testing.T) {
+	t.Helper()
+	if raceDetector {
+		t.Skip("crash harness: runs without the race detector (make crash-quick, part of make test)")
+	}
+}

@@ -187,6 +187,7 @@ func (h *pruneHarness) check(when string) {
 }
 
 func TestCrashPrune(t *testing.T) {
+	crashHarnessOnly(t)
 	if testing.Short() {
 		t.Skip("crash harness: not in -short mode")
 	}

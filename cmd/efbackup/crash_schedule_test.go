@@ -244,6 +244,7 @@ func newScheduleBackendHarness(t *testing.T, backend, inst, bin string) *schedul
 }
 
 func TestCrashScheduleInstall(t *testing.T) {
+	crashHarnessOnly(t)
 	if testing.Short() {
 		t.Skip("crash harness: not in -short mode")
 	}

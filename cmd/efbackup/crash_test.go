@@ -96,6 +96,7 @@ func keepLastFinals(t *testing.T, out string, n int) {
 }
 
 func TestCrashSnapshot(t *testing.T) {
+	crashHarnessOnly(t)
 	if testing.Short() {
 		t.Skip("crash harness: not in -short mode")
 	}
@@ -181,6 +182,7 @@ func TestCrashSnapshot(t *testing.T) {
 // or lock behind, and the previous db/ is where a user looks for it, under
 // a db.before-restore-<time> name.
 func TestCrashRestore(t *testing.T) {
+	crashHarnessOnly(t)
 	if testing.Short() {
 		t.Skip("crash harness: not in -short mode")
 	}

@@ -24,7 +24,7 @@ import (
 func genInstall(t *testing.T, version string) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "eFaktur-"+version)
-	if _, err := install.Generate(dir, install.Options{Version: version, Seed: 7}); err != nil {
+	if _, err := install.Generate(dir, install.Options{Version: version, Seed: 7, AppBackups: -1}); err != nil {
 		t.Fatal(err)
 	}
 	return dir

@@ -66,7 +66,7 @@ func TestRealFullDiskRestore(t *testing.T) {
 	snap := onlySnapshot(t, out)
 	// The install to restore into lives on a disk with room for its
 	// current db/ but not for the restored one beside it.
-	disk := smallDisk(t, "16m")
+	disk := smallDisk(t, "12m")
 	inst := filepath.Join(disk, "eFaktur")
 	if err := exec.Command("cp", "-a", genInstall(t, "3.2"), inst).Run(); err != nil {
 		t.Fatal(err)

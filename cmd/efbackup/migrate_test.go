@@ -39,10 +39,10 @@ func newMigrateTemplates(t testing.TB) *migrateTemplates {
 	t.Helper()
 	base := t.TempDir()
 	tpl := &migrateTemplates{src: filepath.Join(base, "eFaktur-3.2"), tgt: filepath.Join(base, "eFaktur-4.0")}
-	if _, err := install.Generate(tpl.src, install.Options{Version: "3.2", Seed: 1}); err != nil {
+	if _, err := install.Generate(tpl.src, install.Options{Version: "3.2", Seed: 1, AppBackups: -1}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := install.Generate(tpl.tgt, install.Options{Version: "4.0", Seed: 2}); err != nil {
+	if _, err := install.Generate(tpl.tgt, install.Options{Version: "4.0", Seed: 2, AppBackups: -1}); err != nil {
 		t.Fatal(err)
 	}
 	return tpl
@@ -419,6 +419,7 @@ func TestMigrateInUse(t *testing.T) {
 // file, plus a few random kills); EFBACKUP_CRASH_RUNS=N adds N random
 // kills and kills at every write of every file.
 func TestMigrateCrashHarness(t *testing.T) {
+	crashHarnessOnly(t)
 	if runtime.GOOS == "windows" {
 		t.Skip("SIGKILL of a child process is a unix test")
 	}

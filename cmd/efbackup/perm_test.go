@@ -81,7 +81,7 @@ func (e *permEnv) mine(t *testing.T, paths ...string) {
 func (e *permEnv) install(t *testing.T, name, version string) string {
 	t.Helper()
 	dir := filepath.Join(e.base, name)
-	if _, err := install.Generate(dir, install.Options{Version: version, Seed: 7}); err != nil {
+	if _, err := install.Generate(dir, install.Options{Version: version, Seed: 7, AppBackups: -1}); err != nil {
 		t.Fatal(err)
 	}
 	e.mine(t, dir)
