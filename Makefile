@@ -36,7 +36,7 @@ deps-check:
 # Derby engine is installed above, so a test that cannot find it fails
 # instead of skipping.
 test: deps-test
-	EFBACKUP_REQUIRE_DERBY=1 $(GO) test -race -timeout 15m ./...
+	EFBACKUP_REQUIRE_DERBY=1 $(GO) test -race -timeout 30m ./...
 	$(MAKE) --no-print-directory crash-quick
 
 # The quick round of the command's crash harnesses (every named kill point,
@@ -128,7 +128,7 @@ fuzz:
 # CI: every fuzz target for a short fixed time (the seed corpora and any
 # saved crashers also run as plain tests in make test).
 fuzz-ci:
-	@bash scripts/fuzz.sh 10s
+	@bash scripts/fuzz.sh 6s
 
 clean:
 	rm -rf bin $(WORK)
