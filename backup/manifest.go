@@ -85,6 +85,10 @@ type Manifest struct {
 	// Deep is the real engine's proof of this snapshot, when one was made
 	// as it was written (snapshot --deep).
 	Deep *DeepRecord `json:"deep,omitempty"`
+	// Encryption is set only in the sidecar of an encrypted snapshot
+	// (schema SidecarSchemaEncrypted), which Marshal writes in its own
+	// layout: the manifest inside the archive never carries it.
+	Encryption *Encryption `json:"-"`
 }
 
 // DeepRecord is what the real database engine found when it booted a
@@ -212,9 +216,14 @@ func (m *Manifest) Finish() {
 }
 
 // Marshal encodes the manifest the one way efbackup writes it, so that the
-// copy in the archive and the sidecar are byte-identical.
+// copy in the archive and the sidecar are byte-identical. The sidecar of an
+// encrypted snapshot (EncryptedSidecar) has a layout of its own.
 func (m *Manifest) Marshal() ([]byte, error) {
-	b, err := json.MarshalIndent(m, "", "  ")
+	var v any = m
+	if m.Schema == SidecarSchemaEncrypted {
+		v = encryptedSidecarOf(m)
+	}
+	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return nil, err
 	}
@@ -276,6 +285,9 @@ func manifestErr(field, format string, args ...any) *ManifestError {
 func ParseManifest(b []byte) (*Manifest, error) {
 	if len(b) > MaxManifestBytes {
 		return nil, manifestErr("", "%d bytes, more than the %d allowed", len(b), MaxManifestBytes)
+	}
+	if schemaOf(b) == SidecarSchemaEncrypted {
+		return nil, manifestErr("schema", "this is the sidecar of an encrypted snapshot, which holds no list of files: use the snapshot itself, with its key")
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -478,7 +490,8 @@ func CheckRelPath(p string) error {
 	return nil
 }
 
-// ReadManifest reads and parses a manifest from r, up to MaxManifestBytes.
+// ReadManifest reads and parses a manifest (never the sidecar of an
+// encrypted snapshot) from r, up to MaxManifestBytes.
 // When r is a file (a sidecar), a *ManifestError names it.
 func ReadManifest(r io.Reader) (*Manifest, []byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxManifestBytes+1))
