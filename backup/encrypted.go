@@ -124,7 +124,6 @@ type encryptedSidecar struct {
 	Encryption     *Encryption       `json:"encryption"`
 	Databases      []engine.Database `json:"databases,omitempty"`
 	Checks         *ChecksSummary    `json:"checks,omitempty"`
-	Deep           *DeepRecord       `json:"deep,omitempty"`
 }
 
 func encryptedSidecarOf(m *Manifest) *encryptedSidecar {
@@ -132,7 +131,7 @@ func encryptedSidecarOf(m *Manifest) *encryptedSidecar {
 		Schema: m.Schema, Tool: m.Tool, ToolVersion: m.ToolVersion, Created: m.Created, Host: m.Host,
 		Source: m.Source, Install: m.Install, Label: m.Label, EFakturVersion: m.EFakturVersion,
 		Compression: m.Compression, Totals: m.Totals, Encryption: m.Encryption, Databases: m.Databases,
-		Checks: m.Checks, Deep: m.Deep,
+		Checks: m.Checks,
 	}
 }
 
@@ -141,14 +140,13 @@ func (s *encryptedSidecar) manifest() *Manifest {
 		Schema: s.Schema, Tool: s.Tool, ToolVersion: s.ToolVersion, Created: s.Created, Host: s.Host,
 		Source: s.Source, Install: s.Install, Label: s.Label, EFakturVersion: s.EFakturVersion,
 		Compression: s.Compression, Totals: s.Totals, Encryption: s.Encryption, Databases: s.Databases,
-		Checks: s.Checks, Deep: s.Deep,
+		Checks: s.Checks,
 	}
 }
 
 // EncryptedSidecar is the sidecar of an encrypted snapshot whose manifest
 // is m: its label, time, sizes, the states and verdicts of the databases an
-// engine recognised, the engine's proof without its per-table hashes, and
-// enc. No file list, no file hash, no content id: a hash of a database
+// engine recognised, and enc. No file list, no file hash, no content id: a hash of a database
 // file (or of all of them) would let anyone holding a copy of a database
 // tell whether a snapshot holds it. Nor the names of other files and
 // folders in db/: what they are is not known, so nothing of them is said.
@@ -162,11 +160,6 @@ func EncryptedSidecar(m *Manifest, enc Encryption) *Manifest {
 		if d.Engine != engine.UnknownEngine {
 			s.Databases = append(s.Databases, d)
 		}
-	}
-	if m.Deep != nil {
-		d := *m.Deep
-		d.Tables = nil
-		s.Deep = &d
 	}
 	return s
 }
@@ -224,9 +217,6 @@ func (m *Manifest) validateEncryptedSidecar() error {
 	}
 	if m.Totals.Files < 0 || m.Totals.Files > MaxFiles || m.Totals.Bytes < 0 || m.Totals.Bytes > MaxFileSize {
 		return manifestErr("totals", "%d files, %d bytes: impossible", m.Totals.Files, m.Totals.Bytes)
-	}
-	if m.Deep != nil && len(m.Deep.Tables) > 0 {
-		return manifestErr("deep.tables", "the sidecar of an encrypted snapshot never lists tables")
 	}
 	e := m.Encryption
 	switch {

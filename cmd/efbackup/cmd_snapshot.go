@@ -31,6 +31,9 @@ type snapshotOptions struct {
 	// Recipients encrypt the snapshot (public keys, or one passphrase);
 	// none writes it unencrypted.
 	Recipients []crypt.Recipient
+	// Deep lets the real engine prove the snapshot just written.
+	Deep     bool
+	DeepOpts deepOptions
 }
 
 func snapshotCommand(u *ui) *cli.Command {
@@ -39,7 +42,7 @@ func snapshotCommand(u *ui) *cli.Command {
 	return &cli.Command{
 		Name:  "snapshot",
 		Usage: u.T("snapshot.usage"),
-		UsageText: "efbackup snapshot --install DIR | --db DIR [--out DIR] [--label NAME] [--level fastest|default|better|best] [--skip-unchanged]\n" +
+		UsageText: "efbackup snapshot --install DIR | --db DIR [--out DIR] [--label NAME] [--level fastest|default|better|best] [--skip-unchanged] [--deep]\n" +
 			"                  [--encrypt-to age1... ...] [--encrypt-to-file FILE] [--passphrase-file FILE]",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "install", Usage: u.T("flag.install"), Destination: &opts.Install},
@@ -49,7 +52,8 @@ func snapshotCommand(u *ui) *cli.Command {
 			&cli.StringFlag{Name: "level", Usage: u.T("flag.level"), Value: "default", Destination: &opts.Level},
 			&cli.BoolFlag{Name: "allow-damaged", Usage: u.T("flag.allowdamaged"), Destination: &opts.AllowDamaged},
 			&cli.BoolFlag{Name: "skip-unchanged", Usage: u.T("flag.skipunchanged"), Destination: &opts.SkipUnchanged},
-		}, enc.flags(u)...),
+			&cli.BoolFlag{Name: "deep", Usage: u.T("flag.snapshotdeep"), Destination: &opts.Deep},
+		}, append(deepFlags(u, &opts.DeepOpts), enc.flags(u)...)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return u.usageErr("err.extraargs", c.Args().First())
@@ -59,6 +63,17 @@ func snapshotCommand(u *ui) *cli.Command {
 				return err
 			}
 			opts.Recipients = rs
+			if opts.Deep && len(rs) > 0 {
+				// The engine proves a scratch copy of what was written: an
+				// encrypted snapshot must be opened for it, and only a
+				// passphrase is at hand here; the key stays off this PC.
+				if enc.keys() {
+					return u.usageErr("err.deepencrypted")
+				}
+				if opts.DeepOpts.Identities, err = (&identityOptions{PassphraseFile: enc.PassphraseFile}).identities(u); err != nil {
+					return err
+				}
+			}
 			res, err := runSnapshot(c.Context, u, opts)
 			if res != nil {
 				if perr := printSnapshot(u, res); perr != nil {
@@ -155,6 +170,8 @@ type snapshotReport struct {
 	// Encryption is set for an encrypted snapshot: its recipients, and
 	// the SHA-256 and size of the encrypted file.
 	Encryption *backup.Encryption `json:"encryption,omitempty"`
+	// Deep is the real engine's proof of the snapshot (snapshot --deep).
+	Deep *deepResult `json:"engine_proof,omitempty"`
 }
 
 // unchangedReport is snapshot --skip-unchanged's result when db/ is
@@ -265,6 +282,21 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 	if sidecarErr != nil {
 		return out, sidecarErr
 	}
+	if opts.Deep {
+		o := opts.DeepOpts
+		if o.Install == "" {
+			o.Install = t.Install
+		}
+		d, err := proveSnapshot(ctx, u, res.Path, m, o)
+		if err != nil {
+			return out, err
+		}
+		rep.Deep = d
+		rep.Databases = withEngineProof(rep.Databases, d)
+		if d.Verdict == engine.Damaged && !opts.AllowDamaged {
+			return out, &integrityFinding{msg: u.T("snapshot.deepdamaged", res.Path), hint: u.T("hint.damaged")}
+		}
+	}
 	if rep.Verdict == "damaged" {
 		if opts.AllowDamaged {
 			u.warn(u.T("snapshot.damaged.allowed"), "")
@@ -303,6 +335,7 @@ func printSnapshot(u *ui, res *snapshotResult) error {
 			fmt.Fprintln(w, encryptionText(u, rep.Encryption))
 		}
 		printDatabases(w, u, rep.Databases)
+		printDeep(w, u, rep.Deep)
 		if len(rep.Excluded) > 0 {
 			fmt.Fprintln(w, "  "+u.T("db.excluded", strings.Join(rep.Excluded, ", ")))
 		}

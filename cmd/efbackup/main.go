@@ -28,12 +28,17 @@ import (
 
 // Exit codes, the same for every command.
 const (
-	ExitOK          = 0
-	ExitFailed      = 1
-	ExitUsage       = 2
-	ExitIntegrity   = 3
-	ExitInUse       = 4
-	ExitKey         = 5
+	ExitOK        = 0
+	ExitFailed    = 1
+	ExitUsage     = 2
+	ExitIntegrity = 3
+	ExitInUse     = 4
+	// ExitKey: the key or passphrase of an encrypted snapshot is missing
+	// or wrong; the snapshot itself may be whole.
+	ExitKey = 5
+	// ExitCannotCheck: the engine's proof could not run (no Java runtime
+	// or Derby engine was found, or no room for the scratch copy).
+	ExitCannotCheck = 6
 	ExitInterrupted = 130
 )
 
@@ -160,6 +165,8 @@ var exitTable = []struct {
 		exitClass{ExitIntegrity, "integrity", schedule.OutcomeIntegrity}},
 	// Another efbackup holds the folder: a failure like any other, with a
 	// kind of its own so that scripts and the run log can tell.
+	{func(err error) bool { return isKind[*noRuntimeError](err) },
+		exitClass{ExitCannotCheck, "no-runtime", schedule.OutcomeFailed}},
 	{func(err error) bool { return isKind[*lockedError](err) },
 		exitClass{ExitFailed, "locked", schedule.OutcomeLocked}},
 	{func(error) bool { return true },
@@ -225,6 +232,7 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		sce *backup.SidecarError
 		pe  *os.PathError
 		eo  *migrate.EngineTooOldError
+		nr  *noRuntimeError
 		dfe *backup.DatabaseFolderError
 		bke *backup.KeyError
 	)
@@ -235,6 +243,8 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		return ue.msg, ue.hint
 	case errors.As(err, &ni):
 		return l.T("err.notinstall", ni.Path, ni.Reason), l.T("hint.notinstall")
+	case errors.As(err, &nr):
+		return nr.msg, nr.hint
 	case errors.As(err, &eo):
 		return l.T("err.engineold", eo.Database, eo.OnDisk, eo.Engine, eo.Jar), l.T("hint.engineold", eo.OnDisk)
 	case errors.As(err, &dfe) && dfe.Unexpected:

@@ -74,7 +74,7 @@ func init() {
 				"tidak akan pernah bisa dipulihkan. efbackup key public FILE mencetak kunci publik identitas; efbackup key\n" +
 				"sheet FILE --out LEMBAR menulis lembar pemulihannya.",
 		},
-		"key.new.done": {"identity written: %s (readable by you only)", "identitas ditulis: %s (hanya bisa dibaca oleh Anda)"},
+		"key.new.done":   {"identity written: %s (readable by you only)", "identitas ditulis: %s (hanya bisa dibaca oleh Anda)"},
 		"key.new.public": {"public key: %s", "kunci publik: %s"},
 		"key.new.warning": {
 			"KEEP THIS FILE SAFE, AWAY FROM THIS PC: without %s, or its printed recovery sheet, no snapshot encrypted to this key can ever be restored. Nobody, not efbackup's makers, not the tax office, can open them without it.",
@@ -212,6 +212,15 @@ func init() {
 		"hint.key.check": {
 			"give --identity FILE (or the passphrase) to check every byte of it",
 			"berikan --identity FILE (atau frasa sandinya) untuk memeriksa setiap byte-nya",
+		},
+
+		"err.deepencrypted": {
+			"snapshot --deep cannot prove a snapshot encrypted to public keys: the engine reads a decrypted copy, and the identity that opens it is not on this PC",
+			"snapshot --deep tidak dapat membuktikan snapshot yang dienkripsi untuk kunci publik: mesin membaca salinan yang didekripsi, dan identitas pembukanya tidak ada di PC ini",
+		},
+		"runscheduled.nodeepencrypted": {
+			"the newest snapshot is encrypted and its key is not on this PC: prove it where the key is, with efbackup verify --deep --identity FILE",
+			"snapshot terbaru terenkripsi dan kuncinya tidak ada di PC ini: buktikan di tempat kuncinya berada, dengan efbackup verify --deep --identity FILE",
 		},
 
 		// Encrypted snapshots in the commands' output.
