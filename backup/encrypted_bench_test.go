@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sort"
 	"testing"
 	"time"
 
@@ -13,19 +14,21 @@ import (
 )
 
 // BenchmarkEncryption measures what encryption costs a snapshot and its
-// verification, with the unencrypted snapshot of the same Derby db/ in the
-// same run: snapshot/plain against snapshot/age, verify/plain against
-// verify/age-key (decrypting, every check) and verify/age-keyless (the
-// encrypted file's header, length and SHA-256). Both at the level the
-// program uses by default, with the database checks on, as snapshot and
-// verify run them. With -count N the variants alternate, so a busy machine
-// slows them alike.
+// verification, against the unencrypted snapshot of the same Derby db/ in
+// the same run. Each iteration runs every variant once, in turns (the
+// order rotates), so a busy machine slows them alike; the figures are the
+// medians per variant, wall time and CPU time (user and system, of the
+// whole process), and the overhead of each encrypted variant in percent:
+// snapshot plain against age; verify plain against age-key (decrypting,
+// every check) and age-keyless (the encrypted file's header, length and
+// SHA-256). Both at the level the program uses by default, with the
+// database checks on, as snapshot and verify run them.
 //
 // EFBACKUP_BENCH_DB names a db/ folder to measure (for example the one
 // bench/cmd/efbench generates: .work/bench/install-1024MiB/db); without it
 // a small real Derby database from fixtures/derby is used.
 //
-//	go test ./backup -run '^$' -bench Encryption -benchtime 3x -count 5
+//	EFBACKUP_BENCH_DB=DIR go test ./backup -run '^$' -bench Encryption -benchtime 5x
 func BenchmarkEncryption(b *testing.B) {
 	db := os.Getenv("EFBACKUP_BENCH_DB")
 	if db == "" {
@@ -52,11 +55,13 @@ func BenchmarkEncryption(b *testing.B) {
 		b.Fatal(err)
 	}
 	out := b.TempDir()
+	n := 0
 	snap := func(b *testing.B, rs []crypt.Recipient) *SnapshotResult {
-		n := 0
+		n++
+		at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(n) * time.Second)
 		res, err := Snapshot(context.Background(), SnapshotOptions{DB: db, OutDir: out, Label: "bench", Level: level,
 			ToolVersion: "bench", EFakturVersion: "3.2", Engines: dbcheck.Engines, Recipients: rs,
-			Now: func() time.Time { n++; return time.Date(2026, 1, 1, 0, 0, n, 0, time.UTC) }})
+			Now: func() time.Time { return at }})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -68,37 +73,78 @@ func BenchmarkEncryption(b *testing.B) {
 	total := plain.Manifest.Totals.Bytes
 	b.Logf("db/: %d files, %.1f MiB; plain %.1f MiB, encrypted %.1f MiB", plain.Manifest.Totals.Files,
 		float64(total)/(1<<20), float64(plain.ArchiveSize)/(1<<20), float64(sealed.ArchiveSize)/(1<<20))
-	for _, c := range []struct {
-		name string
-		rs   []crypt.Recipient
-	}{{"snapshot/plain", nil}, {"snapshot/age", []crypt.Recipient{rcpt}}} {
-		b.Run(c.name, func(b *testing.B) {
-			b.SetBytes(total)
-			for i := 0; i < b.N; i++ {
-				res := snap(b, c.rs)
+
+	b.Run("snapshot", func(b *testing.B) {
+		pairs(b, total, []variant{
+			{"plain", func() {
+				res := snap(b, nil)
 				b.StopTimer()
 				os.Remove(res.Path)
 				os.Remove(res.Sidecar)
 				b.StartTimer()
-			}
+			}},
+			{"age", func() {
+				res := snap(b, []crypt.Recipient{rcpt})
+				b.StopTimer()
+				os.Remove(res.Path)
+				os.Remove(res.Sidecar)
+				b.StartTimer()
+			}},
 		})
-	}
-	for _, c := range []struct {
-		name string
-		path string
-		ids  []crypt.Identity
-	}{{"verify/plain", plain.Path, nil}, {"verify/age-key", sealed.Path, ids}, {"verify/age-keyless", sealed.Path, nil}} {
-		b.Run(c.name, func(b *testing.B) {
-			b.SetBytes(total)
-			for i := 0; i < b.N; i++ {
-				rep, err := VerifyArchive(context.Background(), c.path, ReadOptions{Engines: dbcheck.Engines, Identities: c.ids})
-				if err != nil {
-					b.Fatal(err)
-				}
-				if !rep.OK() {
-					b.Fatalf("%s: %v", c.name, rep.Problems)
-				}
+	})
+	verify := func(path string, ids []crypt.Identity) func() {
+		return func() {
+			rep, err := VerifyArchive(context.Background(), path, ReadOptions{Engines: dbcheck.Engines, Identities: ids})
+			if err != nil {
+				b.Fatal(err)
 			}
-		})
+			if !rep.OK() {
+				b.Fatalf("%s: %v", path, rep.Problems)
+			}
+		}
 	}
+	b.Run("verify", func(b *testing.B) {
+		pairs(b, total, []variant{{"plain", verify(plain.Path, nil)}, {"age-key", verify(sealed.Path, ids)}, {"age-keyless", verify(sealed.Path, nil)}})
+	})
+}
+
+type variant struct {
+	name string
+	run  func()
+}
+
+// pairs runs every variant once per iteration, rotating the order, and
+// reports each one's median wall and CPU seconds, and each later variant's
+// overhead over the first in percent.
+func pairs(b *testing.B, bytes int64, vs []variant) {
+	wall := make([][]float64, len(vs))
+	cpu := make([][]float64, len(vs))
+	for i := 0; i < b.N; i++ {
+		for k := range vs {
+			j := (i + k) % len(vs)
+			c0, t0 := cpuSeconds(), time.Now()
+			vs[j].run()
+			wall[j] = append(wall[j], time.Since(t0).Seconds())
+			cpu[j] = append(cpu[j], cpuSeconds()-c0)
+		}
+	}
+	b.SetBytes(bytes * int64(len(vs)))
+	for j, v := range vs {
+		w, c := median(wall[j]), median(cpu[j])
+		b.ReportMetric(w, v.name+"-s")
+		b.ReportMetric(c, v.name+"-cpu-s")
+		if j > 0 {
+			b.ReportMetric(100*(w/median(wall[0])-1), v.name+"-wall-%")
+			b.ReportMetric(100*(c/median(cpu[0])-1), v.name+"-cpu-%")
+		}
+	}
+}
+
+func median(xs []float64) float64 {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	if len(s) == 0 {
+		return 0
+	}
+	return s[len(s)/2]
 }
