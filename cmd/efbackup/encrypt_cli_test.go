@@ -213,6 +213,11 @@ func TestEncryptedSnapshotCLI(t *testing.T) {
 		t.Fatalf("list:\n%s", stdout)
 	}
 
+	// doctor, without the key, says how the snapshot was checked.
+	if _, stdout, stderr := runCLI(t, "doctor", inst, "--out", out); !strings.Contains(stdout, "encrypted; checked without the key") {
+		t.Fatalf("doctor:\n%s%s", stdout, stderr)
+	}
+
 	// Any changed byte is damage (3), with or without the key: the header,
 	// a chunk in the middle, the end cut off.
 	for _, c := range []struct {

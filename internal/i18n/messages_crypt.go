@@ -218,6 +218,10 @@ func init() {
 			"snapshot --deep cannot prove a snapshot encrypted to public keys: the engine reads a decrypted copy, and the identity that opens it is not on this PC",
 			"snapshot --deep tidak dapat membuktikan snapshot yang dienkripsi untuk kunci publik: mesin membaca salinan yang didekripsi, dan identitas pembukanya tidak ada di PC ini",
 		},
+		"doctor.snaps.verified.keyless": {
+			"encrypted; checked without the key: every encrypted byte matches its sidecar (restore and verify --identity read what is inside)",
+			"terenkripsi; diperiksa tanpa kunci: setiap byte terenkripsi cocok dengan sidecar-nya (restore dan verify --identity membaca isinya)",
+		},
 		"runscheduled.nodeepencrypted": {
 			"the newest snapshot is encrypted and its key is not on this PC: prove it where the key is, with efbackup verify --deep --identity FILE",
 			"snapshot terbaru terenkripsi dan kuncinya tidak ada di PC ini: buktikan di tempat kuncinya berada, dengan efbackup verify --deep --identity FILE",
