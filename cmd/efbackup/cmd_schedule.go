@@ -118,6 +118,9 @@ func scheduleSpec(u *ui, opts scheduleOptions) (schedule.Spec, error) {
 	if err != nil {
 		return s, err
 	}
+	if len(rs) > 0 && opts.SkipUnchanged {
+		return s, &usageError{msg: u.T("err.skipunchangedencrypted"), hint: u.T("hint.help")}
+	}
 	t, err := resolveSnapshotTarget(u, snapshotOptions{Install: opts.Install, Out: opts.Out, Label: opts.Label})
 	if err != nil {
 		return s, err

@@ -63,6 +63,9 @@ func snapshotCommand(u *ui) *cli.Command {
 				return err
 			}
 			opts.Recipients = rs
+			if len(rs) > 0 && opts.SkipUnchanged {
+				return &usageError{msg: u.T("err.skipunchangedencrypted"), hint: u.T("hint.help")}
+			}
 			if opts.Deep && len(rs) > 0 {
 				// The engine proves a scratch copy of what was written: an
 				// encrypted snapshot must be opened for it, and only a

@@ -306,6 +306,10 @@ func TestEncryptedPassphraseCLI(t *testing.T) {
 	}
 	wantCode(t, ExitUsage, "snapshot", "--install", inst, "--out", t.TempDir(), "--encrypt-to", "age1notakey")
 	wantCode(t, ExitUsage, "snapshot", "--install", inst, "--out", t.TempDir(), "--encrypt-to", pub, "--deep")
+	_, stderr = wantCode(t, ExitUsage, "snapshot", "--install", inst, "--out", t.TempDir(), "--encrypt-to", pub, "--skip-unchanged")
+	if !strings.Contains(stderr, "--skip-unchanged cannot be used with encryption") {
+		t.Fatalf("--skip-unchanged with encryption:\n%s", stderr)
+	}
 }
 
 // Interoperability: the age CLI decrypts what efbackup wrote, tar and

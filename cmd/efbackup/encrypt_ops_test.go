@@ -87,6 +87,7 @@ func TestScheduleEncryptTo(t *testing.T) {
 	if !strings.Contains(stdout, "--encrypt-to "+pub) || strings.Contains(stdout, "public-keys.txt") || strings.Contains(stdout, "AGE-SECRET-KEY") {
 		t.Fatalf("schedule show --encrypt-to-file:\n%s", stdout)
 	}
+	wantCode(t, ExitUsage, "schedule", "show", "--install", inst, "--out", out, "--daily", "02:00", "--backend", "cron", "--encrypt-to", pub, "--skip-unchanged")
 	_, stderr := wantCode(t, ExitUsage, "schedule", "show", "--install", inst, "--out", out, "--daily", "02:00", "--backend", "cron", "--passphrase-file", keys)
 	if !strings.Contains(stderr, "scheduled run cannot encrypt with a passphrase") {
 		t.Fatalf("schedule with a passphrase:\n%s", stderr)

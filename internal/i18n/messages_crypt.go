@@ -222,6 +222,10 @@ func init() {
 			"encrypted; checked without the key: every encrypted byte matches its sidecar (restore and verify --identity read what is inside)",
 			"terenkripsi; diperiksa tanpa kunci: setiap byte terenkripsi cocok dengan sidecar-nya (restore dan verify --identity membaca isinya)",
 		},
+		"err.skipunchangedencrypted": {
+			"--skip-unchanged cannot be used with encryption: the sidecar of an encrypted snapshot holds no fingerprint of the database to compare with, by design",
+			"--skip-unchanged tidak dapat dipakai bersama enkripsi: sidecar snapshot terenkripsi sengaja tidak menyimpan sidik database untuk dibandingkan",
+		},
 		"runscheduled.nodeepencrypted": {
 			"the newest snapshot is encrypted and its key is not on this PC: prove it where the key is, with efbackup verify --deep --identity FILE",
 			"snapshot terbaru terenkripsi dan kuncinya tidak ada di PC ini: buktikan di tempat kuncinya berada, dengan efbackup verify --deep --identity FILE",
