@@ -207,6 +207,11 @@ func TestEncryptedSnapshotCLI(t *testing.T) {
 		t.Fatal("the restored db/ differs from the one the snapshot was made of")
 	}
 
+	// A live folder compared with an encrypted snapshot: its file list
+	// travels inside, so it takes the key.
+	wantCode(t, ExitKey, "verify", "--db", filepath.Join(inst, "db"), "--against", snap)
+	wantCode(t, 0, "verify", "--db", filepath.Join(inst, "db"), "--against", snap, "--identity", id)
+
 	// list, without the key.
 	stdout, _ = wantCode(t, 0, "list", "--out", out)
 	if !strings.Contains(stdout, "ok (encrypted, checked without the key)") {
