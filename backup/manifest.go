@@ -82,6 +82,10 @@ type Manifest struct {
 	Databases []engine.Database `json:"databases,omitempty"`
 	// Checks summarises the database checks made while streaming.
 	Checks *ChecksSummary `json:"checks,omitempty"`
+	// Encryption is set only in the sidecar of an encrypted snapshot
+	// (schema SidecarSchemaEncrypted), which Marshal writes in its own
+	// layout: the manifest inside the archive never carries it.
+	Encryption *Encryption `json:"-"`
 }
 
 // DeepRecord is what the real database engine found when it booted a
@@ -220,9 +224,14 @@ func (m *Manifest) Finish() {
 }
 
 // Marshal encodes the manifest the one way efbackup writes it, so that the
-// copy in the archive and the sidecar are byte-identical.
+// copy in the archive and the sidecar are byte-identical. The sidecar of an
+// encrypted snapshot (EncryptedSidecar) has a layout of its own.
 func (m *Manifest) Marshal() ([]byte, error) {
-	b, err := json.MarshalIndent(m, "", "  ")
+	var v any = m
+	if m.Schema == SidecarSchemaEncrypted {
+		v = encryptedSidecarOf(m)
+	}
+	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return nil, err
 	}
@@ -284,6 +293,9 @@ func manifestErr(field, format string, args ...any) *ManifestError {
 func ParseManifest(b []byte) (*Manifest, error) {
 	if len(b) > MaxManifestBytes {
 		return nil, manifestErr("", "%d bytes, more than the %d allowed", len(b), MaxManifestBytes)
+	}
+	if schemaOf(b) == SidecarSchemaEncrypted {
+		return nil, manifestErr("schema", "this is the sidecar of an encrypted snapshot, which holds no list of files: use the snapshot itself, with its key")
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -481,7 +493,8 @@ func CheckRelPath(p string) error {
 	return nil
 }
 
-// ReadManifest reads and parses a manifest from r, up to MaxManifestBytes.
+// ReadManifest reads and parses a manifest (never the sidecar of an
+// encrypted snapshot) from r, up to MaxManifestBytes.
 // When r is a file (a sidecar), a *ManifestError names it.
 func ReadManifest(r io.Reader) (*Manifest, []byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxManifestBytes+1))

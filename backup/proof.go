@@ -27,8 +27,15 @@ type proofFile struct {
 
 // WriteProof records the engine's proof of archive beside it, atomically
 // and owner-only. Only counts and hashes are recorded: no database content.
+// Beside an encrypted snapshot not even those: a table's row hash would let
+// anyone holding a copy of the table tell whether the snapshot holds it, so
+// only the verdict, the engine and the time are recorded.
 func WriteProof(archive string, r *DeepRecord) error {
-	b, err := json.MarshalIndent(proofFile{Schema: ProofSchema, DeepRecord: *r}, "", "  ")
+	rec := *r
+	if IsEncrypted(archive) {
+		rec.Tables = nil
+	}
+	b, err := json.MarshalIndent(proofFile{Schema: ProofSchema, DeepRecord: rec}, "", "  ")
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/efbackup/efbackup/crypt"
 	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/internal/faultio"
 )
@@ -52,6 +53,14 @@ type ReadOptions struct {
 	// stream out of the archive (nil: none).
 	Engines  engine.Set
 	Progress func(compressedDone int64)
+	// Identities open encrypted snapshots (package crypt). Without any,
+	// an encrypted snapshot is checked without its key: its age header,
+	// its length, and its SHA-256 against the sidecar.
+	Identities []crypt.Identity
+	// RequireKey refuses that check without the key: an encrypted
+	// snapshot is then read only with an identity that opens it, else
+	// VerifyArchive returns *KeyError (restore needs what is inside).
+	RequireKey bool
 }
 
 // VerifyReport is what verify found in one snapshot.
@@ -68,6 +77,8 @@ type VerifyReport struct {
 	// archive, judged by its bytes.
 	Databases []engine.Database
 	Problems  []Problem
+	// Encryption is set for an encrypted snapshot.
+	Encryption *EncryptionReport
 }
 
 // OK says whether verification found nothing wrong.
@@ -155,6 +166,9 @@ type pass struct {
 	opt      ReadOptions
 	complete bool            // the tar end marker and the zstd end were reached cleanly
 	read     *countingReader // the compressed bytes read so far
+	// src is the decrypted stream of an encrypted snapshot (nil for
+	// another): when reading fails, what the decryption said is reported.
+	src *errRecorder
 }
 
 type countingReader struct {
@@ -358,6 +372,14 @@ func drainZeros(r io.Reader, buf []byte) (int64, error) {
 }
 
 func (p *pass) streamProblem(err error, doing string) {
+	if p.src != nil && p.src.err != nil {
+		err = p.src.err
+	}
+	var de *crypt.DamageError
+	if errors.As(err, &de) {
+		p.rep.Problems = append(p.rep.Problems, cryptProblem(de))
+		return
+	}
 	kind := ProblemCorrupt
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		kind = ProblemTruncated
@@ -576,13 +598,23 @@ func compareSums(rep *VerifyReport, sums []byte, m *Manifest) {
 
 // VerifyArchive reads every byte of a snapshot and checks it against its
 // manifest, SHA256SUMS and sidecar. The error is non-nil only when the
-// file cannot be opened, or ctx ends; problems are in the report.
+// file cannot be opened, or ctx ends, or (*KeyError) an encrypted
+// snapshot could not be checked for want of its key; problems are in the
+// report.
+//
+// An encrypted snapshot is decrypted with opt.Identities as it is read,
+// never written out; without any identity (and without RequireKey) it is
+// checked without its key, which reads no further than the encrypted
+// bytes (VerifyReport.Encryption.Keyless).
 func VerifyArchive(ctx context.Context, archive string, opt ReadOptions) (*VerifyReport, error) {
 	f, err := os.Open(archive)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	if encryptedFile(f) {
+		return verifyEncrypted(ctx, archive, f, opt)
+	}
 	rep := &VerifyReport{Archive: archive}
 	p := &pass{rep: rep, entries: map[string]*entry{}, checks: map[string]FileCheck{}, opt: opt, dbs: opt.Engines.NewPass()}
 	if err := p.run(ctx, f); err != nil {
@@ -597,13 +629,22 @@ func VerifyArchive(ctx context.Context, archive string, opt ReadOptions) (*Verif
 	return rep, nil
 }
 
-// ReadSidecar reads a snapshot's sidecar manifest.
+// ReadSidecar reads a snapshot's sidecar: its manifest, or for an
+// encrypted snapshot what the sidecar says of it (Encryption set, no
+// files; see EncryptedSidecar).
 func ReadSidecar(archive string) (*Manifest, error) {
 	f, err := os.Open(archive + SidecarSuffix)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	m, _, err := ReadManifest(f)
+	b, err := io.ReadAll(io.LimitReader(f, MaxManifestBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	m, err := ParseSidecar(b)
+	if me, ok := err.(*ManifestError); ok {
+		me.File = f.Name()
+	}
 	return m, err
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/efbackup/efbackup/crypt"
 	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/internal/fsutil"
 	"github.com/efbackup/efbackup/internal/swap"
@@ -44,6 +45,10 @@ type RestoreOptions struct {
 	// Tests use it to exercise that path elsewhere.
 	NoExchange bool
 	Hook       func(point string)
+	// Identities open an encrypted snapshot (package crypt). It is
+	// decrypted as it is read, twice (verified, then extracted), and the
+	// decrypted stream is never written: only the restored files are.
+	Identities []crypt.Identity
 }
 
 // RestorePlan is what a restore will do, and what --dry-run prints.
@@ -115,7 +120,7 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 	if err != nil {
 		return res, err
 	}
-	rep, err := VerifyArchive(ctx, archive, ReadOptions{Engines: opt.Engines, Progress: opt.Progress})
+	rep, err := VerifyArchive(ctx, archive, ReadOptions{Engines: opt.Engines, Progress: opt.Progress, Identities: opt.Identities, RequireKey: true})
 	if err != nil {
 		return res, err
 	}
@@ -194,7 +199,7 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 			return res, err
 		}
 	}
-	if err := extract(ctx, archive, into, m, opt.ExtractProgress); err != nil {
+	if err := Extract(ctx, archive, into, m, ReadOptions{Progress: opt.ExtractProgress, Identities: opt.Identities}); err != nil {
 		return res, err
 	}
 	hook("restore-extracted")
@@ -290,9 +295,10 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 // ExtractTo extracts a snapshot's db/ into dir, an empty folder, and
 // checks every extracted file against m (the snapshot's verified
 // manifest): the scratch copy the real engine then judges. Nothing but dir
-// is written.
-func ExtractTo(ctx context.Context, archive, dir string, m *Manifest, progress func(int64)) error {
-	if err := extract(ctx, archive, dir, m, progress); err != nil {
+// is written. An encrypted snapshot is decrypted with opt.Identities as it
+// is read (Extract).
+func ExtractTo(ctx context.Context, archive, dir string, m *Manifest, opt ReadOptions) error {
+	if err := Extract(ctx, archive, dir, m, opt); err != nil {
 		return err
 	}
 	rep, err := VerifyFolder(ctx, dir, m, FolderOptions{})
@@ -756,11 +762,15 @@ func recoverJournal(dir string, j *RestoreJournal) (*RestoreRecovery, error) {
 	return rec, removeRestoreJournal(dir)
 }
 
-// extract writes the db/ members of archive into dir, which must be a new,
-// empty folder. Only names that passed classify and are listed in m, with
-// the size m gives, are written; nothing is ever written outside dir, and
-// no link is ever created or followed.
-func extract(ctx context.Context, archive, dir string, m *Manifest, progress func(int64)) error {
+// Extract writes the db/ members of archive into dir, which must be a new,
+// empty folder, for a restore or for the scratch copy the real engine
+// proves (verify --deep). m is the manifest a VerifyArchive of archive
+// returned. Only names that passed classify and are listed in m, with the
+// size m gives, are written; nothing is ever written outside dir, and no
+// link is ever created or followed. An encrypted snapshot is decrypted
+// with opt.Identities as it is read; only the files are written.
+// opt.Progress sees the bytes read of archive; opt.Engines are not used.
+func Extract(ctx context.Context, archive, dir string, m *Manifest, opt ReadOptions) error {
 	want := map[string]File{}
 	for _, f := range m.Files {
 		want[f.Path] = f
@@ -780,7 +790,27 @@ func extract(ctx context.Context, archive, dir string, m *Manifest, progress fun
 		rep.Problems = append(rep.Problems, p)
 		return &IntegrityError{Target: archive, Problems: rep.Problems}
 	}
-	p := &pass{rep: rep, entries: map[string]*entry{}, checks: map[string]FileCheck{}, opt: ReadOptions{Progress: progress}}
+	p := &pass{rep: rep, entries: map[string]*entry{}, checks: map[string]FileCheck{}, opt: ReadOptions{Progress: opt.Progress}}
+	var in io.Reader = src
+	var plain *plainSource
+	if encryptedFile(src) {
+		var side *Manifest
+		if s, err := ReadSidecar(archive); err == nil && s.Encryption != nil {
+			side = s
+		}
+		if plain, err = openEncrypted(src, side, opt.Identities, opt.Progress); err != nil {
+			var ke *crypt.KeyError
+			if errors.As(err, &ke) {
+				return &KeyError{Archive: archive, Err: ke}
+			}
+			var de *crypt.DamageError
+			if errors.As(err, &de) {
+				return fail(cryptProblem(de))
+			}
+			return err
+		}
+		in, p.src, p.opt.Progress = plain.r, plain.r, nil
+	}
 	p.sink = func(e *entry) (io.Writer, error) {
 		f, ok := want[e.rel]
 		if !ok {
@@ -824,12 +854,22 @@ func extract(ctx context.Context, archive, dir string, m *Manifest, progress fun
 		}
 		return os.Chtimes(target, f.MTime, f.MTime)
 	}
-	err = p.run(ctx, src)
+	err = p.run(ctx, in)
 	if cur != nil {
 		cur.Close()
 	}
 	if err != nil {
 		return err
+	}
+	if plain != nil && p.complete && len(rep.Problems) == 0 {
+		// Every byte written came from a chunk that authenticated; the
+		// file is only known whole once its last chunk has.
+		if err := plain.finishPlain(); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			p.streamProblem(err, "reading the end of the encrypted file")
+		}
 	}
 	if len(rep.Problems) > 0 {
 		return &IntegrityError{Target: archive, Problems: rep.Problems}

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -18,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/efbackup/efbackup/crypt"
 	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/internal/faultio"
 	"github.com/efbackup/efbackup/internal/fsutil"
@@ -67,7 +69,7 @@ const FilePerm = 0o600
 
 var (
 	unsafeLabelRe = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
-	nameRe        = regexp.MustCompile(`^(.+)-([0-9]{8}T[0-9]{6}Z)` + regexp.QuoteMeta(ArchiveSuffix) + `$`)
+	nameRe        = regexp.MustCompile(`^(.+)-([0-9]{8}T[0-9]{6}Z)` + regexp.QuoteMeta(ArchiveSuffix) + `(` + regexp.QuoteMeta(EncryptedSuffix) + `)?$`)
 )
 
 // SafeLabel turns any folder name into a label that is safe in a file name
@@ -89,8 +91,9 @@ func ArchiveName(label string, t time.Time) string {
 	return label + "-" + fsutil.Timestamp(t) + ArchiveSuffix
 }
 
-// ParseArchiveName splits a snapshot file name into label and time. It
-// fails for any name efbackup would not have written.
+// ParseArchiveName splits a snapshot file name (NAME.tar.zst, or
+// NAME.tar.zst.age for an encrypted one) into label and time. It fails
+// for any name efbackup would not have written.
 func ParseArchiveName(name string) (label string, t time.Time, ok bool) {
 	m := nameRe.FindStringSubmatch(name)
 	if m == nil || SafeLabel(m[1]) != m[1] {
@@ -125,6 +128,10 @@ type SnapshotOptions struct {
 	// Hook is called at named points; tests use it to stop the process
 	// there. Nil in normal use.
 	Hook func(point string)
+	// Recipients, when set, encrypt the snapshot (package crypt): the
+	// whole tar.zst stream, as NAME.tar.zst.age, to public keys or to one
+	// passphrase. The plaintext never reaches the disk.
+	Recipients []crypt.Recipient
 }
 
 // SnapshotResult describes a finished snapshot.
@@ -133,6 +140,9 @@ type SnapshotResult struct {
 	Sidecar     string
 	Manifest    *Manifest
 	ArchiveSize int64
+	// Encryption is set for an encrypted snapshot: what its sidecar says
+	// of the encrypted file.
+	Encryption *Encryption
 }
 
 // SourceFile is one regular file of db/ as the scan saw it.
@@ -275,8 +285,10 @@ func NewEncoder(w io.Writer, level zstd.EncoderLevel) (*zstd.Encoder, error) {
 
 // RemoveStalePartials removes the ".partial" files that interrupted
 // snapshots left in dir: half-written archives and sidecars, never a
-// finished snapshot. Call it only while holding the folder lock, when no
-// other efbackup can be writing one. It returns the names removed.
+// finished snapshot; and the sidecars of encrypted snapshots whose archive
+// never got its name (OrphanSidecar). Call it only while holding the
+// folder lock, when no other efbackup can be writing one. It returns the
+// names removed.
 func RemoveStalePartials(dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -285,6 +297,13 @@ func RemoveStalePartials(dir string) ([]string, error) {
 	var removed []string
 	for _, e := range entries {
 		n := e.Name()
+		if e.Type().IsRegular() && OrphanSidecar(dir, n) {
+			if err := os.Remove(filepath.Join(dir, n)); err != nil {
+				return removed, err
+			}
+			removed = append(removed, n)
+			continue
+		}
 		if !e.Type().IsRegular() || !strings.HasSuffix(n, fsutil.PartialSuffix) {
 			continue
 		}
@@ -305,6 +324,11 @@ func RemoveStalePartials(dir string) ([]string, error) {
 // then the manifest and SHA256SUMS, all under a ".partial" name that is
 // renamed only when everything is on disk. On any error, or when ctx is
 // cancelled, the partial file is removed and nothing else is left.
+//
+// With Recipients, the tar.zst stream is encrypted as it is written, and
+// the sidecar (EncryptedSidecar) is written before the archive takes its
+// final name, so that an encrypted snapshot is never without the record a
+// check without its key needs.
 func Snapshot(ctx context.Context, opt SnapshotOptions) (*SnapshotResult, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
@@ -312,6 +336,12 @@ func Snapshot(ctx context.Context, opt SnapshotOptions) (*SnapshotResult, error)
 	hook := opt.Hook
 	if hook == nil {
 		hook = func(string) {}
+	}
+	encrypted := len(opt.Recipients) > 0
+	if encrypted {
+		if err := crypt.CheckRecipients(opt.Recipients...); err != nil {
+			return nil, err
+		}
 	}
 	scan, err := ScanDB(opt.DB, opt.Engines)
 	if err != nil {
@@ -332,6 +362,9 @@ func Snapshot(ctx context.Context, opt SnapshotOptions) (*SnapshotResult, error)
 	for attempt := 0; ; attempt++ {
 		created = opt.Now().UTC().Truncate(time.Second)
 		final = filepath.Join(opt.OutDir, ArchiveName(opt.Label, created))
+		if encrypted {
+			final += EncryptedSuffix
+		}
 		out, err = fsutil.CreateAtomic(final, FilePerm)
 		if err == nil {
 			break
@@ -345,15 +378,33 @@ func Snapshot(ctx context.Context, opt SnapshotOptions) (*SnapshotResult, error)
 		case <-time.After(time.Until(created.Add(time.Second)) + 10*time.Millisecond):
 		}
 	}
-	committed := false
+	committed, sidecarWritten := false, false
+	sidecar := final + SidecarSuffix
 	defer func() {
 		if !committed {
 			out.Abort()
+			if sidecarWritten {
+				_ = os.Remove(sidecar)
+			}
 		}
 	}()
 	hook("snapshot-created-partial")
 
-	enc, err := NewEncoder(out, opt.Level)
+	var (
+		sink   io.Writer = out
+		sealer io.WriteCloser
+		sum    hash.Hash
+	)
+	if encrypted {
+		// The encrypted bytes are hashed on their way to the disk: the
+		// sidecar records their SHA-256 for checks without the key.
+		sum = sha256.New()
+		if sealer, err = crypt.Encrypt(io.MultiWriter(out, sum), opt.Recipients...); err != nil {
+			return nil, err
+		}
+		sink = sealer
+	}
+	enc, err := NewEncoder(sink, opt.Level)
 	if err != nil {
 		return nil, err
 	}
@@ -444,6 +495,14 @@ func Snapshot(ctx context.Context, opt SnapshotOptions) (*SnapshotResult, error)
 	if err := enc.Close(); err != nil {
 		return nil, err
 	}
+	var sealed *Encryption
+	if encrypted {
+		if err := sealer.Close(); err != nil {
+			return nil, err
+		}
+		sealed = &Encryption{Format: EncryptionFormat, Recipients: recipientNames(opt.Recipients),
+			SHA256: hex.EncodeToString(sum.Sum(nil)), Size: out.Written()}
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -452,6 +511,22 @@ func Snapshot(ctx context.Context, opt SnapshotOptions) (*SnapshotResult, error)
 			return nil, err
 		}
 	}
+	if encrypted {
+		sb, err := EncryptedSidecar(m, *sealed).Marshal()
+		if err != nil {
+			return nil, err
+		}
+		// A sidecar under this name can only be one a killed run left
+		// without its archive; any other file is never replaced.
+		if err := removeOrphanSidecar(final); err != nil {
+			return nil, err
+		}
+		if err := fsutil.WriteFileAtomic(sidecar, sb, FilePerm); err != nil {
+			return nil, err
+		}
+		sidecarWritten = true
+		hook("snapshot-sidecar-written")
+	}
 	hook("snapshot-before-commit")
 	size := out.Written()
 	if err := out.Commit(); err != nil {
@@ -459,7 +534,9 @@ func Snapshot(ctx context.Context, opt SnapshotOptions) (*SnapshotResult, error)
 	}
 	committed = true
 	hook("snapshot-committed")
-	sidecar := final + SidecarSuffix
+	if encrypted {
+		return &SnapshotResult{Path: final, Sidecar: sidecar, Manifest: m, ArchiveSize: size, Encryption: sealed}, nil
+	}
 	if err := fsutil.WriteFileAtomic(sidecar, mb, FilePerm); err != nil {
 		// The archive is complete and carries its own manifest; only the
 		// fast-listing copy is missing.

@@ -234,6 +234,27 @@ func TestPassphraseDefaultWorkFactor(t *testing.T) {
 	}
 }
 
+// PassphraseRecipientAt writes the work factor asked for, within the
+// bounds a reader accepts, and refuses any other.
+func TestPassphraseRecipientAt(t *testing.T) {
+	r, err := PassphraseRecipientAt("kata sandi", 11)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hdr, err := InspectHeader(bytes.NewReader(encrypt(t, []byte("x"), r)))
+	if err != nil || hdr.WorkFactor() != 11 {
+		t.Fatalf("work factor %d, %v", hdr.WorkFactor(), err)
+	}
+	for _, n := range []int{9, MaxWorkFactor + 1} {
+		if _, err := PassphraseRecipientAt("kata sandi", n); err == nil {
+			t.Errorf("work factor %d accepted", n)
+		}
+	}
+	if _, err := PassphraseRecipientAt("", 11); !errors.Is(err, ErrEmptyPassphrase) {
+		t.Errorf("empty passphrase: %v", err)
+	}
+}
+
 func TestRecipientRules(t *testing.T) {
 	a, b := newKey(t), newKey(t)
 	p1, p2 := weakPassphrase(t, "one", 4), weakPassphrase(t, "two", 4)

@@ -246,6 +246,25 @@ func PassphraseRecipient(passphrase string) (Recipient, error) {
 	return Recipient{r: r}, nil
 }
 
+// PassphraseRecipientAt is PassphraseRecipient at scrypt work factor logN
+// (log2 of N), from 10 to MaxWorkFactor. efbackup encrypts at the default;
+// tests use a small factor, to spare a second and 256 MiB for each file
+// (opening a file costs what its header asks for).
+func PassphraseRecipientAt(passphrase string, logN int) (Recipient, error) {
+	if logN < 10 || logN > MaxWorkFactor {
+		return Recipient{}, fmt.Errorf("scrypt work factor %d: between 10 and %d", logN, MaxWorkFactor)
+	}
+	if passphrase == "" {
+		return Recipient{}, ErrEmptyPassphrase
+	}
+	r, err := age.NewScryptRecipient(passphrase)
+	if err != nil {
+		return Recipient{}, err
+	}
+	r.SetWorkFactor(logN)
+	return Recipient{r: r}, nil
+}
+
 // PassphraseIdentity opens passphrase-protected files.
 func PassphraseIdentity(passphrase string) (Identity, error) {
 	if passphrase == "" {

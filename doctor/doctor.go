@@ -211,7 +211,10 @@ type Snapshots struct {
 	// Verified is retention's verdict on the newest ("ok", "damaged",
 	// "database-damaged", "not-checked"), "" when not read.
 	Verified string `json:"verified,omitempty"`
-	SameDisk *bool  `json:"same_disk,omitempty"`
+	// Keyless is set when the newest is encrypted and was checked without
+	// its key: its encrypted bytes against its sidecar, not what is inside.
+	Keyless  bool  `json:"checked_without_key,omitempty"`
+	SameDisk *bool `json:"same_disk,omitempty"`
 	// FutureDated lists snapshots dated after now: a clock was wrong when
 	// they were made, so none of them counts as the newest.
 	FutureDated []string `json:"future_dated,omitempty"`
@@ -675,6 +678,7 @@ func examineSnapshots(ctx context.Context, ir *InstallReport, dirs []string, opt
 				m = newest.Manifest
 			}
 			sn.Verified = retention.Judge(m, rep)
+			sn.Keyless = rep.Encryption != nil && rep.Encryption.Keyless
 		}
 	}
 	if ir.HasDB {

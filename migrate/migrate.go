@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/crypt"
 	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/install"
 	"github.com/efbackup/efbackup/internal/folderlock"
@@ -77,6 +78,13 @@ type Options struct {
 	// be nil.
 	NextSteps  func(*Report) []string
 	ReportText func(*Report) []byte
+	// Recipients, when set, encrypt the safety snapshots (package crypt):
+	// NAME.tar.zst.age, as snapshot --encrypt-to writes them.
+	Recipients []crypt.Recipient
+	// Identities read encrypted safety snapshots back in full. Without
+	// one that opens them, a safety snapshot is read back without its key:
+	// every encrypted byte, against the SHA-256 it was written with.
+	Identities []crypt.Identity
 }
 
 // Event is one line of the step log.
@@ -595,6 +603,9 @@ func (r *run) snapshotName(kind string) (string, error) {
 	t := r.opt.Now().UTC().Truncate(time.Second)
 	for i := 0; i < 1000; i++ {
 		p := filepath.Join(r.plan.SnapshotDir, backup.ArchiveName(label, t))
+		if len(r.opt.Recipients) > 0 {
+			p += backup.EncryptedSuffix
+		}
 		_, err1 := os.Lstat(p)
 		_, err2 := os.Lstat(p + fsutil.PartialSuffix)
 		if errors.Is(err1, fs.ErrNotExist) && errors.Is(err2, fs.ErrNotExist) {

@@ -116,6 +116,11 @@ func (r *run) reusable(kind string) *SnapshotRecord {
 	if _, err := os.Stat(rec.Path); err != nil {
 		return nil
 	}
+	if backup.IsEncrypted(rec.Path) != (len(r.opt.Recipients) > 0) {
+		// Encrypted when this run asks for a plain one, or the other
+		// way round: a new one is made as asked.
+		return nil
+	}
 	switch kind {
 	case "source":
 		if j.Manifest == nil || j.Manifest.ContentID != rec.ContentID || !statMatches(r.srcFiles, j.Manifest) {
@@ -421,7 +426,8 @@ func (r *run) snapshot(ctx context.Context, kind string, st *stepTimer) (verify 
 			_, err := r.opt.InUse(ctx, db)
 			return err
 		},
-		Hook: r.hook,
+		Hook:       r.hook,
+		Recipients: r.opt.Recipients,
 	})
 	if err != nil {
 		if res == nil || res.Path != path {
@@ -457,21 +463,30 @@ func (r *run) snapshot(ctx context.Context, kind string, st *stepTimer) (verify 
 			return nil, err
 		}
 	}
+	sealed := res.Encryption
 	return func(ctx context.Context) error {
-		vr, err := backup.VerifyArchive(ctx, path, backup.ReadOptions{})
+		vr, err := backup.VerifyArchive(ctx, path, backup.ReadOptions{Identities: r.opt.Identities})
 		if err != nil {
 			return err
 		}
 		if err := vr.Err(); err != nil {
 			return err
 		}
-		if vr.Manifest == nil || vr.Manifest.ContentID != m.ContentID {
+		how := "read back in full"
+		if e := vr.Encryption; e != nil && e.Keyless {
+			// Without the key: every encrypted byte, against what was
+			// written.
+			how = "read back without the key: the SHA-256 of every encrypted byte"
+			if sealed == nil || e.SHA256 != sealed.SHA256 || e.Size != sealed.Size {
+				return &backup.IntegrityError{Target: path, Problems: []backup.Problem{{Kind: backup.ProblemHash, Detail: "the encrypted snapshot read back is not the file that was written"}}}
+			}
+		} else if vr.Manifest == nil || vr.Manifest.ContentID != m.ContentID {
 			return &backup.IntegrityError{Target: path, Problems: []backup.Problem{{Kind: backup.ProblemManifest, Detail: "the snapshot read back does not hold what was written"}}}
 		}
 		if err := r.jw.update(func() { rec.State = "verified" }); err != nil {
 			return err
 		}
-		if err := st.end("ok", fmt.Sprintf("%s (%d files, %d bytes, content %s, read back in full)", path, m.Totals.Files, m.Totals.Bytes, short(m.ContentID))); err != nil {
+		if err := st.end("ok", fmt.Sprintf("%s (%d files, %d bytes, content %s, %s)", path, m.Totals.Files, m.Totals.Bytes, short(m.ContentID), how)); err != nil {
 			return err
 		}
 		r.hook("migrate-snapshot-" + kind + "-verified")

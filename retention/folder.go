@@ -63,9 +63,21 @@ type Folder struct {
 	Dir       string
 	Snapshots []*Snapshot // newest first
 	Skipped   []Skipped
+	// Orphans are sidecars of encrypted snapshots whose archive is gone
+	// (backup.OrphanSidecar): what a killed snapshot or prune leaves. They
+	// describe nothing, and a prune removes them.
+	Orphans []Orphan
 	// unproven are archives named like snapshots whose sidecar is missing
 	// or unreadable: only a full read can tell whether they are ours.
 	unproven []*Snapshot
+}
+
+// Orphan is the sidecar of an encrypted snapshot that is not there.
+type Orphan struct {
+	Path     string           `json:"path"`
+	Label    string           `json:"label"`
+	Manifest *backup.Manifest `json:"-"`
+	Removed  bool             `json:"removed"`
 }
 
 // Scan lists dir. It reads sidecars only; archives without a usable
@@ -95,8 +107,15 @@ func Scan(dir string) (*Folder, error) {
 			f.Skipped = append(f.Skipped, Skipped{Path: p, Reason: SkipPartial})
 			continue
 		case strings.HasSuffix(name, backup.SidecarSuffix):
-			if archives[strings.TrimSuffix(name, backup.SidecarSuffix)] {
+			archive := strings.TrimSuffix(name, backup.SidecarSuffix)
+			if archives[archive] {
 				continue // travels with its archive
+			}
+			if e.Type().IsRegular() && backup.OrphanSidecar(dir, name) {
+				if m, err := backup.ReadSidecar(filepath.Join(dir, archive)); err == nil {
+					f.Orphans = append(f.Orphans, Orphan{Path: p, Label: m.Label, Manifest: m})
+					continue
+				}
 			}
 			f.Skipped = append(f.Skipped, Skipped{Path: p, Reason: SkipSidecarOrphan})
 			continue
@@ -146,7 +165,11 @@ func (f *Folder) sort() {
 // mismatch says why m cannot be the manifest of the archive called name,
 // or "" when it is.
 func mismatch(m *backup.Manifest, name string) string {
-	if want := backup.ArchiveName(m.Label, m.Created); want != name {
+	want := backup.ArchiveName(m.Label, m.Created)
+	if m.Encryption != nil {
+		want += backup.EncryptedSuffix
+	}
+	if want != name {
 		return fmt.Sprintf("its manifest (label %q, made %s) belongs to %s", m.Label, m.Created.UTC().Format(time.RFC3339), want)
 	}
 	return ""
@@ -231,10 +254,17 @@ func NewestOfLabel(dir, label string) (path string, m *backup.Manifest, err erro
 // that the snapshot runs and reports it.
 //
 // This reads db/ once in full; a snapshot taken afterwards reads it again.
+// The newest snapshot of the label being encrypted, db/ is never found
+// unchanged.
 func Unchanged(ctx context.Context, db, outDir, label string, engines engine.Set) (unchanged bool, newest string, err error) {
 	newest, m, err := NewestOfLabel(outDir, label)
 	if err != nil || newest == "" {
 		return false, "", err
+	}
+	if m.Encryption != nil {
+		// Its sidecar holds no content id, on purpose: nothing tells,
+		// without the key, what the snapshot holds.
+		return false, newest, nil
 	}
 	rep, err := backup.HashFolder(ctx, db, backup.FolderOptions{Engines: engines})
 	if err != nil {

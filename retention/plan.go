@@ -65,6 +65,9 @@ type Plan struct {
 	// unfinished snapshot is left to the next snapshot, which removes it;
 	// prune lists it as SkipPartial.)
 	Leftovers []fsutil.Leftover `json:"leftovers,omitempty"`
+	// Orphans are the sidecars of encrypted snapshots that are gone,
+	// which the prune removes (a killed snapshot or prune left them).
+	Orphans []Orphan `json:"orphan_sidecars,omitempty"`
 }
 
 // PlanOptions tunes MakePlan.
@@ -135,7 +138,15 @@ func MakePlan(ctx context.Context, dir string, opts PlanOptions) (*Plan, error) 
 			continue
 		}
 		if err := verify(s); err != nil {
-			return nil, err
+			var ke *backup.KeyError
+			if !errors.As(err, &ke) {
+				return nil, err
+			}
+			// Encrypted, and its sidecar is gone: without the key nothing
+			// shows that it is an efbackup snapshot, so it stays.
+			f.Skipped = append(f.Skipped, Skipped{Path: s.Path, Reason: SkipNoManifest,
+				Detail: "encrypted, and its sidecar is missing: only its key can show what it holds"})
+			continue
 		}
 		var m *backup.Manifest
 		if s.report.ManifestBytes != nil {
@@ -168,6 +179,11 @@ func MakePlan(ctx context.Context, dir string, opts PlanOptions) (*Plan, error) 
 			host, _ = os.Hostname()
 		}
 		only = InstallOf(&backup.Manifest{Host: host, Install: opts.Install})
+	}
+	for _, o := range f.Orphans {
+		if wanted(o.Label) && (only == "" || InstallOf(o.Manifest) == only) {
+			plan.Orphans = append(plan.Orphans, o)
+		}
 	}
 	for _, label := range f.Labels() {
 		if !wanted(label) {
@@ -292,16 +308,30 @@ func (p *Plan) ToRemove() []*Decision {
 // Execute removes what the plan says, each snapshot's sidecar first and
 // then its archive: a crash in between leaves an archive without sidecar,
 // which the next prune recognises by its embedded manifest and removes,
-// never a sidecar that looks like a snapshot that is not there. A file
-// that changed since the scan is kept. It returns the first error; every
+// never a sidecar that looks like a snapshot that is not there. An
+// encrypted snapshot goes the other way round (its embedded manifest takes
+// the key to read), and the orphan sidecar a crash may leave is removed by
+// the next prune, as the plan's Orphans are by this one. A file that
+// changed since the scan is kept. It returns the first error; every
 // decision records its own outcome.
 func (p *Plan) Execute() error { return p.execute(func(string) {}) }
 
 // execute is Execute with the test hook: "prune-sidecar-removed" between a
-// snapshot's sidecar and its archive, "prune-snapshot-removed" after each
-// snapshot.
+// snapshot's sidecar and its archive ("prune-archive-removed" between an
+// encrypted snapshot's archive and its sidecar), "prune-snapshot-removed"
+// after each snapshot.
 func (p *Plan) execute(hook func(point string)) error {
 	var first error
+	for i := range p.Orphans {
+		o := &p.Orphans[i]
+		if err := os.Remove(o.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			if first == nil {
+				first = err
+			}
+			continue
+		}
+		o.Removed = true
+	}
 	for _, d := range p.ToRemove() {
 		if err := removeSnapshot(d.Snapshot, hook); err != nil {
 			d.Keep = true
@@ -337,6 +367,20 @@ func removeSnapshot(s *Snapshot, hook func(string)) error {
 	if err := backup.RemoveProof(s.Path); err != nil {
 		return err
 	}
+	if backup.IsEncrypted(s.Path) {
+		// The archive first: without its sidecar an encrypted archive
+		// could not be told from a file that is not ours without its key,
+		// while a sidecar left without its archive is an orphan the next
+		// prune recognises and removes.
+		if err := os.Remove(s.Path); err != nil {
+			return err
+		}
+		hook("prune-archive-removed")
+		if err := os.Remove(s.Path + backup.SidecarSuffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		return nil
+	}
 	if err := os.Remove(s.Path + backup.SidecarSuffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
@@ -352,7 +396,8 @@ type PruneOptions struct {
 	// Hook, when set, is called at named points; tests stop the process
 	// there: "prune-locked" (the lock is held, nothing read yet),
 	// "prune-before-remove" (the plan is made), for each snapshot removed
-	// "prune-sidecar-removed" (its sidecar is gone, its archive not yet)
+	// "prune-sidecar-removed" (its sidecar is gone, its archive not yet;
+	// for an encrypted one "prune-archive-removed", the other way round)
 	// and "prune-snapshot-removed", and "prune-removed" (all removed, the
 	// lock not yet released).
 	Hook func(point string)

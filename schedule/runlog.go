@@ -27,6 +27,7 @@ const (
 	OutcomeUsage       = "usage"       // exit 2: the schedule's command line is wrong (install moved?)
 	OutcomeIntegrity   = "integrity"   // exit 3: damage found
 	OutcomeInUse       = "in-use"      // exit 4: e-Faktur was open
+	OutcomeKey         = "key"         // exit 5: a key or passphrase was missing or wrong
 	OutcomeLocked      = "locked"      // another efbackup held the folder
 	OutcomeInterrupted = "interrupted" // exit 130
 )
@@ -57,7 +58,7 @@ func (r *RunRecord) Success() bool {
 }
 
 // outcomes are the outcomes a run log line may hold.
-var outcomes = []string{OutcomeOK, OutcomeUnchanged, OutcomeFailed, OutcomeUsage, OutcomeIntegrity, OutcomeInUse, OutcomeLocked, OutcomeInterrupted}
+var outcomes = []string{OutcomeOK, OutcomeUnchanged, OutcomeFailed, OutcomeUsage, OutcomeIntegrity, OutcomeInUse, OutcomeKey, OutcomeLocked, OutcomeInterrupted}
 
 // RunLogError says a line of the run log holds a value this release does
 // not know (a newer release's, or damage). Runs leaves such lines out.

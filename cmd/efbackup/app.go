@@ -81,6 +81,7 @@ func commandList(u *ui) []*cli.Command {
 		migrateCommand(u),
 		pruneCommand(u),
 		scheduleCommand(u),
+		keyCommand(u),
 		runScheduledCommand(u),
 		verifyAppBackupsCommand(u),
 	}

@@ -270,7 +270,10 @@ func printDoctor(w io.Writer, u *ui, out doctorOutput) {
 			fmt.Fprintln(w, "  "+u.T("doctor.snaps.none", strings.Join(sn.Searched, ", ")))
 		} else {
 			line := u.T("doctor.snaps", sn.Count, filepath.Base(sn.Newest), age(u, *sn.NewestTime, now), sn.Dir)
-			if sn.Verified != "" {
+			switch {
+			case sn.Keyless && sn.Verified == retention.VerifiedOK:
+				line += "; " + u.T("doctor.snaps.verified.keyless")
+			case sn.Verified != "":
 				line += "; " + u.lang.TData("doctor.snaps.verified.", sn.Verified)
 			}
 			if sn.SameDisk != nil {

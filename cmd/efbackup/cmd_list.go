@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -49,8 +50,11 @@ type listEntry struct {
 	Bytes        int64  `json:"bytes"`
 	ArchiveBytes int64  `json:"archive_bytes"`
 	Version      string `json:"efaktur_version"`
-	// Status is "ok" (verified in full), "damaged" (verify found
-	// problems), "unverified" (--no-verify) or "no-sidecar".
+	// Status is "ok" (verified in full), "ok-encrypted" (encrypted, and
+	// checked without the key against its sidecar), "damaged" (verify
+	// found problems), "unverified" (--no-verify), "no-sidecar", or
+	// "key-needed" (encrypted, and without its sidecar only its key can
+	// check it).
 	Status   string `json:"status"`
 	Problems int    `json:"problems"`
 	Recorded string `json:"database_verdict"`
@@ -63,6 +67,10 @@ type listEntry struct {
 	// Proof is the newest proof by the real engine: when, and its verdict.
 	Proof     *backup.DeepRecord `json:"engine_proof,omitempty"`
 	ContentID string             `json:"content_id,omitempty"`
+	// Encrypted is set for an encrypted snapshot, and Recipients are the
+	// public keys (or "passphrase") its sidecar records.
+	Encrypted  bool     `json:"encrypted,omitempty"`
+	Recipients []string `json:"recipients,omitempty"`
 }
 
 type listOutput struct {
@@ -108,11 +116,15 @@ func runList(ctx context.Context, u *ui, opts listOptions) (*listOutput, error) 
 		if fi, err := e.Info(); err == nil {
 			le.ArchiveBytes = fi.Size()
 		}
+		le.Encrypted = backup.IsEncrypted(name)
 		m, err := backup.ReadSidecar(p)
 		if err == nil {
 			le.Files, le.Bytes, le.Version, le.ContentID = m.Totals.Files, m.Totals.Bytes, m.EFakturVersion, m.ContentID
 			recordDatabases(&le, m, m.Databases)
 			le.Status = "unverified"
+			if m.Encryption != nil {
+				le.Recipients = m.Encryption.Recipients
+			}
 		} else {
 			le.Status = "no-sidecar"
 			if !os.IsNotExist(err) {
@@ -123,6 +135,16 @@ func runList(ctx context.Context, u *ui, opts listOptions) (*listOutput, error) 
 			progress, finish := u.progress(u.T("progress.verify", name), le.ArchiveBytes)
 			rep, err := backup.VerifyArchive(ctx, p, backup.ReadOptions{Engines: engines(), Progress: progress})
 			finish()
+			var ke *backup.KeyError
+			if errors.As(err, &ke) {
+				// Encrypted, without its sidecar: not damage, but it
+				// takes the key to check.
+				le.Status = "key-needed"
+				msg, hint := describeKeyError(u.lang, ke)
+				u.warn(msg, hint)
+				out.Snapshots = append(out.Snapshots, le)
+				continue
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -130,13 +152,20 @@ func runList(ctx context.Context, u *ui, opts listOptions) (*listOutput, error) 
 				m := rep.Manifest
 				le.Files, le.Bytes, le.Version, le.ContentID = m.Totals.Files, m.Totals.Bytes, m.EFakturVersion, m.ContentID
 				dbs := rep.Databases
-				if rep.OK() {
+				switch {
+				case rep.Encryption != nil && rep.Encryption.Keyless:
+					// Nothing inside was read: the record stands.
+					dbs = m.Databases
+				case rep.OK():
 					dbs = withBytes(dbs)
 				}
 				recordDatabases(&le, m, dbs)
 			}
 			le.Problems = len(rep.Problems)
 			le.Status = "ok"
+			if rep.Encryption != nil && rep.Encryption.Keyless {
+				le.Status = "ok-encrypted"
+			}
 			if !rep.OK() {
 				le.Status = "damaged"
 				bad++

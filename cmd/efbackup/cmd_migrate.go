@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/crypt"
 	"github.com/efbackup/efbackup/internal/folderlock"
 	"github.com/efbackup/efbackup/internal/i18n"
 	"github.com/efbackup/efbackup/internal/inuse"
@@ -27,14 +28,21 @@ type migrateOptions struct {
 	DryRun         bool
 	AllowDamaged   bool
 	Undo           bool
+	// Recipients encrypt the safety snapshots; Identities read them back
+	// in full.
+	Recipients []crypt.Recipient
+	Identities []crypt.Identity
 }
 
 func migrateCommand(u *ui) *cli.Command {
 	var opts migrateOptions
+	var enc encryptOptions
+	var identities repeated
 	return &cli.Command{
 		Name:  "migrate",
 		Usage: u.T("migrate.usage"),
 		UsageText: "efbackup migrate --from 3.2 --to 4.0 --source OLD_INSTALL --target NEW_INSTALL [--snapshot-dir DIR] [--dry-run] [--allow-damaged]\n" +
+			"                 [--encrypt-to age1... ...] [--encrypt-to-file FILE] [--passphrase-file FILE] [--identity FILE]\n" +
 			"efbackup migrate --undo --target NEW_INSTALL [--dry-run]",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "from", Usage: u.T("migrate.flag.from"), Destination: &opts.From},
@@ -45,6 +53,10 @@ func migrateCommand(u *ui) *cli.Command {
 			&cli.BoolFlag{Name: "dry-run", Usage: u.T("migrate.flag.dryrun"), Destination: &opts.DryRun},
 			&cli.BoolFlag{Name: "allow-damaged", Usage: u.T("migrate.flag.allowdamaged"), Destination: &opts.AllowDamaged},
 			&cli.BoolFlag{Name: "undo", Usage: u.T("migrate.flag.undo"), Destination: &opts.Undo},
+			&cli.GenericFlag{Name: "encrypt-to", Usage: u.T("migrate.flag.encryptto"), Value: &enc.To},
+			&cli.GenericFlag{Name: "encrypt-to-file", Usage: u.T("flag.encrypttofile"), Value: &enc.ToFiles},
+			&cli.StringFlag{Name: "passphrase-file", Usage: u.T("flag.passphrasefile"), Destination: &enc.PassphraseFile},
+			&cli.GenericFlag{Name: "identity", Usage: u.T("migrate.flag.identity"), Value: &identities},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
@@ -52,7 +64,7 @@ func migrateCommand(u *ui) *cli.Command {
 			}
 			if opts.Undo {
 				var extra []string
-				for _, f := range []string{"from", "to", "source", "snapshot-dir", "allow-damaged"} {
+				for _, f := range []string{"from", "to", "source", "snapshot-dir", "allow-damaged", "encrypt-to", "encrypt-to-file", "passphrase-file", "identity"} {
 					if c.IsSet(f) {
 						extra = append(extra, "--"+f)
 					}
@@ -72,6 +84,10 @@ func migrateCommand(u *ui) *cli.Command {
 			if opts.From == "" || opts.To == "" || opts.Source == "" || opts.Target == "" {
 				return u.usageErr("migrate.err.need")
 			}
+			var err error
+			if opts.Recipients, opts.Identities, err = migrateKeys(u, &enc, identities); err != nil {
+				return err
+			}
 			out, err := runMigrate(c.Context, u, opts)
 			if err != nil {
 				return err
@@ -79,6 +95,49 @@ func migrateCommand(u *ui) *cli.Command {
 			return printMigrate(u, out)
 		},
 	}
+}
+
+// migrateKeys resolves what the safety snapshots are encrypted to and what
+// reads them back: the keys or passphrase given; else the identities'
+// own keys (the user brought the key: the snapshots are made for it);
+// else EFBACKUP_PASSPHRASE, as for a snapshot. An identity given beside
+// keys must open one of them, or the snapshots could not be read back in
+// full: that is said before anything is written.
+func migrateKeys(u *ui, enc *encryptOptions, identities repeated) ([]crypt.Recipient, []crypt.Identity, error) {
+	ids, err := (&identityOptions{Files: identities, PassphraseFile: enc.PassphraseFile}).identities(u)
+	if err != nil {
+		return nil, nil, err
+	}
+	var rs []crypt.Recipient
+	switch {
+	case enc.keys() || enc.PassphraseFile != "":
+		rs, err = enc.recipients(u, false)
+	case len(identities) > 0:
+		for _, id := range ids {
+			if !id.Passphrase() {
+				r, err := crypt.ParseRecipient(id.PublicKey())
+				if err != nil {
+					return nil, nil, err
+				}
+				rs = append(rs, r)
+			}
+		}
+	default:
+		rs, err = enc.recipients(u, true)
+	}
+	if err != nil || len(identities) == 0 || !enc.keys() {
+		return rs, ids, err
+	}
+	var keys []string
+	for _, r := range rs {
+		keys = append(keys, r.PublicKey())
+		for _, id := range ids {
+			if id.PublicKey() == r.PublicKey() {
+				return rs, ids, nil
+			}
+		}
+	}
+	return nil, nil, u.usageErr("migrate.err.identitynotrecipient", strings.Join(keys, ", "))
 }
 
 // migrateInUse adapts checkInUse to the migrate package: the in-use error
@@ -165,6 +224,7 @@ func runMigrate(ctx context.Context, u *ui, opts migrateOptions) (*migrateOutput
 	mo := migrate.Options{
 		From: opts.From, To: opts.To, Source: opts.Source, Target: opts.Target,
 		SnapshotDir: snapDir, DryRun: opts.DryRun, AllowDamaged: opts.AllowDamaged, ToolVersion: version,
+		Recipients: opts.Recipients, Identities: opts.Identities,
 		InUse:   migrateInUse,
 		Engines: engines(),
 		Hook:    testHooks.At,

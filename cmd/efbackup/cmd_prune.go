@@ -239,6 +239,14 @@ func printPruneText(w io.Writer, u *ui, out *pruneOutput) {
 	for _, s := range out.Skipped {
 		fmt.Fprintf(w, "%s\n", u.T("prune.leftalone", filepath.Base(s.Path), u.T("skip."+s.Reason)))
 	}
+	for _, o := range out.Orphans {
+		switch {
+		case o.Removed:
+			fmt.Fprintln(w, u.T("prune.orphan", filepath.Base(o.Path)))
+		case out.DryRun:
+			fmt.Fprintln(w, u.T("prune.orphandry", filepath.Base(o.Path)))
+		}
+	}
 	if out.DryRun {
 		fmt.Fprintln(w, u.T("prune.drysummary", out.Removed, humanBytes(out.RemovedBytes)))
 	} else {

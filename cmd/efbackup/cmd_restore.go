@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/crypt"
 	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/migrate"
 	"github.com/urfave/cli/v2"
@@ -24,19 +25,22 @@ type restoreOptions struct {
 	// AsDatabase restores a snapshot of one database's own folder (made by
 	// an earlier release from --db pointing into db/) into db/AsDatabase.
 	AsDatabase string
+	// Identities open an encrypted snapshot.
+	Identities []crypt.Identity
 }
 
 func restoreCommand(u *ui) *cli.Command {
 	var opts restoreOptions
+	var keys identityOptions
 	return &cli.Command{
 		Name:      "restore",
 		Usage:     u.T("restore.usage"),
-		UsageText: "efbackup restore SNAPSHOT --install DIR [--dry-run] [--as-database NAME]",
-		Flags: []cli.Flag{
+		UsageText: "efbackup restore SNAPSHOT --install DIR [--dry-run] [--as-database NAME] [--identity FILE | --passphrase-file FILE]",
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "install", Usage: u.T("flag.restoreinstall"), Destination: &opts.Install},
 			&cli.BoolFlag{Name: "dry-run", Usage: u.T("flag.dryrun"), Destination: &opts.DryRun},
 			&cli.StringFlag{Name: "as-database", Usage: u.T("flag.asdatabase"), Destination: &opts.AsDatabase},
-		},
+		}, keys.flags(u)...),
 		Action: func(c *cli.Context) error {
 			switch {
 			case c.NArg() == 0:
@@ -47,6 +51,11 @@ func restoreCommand(u *ui) *cli.Command {
 				return u.usageErr("err.needinstall")
 			}
 			opts.Snapshot = c.Args().First()
+			ids, err := keys.identities(u)
+			if err != nil {
+				return err
+			}
+			opts.Identities = ids
 			rep, err := runRestore(c.Context, u, opts)
 			if rep != nil {
 				if perr := printRestore(u, rep); perr != nil {
@@ -75,6 +84,9 @@ type restoreReport struct {
 	// interrupted; Pending is such a restore, found by --dry-run.
 	Recovered *backup.RestoreRecovery `json:"recovered,omitempty"`
 	Pending   *backup.RestoreJournal  `json:"pending,omitempty"`
+	// Encrypted is set when the snapshot was encrypted: it was decrypted
+	// as it was read, and never written out.
+	Encrypted bool `json:"encrypted,omitempty"`
 }
 
 // runRestore puts a snapshot's db/ in place of the install's, after
@@ -99,10 +111,11 @@ func runRestore(ctx context.Context, u *ui, opts restoreOptions) (*restoreReport
 	}
 	rep := &restoreReport{DryRun: opts.DryRun, Snapshot: archive, Target: in.DB}
 	if opts.DryRun {
-		vr, err := backup.VerifyArchive(ctx, archive, backup.ReadOptions{Engines: engines()})
+		vr, err := backup.VerifyArchive(ctx, archive, backup.ReadOptions{Engines: engines(), Identities: opts.Identities, RequireKey: true})
 		if err != nil {
 			return nil, err
 		}
+		rep.Encrypted = vr.Encryption != nil
 		plan := backup.PlanRestore(archive, in.DB, time.Now())
 		rep.Staging, rep.MoveAside = plan.Staging, plan.MoveAside
 		if rep.Pending, err = backup.PendingRestore(in.DB); err != nil {
@@ -142,6 +155,7 @@ func runRestore(ctx context.Context, u *ui, opts restoreOptions) (*restoreReport
 		ExtractProgress: mibPoints("restore-extract-mib"),
 		NoExchange:      testHooks.NoExchange != nil && testHooks.NoExchange(),
 		Hook:            testHooks.At,
+		Identities:      opts.Identities,
 	})
 	finish()
 	if res != nil {
@@ -152,6 +166,7 @@ func runRestore(ctx context.Context, u *ui, opts restoreOptions) (*restoreReport
 		return nil, restoreErr(u, err)
 	}
 	rep.Staging, rep.MovedTo, rep.Verified = res.Plan.Staging, res.MovedTo, true
+	rep.Encrypted = res.Verify != nil && res.Verify.Encryption != nil
 	rep.Files, rep.Bytes = res.Manifest.Totals.Files, res.Manifest.Totals.Bytes
 	rep.Warnings = damageWarnings(u, res.Manifest, res.Verify)
 	rep.Databases = recordedDatabases(res.Manifest)
@@ -178,6 +193,9 @@ func printRestore(u *ui, rep *restoreReport) error {
 			if rep.Verified {
 				fmt.Fprintln(w, "  "+u.T("restore.plan.verified"))
 			}
+			if rep.Encrypted {
+				fmt.Fprintln(w, u.T("verify.decrypted"))
+			}
 			for _, wn := range rep.Warnings {
 				fmt.Fprintln(w, "  "+wn)
 			}
@@ -189,6 +207,9 @@ func printRestore(u *ui, rep *restoreReport) error {
 		fmt.Fprintln(w, "  "+u.T("restore.plan.files", rep.Files, humanBytes(rep.Bytes)))
 		if rep.MovedTo != "" {
 			fmt.Fprintln(w, "  "+u.T("restore.movedaside", rep.MovedTo))
+		}
+		if rep.Encrypted {
+			fmt.Fprintln(w, u.T("restore.decrypted"))
 		}
 		printDatabases(w, u, rep.Databases)
 	})

@@ -36,6 +36,9 @@ type scheduleOptions struct {
 	Backend       string
 	WhenLoggedOn  bool
 	Exe           string
+	// Encrypt are the public keys every scheduled snapshot is encrypted
+	// to; a passphrase is refused.
+	Encrypt encryptOptions
 }
 
 // scheduleCommand is one command whose first argument says what to do:
@@ -52,12 +55,16 @@ func scheduleCommand(u *ui) *cli.Command {
 		&cli.StringFlag{Name: "backend", Usage: u.T("flag.backend"), Value: "auto", Destination: &opts.Backend},
 		&cli.BoolFlag{Name: "when-logged-on", Usage: u.T("flag.whenloggedon"), Destination: &opts.WhenLoggedOn},
 		&cli.StringFlag{Name: "exe", Usage: u.T("flag.exe"), Hidden: true, Destination: &opts.Exe},
+		&cli.GenericFlag{Name: "encrypt-to", Usage: u.T("flag.scheduleencryptto"), Value: &opts.Encrypt.To},
+		&cli.GenericFlag{Name: "encrypt-to-file", Usage: u.T("flag.scheduleencrypttofile"), Value: &opts.Encrypt.ToFiles},
+		&cli.StringFlag{Name: "passphrase-file", Usage: u.T("flag.schedulepassphrase"), Destination: &opts.Encrypt.PassphraseFile},
 	}
 	return &cli.Command{
 		Name:  "schedule",
 		Usage: u.T("schedule.usage"),
 		UsageText: "efbackup schedule install|show --install DIR [--out DIR] [--label NAME] --daily HH:MM [--keep-... N]\n" +
 			"                  [--skip-unchanged] [--backend auto|schtasks|systemd|cron|launchd] [--when-logged-on]\n" +
+			"                  [--encrypt-to age1... ...] [--encrypt-to-file FILE]\n" +
 			"efbackup schedule remove --install DIR | --label NAME [--backend ...]",
 		Description: u.T("schedule.description"),
 		Flags:       append(flags, keepFlags(u)...),
@@ -102,6 +109,18 @@ func scheduleSpec(u *ui, opts scheduleOptions) (schedule.Spec, error) {
 	if _, _, err := opts.Keep.policy(u); err != nil {
 		return s, err
 	}
+	if opts.Encrypt.PassphraseFile != "" {
+		return s, &usageError{msg: u.T("err.schedulepassphrase"), hint: u.T("hint.schedulepassphrase")}
+	}
+	// Keys only, read now: the task stores public keys, never a secret,
+	// and never a file it would depend on.
+	rs, err := opts.Encrypt.recipients(u, false)
+	if err != nil {
+		return s, err
+	}
+	if len(rs) > 0 && opts.SkipUnchanged {
+		return s, &usageError{msg: u.T("err.skipunchangedencrypted"), hint: u.T("hint.help")}
+	}
 	t, err := resolveSnapshotTarget(u, snapshotOptions{Install: opts.Install, Out: opts.Out, Label: opts.Label})
 	if err != nil {
 		return s, err
@@ -126,6 +145,9 @@ func scheduleSpec(u *ui, opts scheduleOptions) (schedule.Spec, error) {
 	s.Args = opts.Keep.args()
 	if opts.SkipUnchanged {
 		s.Args = append(s.Args, "--skip-unchanged")
+	}
+	for _, r := range rs {
+		s.Args = append(s.Args, "--encrypt-to", r.PublicKey())
 	}
 	s.Args = append(s.Args, "--lang", string(u.lang))
 	if runtime.GOOS == "windows" {
@@ -284,6 +306,8 @@ type runScheduledOptions struct {
 	Keep          keepOptions
 	SkipUnchanged bool
 	NoPrune       bool
+	// EncryptTo are the public keys the snapshot is encrypted to.
+	EncryptTo repeated
 	// DeepEvery is how often the real engine proves the newest snapshot
 	// (when a Java runtime and Derby engine are found); 0 never.
 	DeepEvery string
@@ -302,6 +326,7 @@ func runScheduledCommand(u *ui) *cli.Command {
 			&cli.StringFlag{Name: "label", Usage: u.T("flag.label"), Destination: &opts.Label},
 			&cli.BoolFlag{Name: "skip-unchanged", Usage: u.T("flag.skipunchanged"), Destination: &opts.SkipUnchanged},
 			&cli.BoolFlag{Name: "no-prune", Usage: u.T("flag.noprune"), Destination: &opts.NoPrune},
+			&cli.GenericFlag{Name: "encrypt-to", Usage: u.T("flag.scheduleencryptto"), Value: &opts.EncryptTo},
 			&cli.StringFlag{Name: "deep-every", Usage: u.T("flag.deepevery"), Value: "7d", Destination: &opts.DeepEvery},
 		}, keepFlags(u)...),
 		Action: func(c *cli.Context) error {
@@ -337,6 +362,13 @@ func runScheduled(ctx context.Context, u *ui, opts runScheduledOptions) (*schedu
 	start := time.Now()
 	host, _ := os.Hostname()
 	rec := schedule.RunRecord{Time: start.UTC().Truncate(time.Second), Label: opts.Label, Host: host}
+	// Public keys only: a scheduled run never reads a passphrase, not even
+	// from the environment.
+	enc := encryptOptions{To: opts.EncryptTo}
+	rs, err := enc.recipients(u, false)
+	if err != nil {
+		return finishScheduled(ctx, u, opts.Out, rec, start, err)
+	}
 	t, err := resolveSnapshotTarget(u, snapshotOptions{Install: opts.Install, Out: opts.Out, Label: opts.Label})
 	if err != nil {
 		// The install moved or the schedule is stale: record it where the
@@ -347,7 +379,7 @@ func runScheduled(ctx context.Context, u *ui, opts runScheduledOptions) (*schedu
 	// The commands it runs print no result and no progress: their
 	// warnings still reach the log of the task.
 	sub := u.quietResults()
-	if opts.SkipUnchanged {
+	if opts.SkipUnchanged && len(rs) == 0 {
 		un, err := snapshotUnchanged(ctx, t.DB, t.Out, t.Label)
 		switch {
 		case err != nil && ctx.Err() != nil:
@@ -361,7 +393,7 @@ func runScheduled(ctx context.Context, u *ui, opts runScheduledOptions) (*schedu
 		}
 	}
 	if rec.Outcome != schedule.OutcomeUnchanged {
-		res, err := runSnapshot(ctx, sub, snapshotOptions{Install: t.Install, Out: t.Out, Label: t.Label})
+		res, err := runSnapshot(ctx, sub, snapshotOptions{Install: t.Install, Out: t.Out, Label: t.Label, Recipients: rs})
 		if res != nil && res.Report != nil {
 			rec.Snapshot = filepath.Base(res.Report.Snapshot)
 		}
@@ -399,6 +431,12 @@ func proveWhenDue(ctx context.Context, u *ui, t *snapshotTarget, every time.Dura
 		return nil
 	}
 	if p, err := backup.ReadProof(newest); err == nil && time.Since(p.Checked) < every {
+		return nil
+	}
+	if backup.IsEncrypted(newest) {
+		// Its key is not on this PC: the proof is made where the key is
+		// (verify --deep --identity FILE).
+		u.info("%s", u.T("runscheduled.nodeepencrypted"))
 		return nil
 	}
 	if _, err := findDeepRuntime(u, deepOptions{Install: t.Install}); err != nil {

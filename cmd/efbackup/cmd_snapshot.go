@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/crypt"
 	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/internal/fsutil"
 	"github.com/efbackup/efbackup/migrate"
@@ -27,6 +28,9 @@ type snapshotOptions struct {
 	Level         string
 	AllowDamaged  bool
 	SkipUnchanged bool
+	// Recipients encrypt the snapshot (public keys, or one passphrase);
+	// none writes it unencrypted.
+	Recipients []crypt.Recipient
 	// Deep lets the real engine prove the snapshot just written.
 	Deep     bool
 	DeepOpts deepOptions
@@ -34,10 +38,12 @@ type snapshotOptions struct {
 
 func snapshotCommand(u *ui) *cli.Command {
 	var opts snapshotOptions
+	var enc encryptOptions
 	return &cli.Command{
-		Name:      "snapshot",
-		Usage:     u.T("snapshot.usage"),
-		UsageText: "efbackup snapshot --install DIR | --db DIR [--out DIR] [--label NAME] [--level fastest|default|better|best] [--skip-unchanged] [--deep]",
+		Name:  "snapshot",
+		Usage: u.T("snapshot.usage"),
+		UsageText: "efbackup snapshot --install DIR | --db DIR [--out DIR] [--label NAME] [--level fastest|default|better|best] [--skip-unchanged] [--deep]\n" +
+			"                  [--encrypt-to age1... ...] [--encrypt-to-file FILE] [--passphrase-file FILE]",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "install", Usage: u.T("flag.install"), Destination: &opts.Install},
 			&cli.StringFlag{Name: "db", Usage: u.T("flag.db"), Destination: &opts.DB},
@@ -47,10 +53,29 @@ func snapshotCommand(u *ui) *cli.Command {
 			&cli.BoolFlag{Name: "allow-damaged", Usage: u.T("flag.allowdamaged"), Destination: &opts.AllowDamaged},
 			&cli.BoolFlag{Name: "skip-unchanged", Usage: u.T("flag.skipunchanged"), Destination: &opts.SkipUnchanged},
 			&cli.BoolFlag{Name: "deep", Usage: u.T("flag.snapshotdeep"), Destination: &opts.Deep},
-		}, deepFlags(u, &opts.DeepOpts)...),
+		}, append(deepFlags(u, &opts.DeepOpts), enc.flags(u)...)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return u.usageErr("err.extraargs", c.Args().First())
+			}
+			rs, err := enc.recipients(u, true)
+			if err != nil {
+				return err
+			}
+			opts.Recipients = rs
+			if len(rs) > 0 && opts.SkipUnchanged {
+				return &usageError{msg: u.T("err.skipunchangedencrypted"), hint: u.T("hint.help")}
+			}
+			if opts.Deep && len(rs) > 0 {
+				// The engine proves a scratch copy of what was written: an
+				// encrypted snapshot must be opened for it, and only a
+				// passphrase is at hand here; the key stays off this PC.
+				if enc.keys() {
+					return u.usageErr("err.deepencrypted")
+				}
+				if opts.DeepOpts.Identities, err = (&identityOptions{PassphraseFile: enc.PassphraseFile}).identities(u); err != nil {
+					return err
+				}
 			}
 			res, err := runSnapshot(c.Context, u, opts)
 			if res != nil {
@@ -145,6 +170,9 @@ type snapshotReport struct {
 	Checks       []fileCheckReport `json:"checks"`
 	Verdict      string            `json:"verdict"`
 	Warnings     []string          `json:"warnings,omitempty"`
+	// Encryption is set for an encrypted snapshot: its recipients, and
+	// the SHA-256 and size of the encrypted file.
+	Encryption *backup.Encryption `json:"encryption,omitempty"`
 	// Deep is the real engine's proof of the snapshot (snapshot --deep).
 	Deep *deepResult `json:"engine_proof,omitempty"`
 }
@@ -199,7 +227,7 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 	}
 	// Compare only a database that is not in use: a torn read proves
 	// nothing either way.
-	if opts.SkipUnchanged {
+	if opts.SkipUnchanged && len(opts.Recipients) == 0 {
 		if un, err := snapshotUnchanged(ctx, t.DB, t.Out, t.Label); un != nil || err != nil {
 			return &snapshotResult{Unchanged: un}, err
 		}
@@ -234,7 +262,8 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 			_, err := checkInUse(ctx, t.DB)
 			return err
 		},
-		Hook: testHooks.At,
+		Hook:       testHooks.At,
+		Recipients: opts.Recipients,
 	})
 	finish()
 	if err != nil && res == nil {
@@ -247,7 +276,7 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 		Files: m.Totals.Files, Bytes: m.Totals.Bytes, ArchiveBytes: res.ArchiveSize,
 		Seconds: time.Since(start).Seconds(), Version: m.EFakturVersion, ContentID: m.ContentID,
 		Databases: m.Databases, Excluded: m.Excluded, Checks: fileChecks(m.Files),
-		Verdict: summaryVerdict(m), Warnings: warnings,
+		Verdict: summaryVerdict(m), Warnings: warnings, Encryption: res.Encryption,
 	}
 	if rep.Databases == nil {
 		rep.Databases = []engine.Database{}
@@ -284,7 +313,9 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 // snapshotUnchanged is snapshot --skip-unchanged: when db/ is
 // byte-identical to the label's newest snapshot (same content_id, and that
 // snapshot verifies), it says which, and no new archive is written. nil
-// means a snapshot is needed.
+// means a snapshot is needed. An encrypted snapshot is never skipped: the
+// sidecar of the newest holds no content id to compare with, on purpose,
+// and a plain one does not stand in for the encrypted one asked for.
 func snapshotUnchanged(ctx context.Context, db, out, label string) (*unchangedReport, error) {
 	same, newest, err := retention.Unchanged(ctx, db, out, label, engines())
 	if err != nil || !same {
@@ -303,6 +334,9 @@ func printSnapshot(u *ui, res *snapshotResult) error {
 		fmt.Fprintln(w, u.T("snapshot.done", rep.Snapshot))
 		fmt.Fprintln(w, u.T("snapshot.summary", rep.Files, humanBytes(rep.Bytes), humanBytes(rep.ArchiveBytes), rep.Seconds))
 		fmt.Fprintln(w, u.T("snapshot.version", rep.Version))
+		if rep.Encryption != nil {
+			fmt.Fprintln(w, encryptionText(u, rep.Encryption))
+		}
 		printDatabases(w, u, rep.Databases)
 		printDeep(w, u, rep.Deep)
 		if len(rep.Excluded) > 0 {

@@ -9,6 +9,7 @@ import (
 	"sort"
 
 	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/crypt"
 	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/migrate"
 	"github.com/urfave/cli/v2"
@@ -22,6 +23,9 @@ type verifyOptions struct {
 	Install    string
 	Against    string
 	AppBackups bool
+	// Identities open encrypted snapshots; without any, an encrypted
+	// snapshot is checked without its key, against its sidecar.
+	Identities []crypt.Identity
 	// Deep lets the real engine prove each snapshot (or a scratch copy of
 	// the live folder): boot, check every table, read every row.
 	Deep     bool
@@ -30,19 +34,25 @@ type verifyOptions struct {
 
 func verifyCommand(u *ui) *cli.Command {
 	var opts verifyOptions
+	var keys identityOptions
 	return &cli.Command{
 		Name:      "verify",
 		Usage:     u.T("verify.usage"),
-		UsageText: "efbackup verify [--deep] SNAPSHOT...\nefbackup verify --db DIR [--against SNAPSHOT_OR_MANIFEST] [--deep]",
+		UsageText: "efbackup verify [--deep] SNAPSHOT... [--identity FILE | --passphrase-file FILE]\nefbackup verify --db DIR [--against SNAPSHOT_OR_MANIFEST] [--deep]",
 		Flags: append([]cli.Flag{
 			&cli.BoolFlag{Name: "deep", Usage: u.T("flag.deep"), Destination: &opts.Deep},
 			&cli.StringFlag{Name: "db", Usage: u.T("flag.verifydb"), Destination: &opts.DB},
 			&cli.StringFlag{Name: "install", Usage: u.T("flag.install"), Destination: &opts.Install},
 			&cli.StringFlag{Name: "against", Usage: u.T("flag.against"), Destination: &opts.Against},
 			&cli.BoolFlag{Name: "app-backups", Usage: u.T("flag.verifyappbackups"), Destination: &opts.AppBackups},
-		}, deepFlags(u, &opts.DeepOpts)...),
+		}, append(deepFlags(u, &opts.DeepOpts), keys.flags(u)...)...),
 		Action: func(c *cli.Context) error {
 			opts.Paths = c.Args().Slice()
+			ids, err := keys.identities(u)
+			if err != nil {
+				return err
+			}
+			opts.Identities = ids
 			if opts.AppBackups {
 				if c.NArg() > 0 {
 					return u.usageErr("err.extraargs", c.Args().First())
@@ -87,6 +97,9 @@ type verifyResult struct {
 	Warnings  []string    `json:"warnings,omitempty"`
 	Recorded  string      `json:"recorded_verdict,omitempty"`
 	ContentID string      `json:"content_id,omitempty"`
+	// Encryption is set for an encrypted snapshot: whether it was
+	// checked without the key, and the encrypted file's SHA-256.
+	Encryption *backup.EncryptionReport `json:"encryption,omitempty"`
 }
 
 type verifyOutput struct {
@@ -121,12 +134,12 @@ func runVerifySnapshots(ctx context.Context, u *ui, opts verifyOptions) (*verify
 	for _, p := range paths {
 		fi, _ := os.Stat(p)
 		progress, finish := u.progress(u.T("progress.verify", filepath.Base(p)), fi.Size())
-		rep, err := backup.VerifyArchive(ctx, p, backup.ReadOptions{Engines: engines(), Progress: progress})
+		rep, err := backup.VerifyArchive(ctx, p, backup.ReadOptions{Engines: engines(), Progress: progress, Identities: opts.Identities})
 		finish()
 		if err != nil {
 			return nil, err
 		}
-		r := verifyResult{Target: p, OK: rep.OK(), Files: rep.Files, Bytes: rep.Bytes, Problems: rep.Problems}
+		r := verifyResult{Target: p, OK: rep.OK(), Files: rep.Files, Bytes: rep.Bytes, Problems: rep.Problems, Encryption: rep.Encryption}
 		present := rep.SidecarPresent
 		r.Sidecar = &present
 		if m := rep.Manifest; m != nil {
@@ -147,7 +160,9 @@ func runVerifySnapshots(ctx context.Context, u *ui, opts verifyOptions) (*verify
 		}
 		if opts.Deep {
 			if rep.OK() && rep.Manifest != nil {
-				d, err := proveSnapshot(ctx, u, p, rep.Manifest, opts.DeepOpts)
+				o := opts.DeepOpts
+				o.Identities = opts.Identities
+				d, err := proveSnapshot(ctx, u, p, rep.Manifest, o)
 				if err != nil {
 					return nil, err
 				}
@@ -224,8 +239,13 @@ func verifyFailed(u *ui, out verifyOutput) error {
 
 func printVerify(w io.Writer, u *ui, out verifyOutput) {
 	for _, r := range out.Results {
-		if r.OK {
+		if r.OK && r.Encryption != nil && r.Encryption.Keyless {
+			fmt.Fprintln(w, u.T("verify.keyless", r.Target, humanBytes(r.Encryption.Size)))
+		} else if r.OK {
 			fmt.Fprintln(w, u.T("verify.ok", r.Target, r.Files, humanBytes(r.Bytes)))
+			if r.Encryption != nil {
+				fmt.Fprintln(w, u.T("verify.decrypted"))
+			}
 		} else if r.Against != "" && onlyChanges(r.Problems) {
 			fmt.Fprintln(w, u.T("verify.changed", r.Target, len(r.Problems)))
 			for _, p := range r.Problems {
@@ -237,10 +257,14 @@ func printVerify(w io.Writer, u *ui, out verifyOutput) {
 				fmt.Fprintf(w, "  %s\n", problemLine(u.lang, p))
 			}
 		}
-		if r.Sidecar != nil && !*r.Sidecar {
+		if r.Sidecar != nil && !*r.Sidecar && r.Encryption == nil {
 			fmt.Fprintln(w, "  "+u.T("verify.nosidecar"))
 		}
-		printDatabases(w, u, r.Databases)
+		if r.Encryption == nil || !r.Encryption.Keyless {
+			// Without the key nothing inside was read: only what the
+			// snapshot recorded is known (below).
+			printDatabases(w, u, r.Databases)
+		}
 		for _, d := range r.RecordedDatabases {
 			if d.Engine != engine.UnknownEngine && d.State != engine.Unknown {
 				fmt.Fprintf(w, "  %s: %s\n", d.Name, u.T("db.recordedas", u.lang.TData("state.", string(d.State))))
@@ -255,17 +279,18 @@ func printVerify(w io.Writer, u *ui, out verifyOutput) {
 
 // loadAgainst reads the manifest to compare a live folder with: a sidecar
 // or manifest JSON file, or a snapshot, which is verified in full first so
-// that its manifest can be trusted.
-func loadAgainst(ctx context.Context, u *ui, p string) (*backup.Manifest, error) {
+// that its manifest can be trusted (an encrypted one with its key: its
+// sidecar holds no list of files).
+func loadAgainst(ctx context.Context, u *ui, p string, ids []crypt.Identity) (*backup.Manifest, error) {
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, u.usageErr("err.nosnapshot", p)
 	}
 	defer f.Close()
-	head := make([]byte, 4)
+	head := make([]byte, len(crypt.Version))
 	n, _ := io.ReadFull(f, head)
-	if n == 4 && string(head) == "\x28\xb5\x2f\xfd" { // zstd magic
-		rep, err := backup.VerifyArchive(ctx, p, backup.ReadOptions{})
+	if n >= 4 && string(head[:4]) == "\x28\xb5\x2f\xfd" || string(head[:n]) == crypt.Version || backup.IsEncrypted(p) { // zstd magic, or age's
+		rep, err := backup.VerifyArchive(ctx, p, backup.ReadOptions{Identities: ids, RequireKey: true})
 		if err != nil {
 			return nil, err
 		}
@@ -308,7 +333,7 @@ func runVerifyDB(ctx context.Context, u *ui, opts verifyOptions) (*verifyOutput,
 	}
 	var m *backup.Manifest
 	if opts.Against != "" {
-		if m, err = loadAgainst(ctx, u, opts.Against); err != nil {
+		if m, err = loadAgainst(ctx, u, opts.Against, opts.Identities); err != nil {
 			return nil, err
 		}
 	}

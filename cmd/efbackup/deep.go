@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/crypt"
 	"github.com/efbackup/efbackup/deepcheck"
 	"github.com/efbackup/efbackup/engine"
 	"github.com/urfave/cli/v2"
@@ -22,6 +23,9 @@ type deepOptions struct {
 	DerbyClasspath string // Derby's jars, instead of the ones found
 	Scratch        string // where the scratch copy goes (the system's temporary folder)
 	Install        string // the install whose own runtime and engine to prefer
+	// Identities open an encrypted snapshot for its scratch copy, which
+	// is decrypted as it is read.
+	Identities []crypt.Identity
 }
 
 // deepFlags are the flags of the engine's proof, for verify and snapshot.
@@ -120,7 +124,7 @@ func proveSnapshot(ctx context.Context, u *ui, archive string, m *backup.Manifes
 	}
 	defer cleanup()
 	u.info("%s", u.T("deep.extracting", scratch))
-	if err := backup.ExtractTo(ctx, archive, scratch, m, nil); err != nil {
+	if err := backup.ExtractTo(ctx, archive, scratch, m, backup.ReadOptions{Identities: o.Identities}); err != nil {
 		return nil, err
 	}
 	if err := prove(ctx, u, rt, scratch, dbs, res); err != nil {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/crypt"
 	"github.com/efbackup/efbackup/internal/i18n"
 	"github.com/efbackup/efbackup/internal/inuse"
 	"github.com/efbackup/efbackup/migrate"
@@ -35,6 +36,11 @@ func TestExitTable(t *testing.T) {
 		{&backup.IntegrityError{Target: "s"}, exitClass{ExitIntegrity, "integrity", schedule.OutcomeIntegrity}},
 		{&integrityFinding{msg: "x"}, exitClass{ExitIntegrity, "integrity", schedule.OutcomeIntegrity}},
 		{reported(&integrityFinding{msg: "x"}), exitClass{ExitIntegrity, "integrity", schedule.OutcomeIntegrity}},
+		{&backup.KeyError{Archive: "s", Err: &crypt.KeyError{Kind: crypt.WrongKey}}, exitClass{ExitKey, "key", schedule.OutcomeKey}},
+		{reported(&backup.KeyError{Archive: "s", NoSidecar: true, Err: &crypt.KeyError{Kind: crypt.KeyMissing}}), exitClass{ExitKey, "key", schedule.OutcomeKey}},
+		{&keyFileError{msg: "no identity"}, exitClass{ExitKey, "key", schedule.OutcomeKey}},
+		// A changed header is damage, even when it is found by the key.
+		{&crypt.DamageError{Kind: crypt.HeaderChanged}, exitClass{ExitIntegrity, "integrity", schedule.OutcomeIntegrity}},
 		{&lockedError{msg: "locked"}, exitClass{ExitFailed, "locked", schedule.OutcomeLocked}},
 		{&os.PathError{Op: "write", Path: "f", Err: syscall.ENOSPC}, exitClass{ExitFailed, "failed", schedule.OutcomeFailed}},
 		{errors.New("anything else"), exitClass{ExitFailed, "failed", schedule.OutcomeFailed}},

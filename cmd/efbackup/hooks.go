@@ -20,6 +20,11 @@ var testHooks struct {
 	NoExchange func() bool
 	// Migrate adjusts a migration's options (the free space it sees).
 	Migrate func(*migrate.Options)
+	// ScryptWorkFactor is the scrypt work factor of the passphrase
+	// recipients snapshot and migrate make: the tests spare a second and
+	// 256 MiB (many seconds under the race detector) on each. Opening a
+	// file costs what its header says, so nothing else changes.
+	ScryptWorkFactor func() int
 }
 
 // reach calls testHooks.At at point.

@@ -59,6 +59,7 @@ func installTestHooks() {
 			o.FreeSpace = func(string) (int64, error) { return n, nil }
 		}
 	}
+	testHooks.ScryptWorkFactor = func() int { return 10 }
 	// Through testHooks.At, so that a test that swaps it sees these too.
 	fsutil.Hook = func(point, final string) { reach(point + ":" + stableName(final)) }
 }

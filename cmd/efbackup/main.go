@@ -18,6 +18,7 @@ import (
 	"syscall"
 
 	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/crypt"
 	"github.com/efbackup/efbackup/internal/i18n"
 	"github.com/efbackup/efbackup/internal/inuse"
 	"github.com/efbackup/efbackup/migrate"
@@ -32,6 +33,9 @@ const (
 	ExitUsage     = 2
 	ExitIntegrity = 3
 	ExitInUse     = 4
+	// ExitKey: the key or passphrase of an encrypted snapshot is missing
+	// or wrong; the snapshot itself may be whole.
+	ExitKey = 5
 	// ExitCannotCheck: the engine's proof could not run (no Java runtime
 	// or Derby engine was found, or no room for the scratch copy).
 	ExitCannotCheck = 6
@@ -152,7 +156,12 @@ var exitTable = []struct {
 		exitClass{ExitUsage, "usage", schedule.OutcomeUsage}},
 	{func(err error) bool { return isKind[*inuse.InUseError](err) || isKind[*backup.ChangedError](err) },
 		exitClass{ExitInUse, "in-use", schedule.OutcomeInUse}},
-	{func(err error) bool { return isKind[*backup.IntegrityError](err) || isKind[*integrityFinding](err) },
+	// An encrypted snapshot that could not be opened: no key, or none
+	// that fits. Not damage: scripts tell "bring the key" from "broken".
+	{isKeyProblem, exitClass{ExitKey, "key", schedule.OutcomeKey}},
+	{func(err error) bool {
+		return isKind[*backup.IntegrityError](err) || isKind[*integrityFinding](err) || crypt.IsDamage(err)
+	},
 		exitClass{ExitIntegrity, "integrity", schedule.OutcomeIntegrity}},
 	// Another efbackup holds the folder: a failure like any other, with a
 	// kind of its own so that scripts and the run log can tell.
@@ -225,6 +234,7 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		eo  *migrate.EngineTooOldError
 		nr  *noRuntimeError
 		dfe *backup.DatabaseFolderError
+		bke *backup.KeyError
 	)
 	switch {
 	case isKind[*interruptedError](err), errors.Is(err, context.Canceled):
@@ -249,6 +259,8 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		return l.T("err.inuse", iu.Dir, detail), l.T("hint.inuse")
 	case errors.As(err, &ce):
 		return l.T("err.changed", ce.Path, ce.Detail), l.T("hint.inuse")
+	case errors.As(err, &bke):
+		return describeKeyError(l, bke)
 	case errors.As(err, &inf):
 		return inf.msg, inf.hint
 	case errors.As(err, &le):
