@@ -102,6 +102,14 @@ type RestoreResult struct {
 // Restore runs first. The caller keeps other restores of the same install
 // out meanwhile (the command takes the install folder's lock).
 func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreResult, error) {
+	return RestoreSource(ctx, FileSource(archive), opt)
+}
+
+// RestoreSource is Restore for a snapshot of any store: it is read twice
+// from the store, once to verify it and once to extract it, and never
+// copied whole to the local disk.
+func RestoreSource(ctx context.Context, src Source, opt RestoreOptions) (*RestoreResult, error) {
+	archive := src.Name
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -115,7 +123,7 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 	if err != nil {
 		return res, err
 	}
-	rep, err := VerifyArchive(ctx, archive, ReadOptions{Engines: opt.Engines, Progress: opt.Progress})
+	rep, err := VerifySource(ctx, src, ReadOptions{Engines: opt.Engines, Progress: opt.Progress})
 	if err != nil {
 		return res, err
 	}
@@ -194,7 +202,7 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 			return res, err
 		}
 	}
-	if err := extract(ctx, archive, into, m, opt.ExtractProgress); err != nil {
+	if err := extract(ctx, src, into, m, opt.ExtractProgress); err != nil {
 		return res, err
 	}
 	hook("restore-extracted")
@@ -745,7 +753,8 @@ func recoverJournal(dir string, j *RestoreJournal) (*RestoreRecovery, error) {
 // empty folder. Only names that passed classify and are listed in m, with
 // the size m gives, are written; nothing is ever written outside dir, and
 // no link is ever created or followed.
-func extract(ctx context.Context, archive, dir string, m *Manifest, progress func(int64)) error {
+func extract(ctx context.Context, source Source, dir string, m *Manifest, progress func(int64)) error {
+	archive := source.Name
 	want := map[string]File{}
 	for _, f := range m.Files {
 		want[f.Path] = f
@@ -754,7 +763,7 @@ func extract(ctx context.Context, archive, dir string, m *Manifest, progress fun
 	for _, d := range m.Dirs {
 		wantDir[d.Path] = d
 	}
-	src, err := os.Open(archive)
+	src, err := source.Open(ctx)
 	if err != nil {
 		return err
 	}

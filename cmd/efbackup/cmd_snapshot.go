@@ -14,6 +14,9 @@ import (
 	"github.com/efbackup/efbackup/internal/fsutil"
 	"github.com/efbackup/efbackup/migrate"
 	"github.com/efbackup/efbackup/retention"
+	"github.com/efbackup/efbackup/store"
+	"github.com/efbackup/efbackup/store/location"
+	"github.com/efbackup/efbackup/store/s3"
 	"github.com/urfave/cli/v2"
 )
 
@@ -27,15 +30,18 @@ type snapshotOptions struct {
 	Level         string
 	AllowDamaged  bool
 	SkipUnchanged bool
+	Store         storeOptions
+	Lock          lockOptions
 }
 
 func snapshotCommand(u *ui) *cli.Command {
 	var opts snapshotOptions
 	return &cli.Command{
-		Name:      "snapshot",
-		Usage:     u.T("snapshot.usage"),
-		UsageText: "efbackup snapshot --install DIR | --db DIR [--out DIR] [--label NAME] [--level fastest|default|better|best] [--skip-unchanged]",
-		Flags: []cli.Flag{
+		Name:  "snapshot",
+		Usage: u.T("snapshot.usage"),
+		UsageText: "efbackup snapshot --install DIR | --db DIR [--out DIR|s3://BUCKET/PREFIX] [--label NAME] [--level fastest|default|better|best] [--skip-unchanged]\n" +
+			"                  [--s3-endpoint URL] [--s3-profile NAME] [--lock-days N] [--lock-mode governance|compliance]",
+		Flags: append(append([]cli.Flag{
 			&cli.StringFlag{Name: "install", Usage: u.T("flag.install"), Destination: &opts.Install},
 			&cli.StringFlag{Name: "db", Usage: u.T("flag.db"), Destination: &opts.DB},
 			&cli.StringFlag{Name: "out", Usage: u.T("flag.out"), Destination: &opts.Out},
@@ -43,7 +49,7 @@ func snapshotCommand(u *ui) *cli.Command {
 			&cli.StringFlag{Name: "level", Usage: u.T("flag.level"), Value: "default", Destination: &opts.Level},
 			&cli.BoolFlag{Name: "allow-damaged", Usage: u.T("flag.allowdamaged"), Destination: &opts.AllowDamaged},
 			&cli.BoolFlag{Name: "skip-unchanged", Usage: u.T("flag.skipunchanged"), Destination: &opts.SkipUnchanged},
-		},
+		}, storeFlags(u, &opts.Store)...), lockFlags(u, &opts.Lock)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return u.usageErr("err.extraargs", c.Args().First())
@@ -105,16 +111,22 @@ func resolveSnapshotTarget(u *ui, opts snapshotOptions) (*snapshotTarget, error)
 	if t.Out == "" {
 		t.Out = filepath.Join(filepath.Dir(t.Install), "efbackup-snapshots")
 	}
-	out, err := filepath.Abs(t.Out)
-	if err != nil {
-		return nil, err
-	}
-	t.Out = out
-	if fi, err := os.Stat(t.Out); err == nil && !fi.IsDir() {
-		return nil, u.usageErr("err.outnotdir", t.Out)
-	}
-	if fsutil.Within(t.Out, t.DB) {
-		return nil, u.usageErr("err.outinsidedb", t.Out, t.DB)
+	if location.IsS3(t.Out) {
+		if _, _, err := s3.ParseURL(t.Out); err != nil {
+			return nil, u.usageErr("err.s3url", t.Out, err)
+		}
+	} else {
+		out, err := filepath.Abs(t.Out)
+		if err != nil {
+			return nil, err
+		}
+		t.Out = out
+		if fi, err := os.Stat(t.Out); err == nil && !fi.IsDir() {
+			return nil, u.usageErr("err.outnotdir", t.Out)
+		}
+		if fsutil.Within(t.Out, t.DB) {
+			return nil, u.usageErr("err.outinsidedb", t.Out, t.DB)
+		}
 	}
 	t.Label = opts.Label
 	if t.Label == "" {
@@ -141,6 +153,10 @@ type snapshotReport struct {
 	Checks       []fileCheckReport `json:"checks"`
 	Verdict      string            `json:"verdict"`
 	Warnings     []string          `json:"warnings,omitempty"`
+	// VersionID is the version the object store gave the archive, and
+	// Retention its Object Lock retention (both only in a bucket).
+	VersionID string           `json:"version_id,omitempty"`
+	Retention *store.Retention `json:"retention,omitempty"`
 }
 
 // unchangedReport is snapshot --skip-unchanged's result when db/ is
@@ -171,16 +187,23 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 	if err != nil {
 		return nil, err
 	}
-	release, err := lockFolder(u, t.Out, "snapshot")
+	create, err := opts.Lock.create(u, t.Out)
+	if err != nil {
+		return nil, err
+	}
+	st, err := openStore(t.Out, opts.Store)
+	if err != nil {
+		return nil, err
+	}
+	release, lk, err := lockStore(ctx, u, st, "snapshot")
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	// With the folder held, a .partial can only be left by a run that was
-	// killed: it is never a snapshot, so it goes.
-	if removed, err := backup.RemoveStalePartials(t.Out); err == nil && len(removed) > 0 {
-		u.info("%s", u.T("snapshot.removedpartial", strings.Join(removed, ", ")))
-	}
+	// With the store held, an unfinished create (a .partial file, an
+	// incomplete upload) can only be left by a run that was killed: it is
+	// never a snapshot, so it goes.
+	cleanupOrphans(ctx, u, st, retention.OursName)
 	var warnings []string
 	sigs, err := checkInUse(ctx, t.DB)
 	if err != nil {
@@ -194,7 +217,7 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 	// Compare only a database that is not in use: a torn read proves
 	// nothing either way.
 	if opts.SkipUnchanged {
-		if un, err := snapshotUnchanged(ctx, t.DB, t.Out, t.Label); un != nil || err != nil {
+		if un, err := snapshotUnchanged(ctx, t.DB, st, t.Label); un != nil || err != nil {
 			return &snapshotResult{Unchanged: un}, err
 		}
 	}
@@ -208,7 +231,8 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 	res, err := backup.Snapshot(ctx, backup.SnapshotOptions{
 		DB:             t.DB,
 		Install:        t.Install,
-		OutDir:         t.Out,
+		Store:          st,
+		Create:         create,
 		Label:          t.Label,
 		Level:          level,
 		ToolVersion:    version,
@@ -225,8 +249,12 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 		BeforeCommit: func() error {
 			// The app may have started while we read: a copy taken then
 			// cannot be trusted.
-			_, err := checkInUse(ctx, t.DB)
-			return err
+			if _, err := checkInUse(ctx, t.DB); err != nil {
+				return err
+			}
+			// A run whose lock was taken over (it could not refresh it)
+			// no longer owns the store: it must not commit.
+			return lk.Check()
 		},
 		Hook: testHooks.At,
 	})
@@ -241,7 +269,10 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 		Files: m.Totals.Files, Bytes: m.Totals.Bytes, ArchiveBytes: res.ArchiveSize,
 		Seconds: time.Since(start).Seconds(), Version: m.EFakturVersion, ContentID: m.ContentID,
 		Databases: m.Databases, Excluded: m.Excluded, Checks: fileChecks(m.Files),
-		Verdict: summaryVerdict(m), Warnings: warnings,
+		Verdict: summaryVerdict(m), Warnings: warnings, VersionID: res.Committed.VersionID,
+	}
+	if r := res.Committed.Retention; r.Mode != "" {
+		rep.Retention = &r
 	}
 	if rep.Databases == nil {
 		rep.Databases = []engine.Database{}
@@ -264,8 +295,8 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 // byte-identical to the label's newest snapshot (same content_id, and that
 // snapshot verifies), it says which, and no new archive is written. nil
 // means a snapshot is needed.
-func snapshotUnchanged(ctx context.Context, db, out, label string) (*unchangedReport, error) {
-	same, newest, err := retention.Unchanged(ctx, db, out, label, engines())
+func snapshotUnchanged(ctx context.Context, db string, st store.Store, label string) (*unchangedReport, error) {
+	same, newest, err := retention.UnchangedIn(ctx, db, st, label, engines())
 	if err != nil || !same {
 		return nil, err
 	}
@@ -282,6 +313,9 @@ func printSnapshot(u *ui, res *snapshotResult) error {
 		fmt.Fprintln(w, u.T("snapshot.done", rep.Snapshot))
 		fmt.Fprintln(w, u.T("snapshot.summary", rep.Files, humanBytes(rep.Bytes), humanBytes(rep.ArchiveBytes), rep.Seconds))
 		fmt.Fprintln(w, u.T("snapshot.version", rep.Version))
+		if r := rep.Retention; r != nil {
+			fmt.Fprintln(w, u.T("snapshot.locked", r.Until.Local().Format("2006-01-02 15:04"), strings.ToLower(r.Mode)))
+		}
 		printDatabases(w, u, rep.Databases)
 		if len(rep.Excluded) > 0 {
 			fmt.Fprintln(w, "  "+u.T("db.excluded", strings.Join(rep.Excluded, ", ")))

@@ -2,15 +2,20 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
+	"time"
 
 	"github.com/efbackup/efbackup/backup"
 	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/migrate"
+	"github.com/efbackup/efbackup/store"
+	"github.com/efbackup/efbackup/store/location"
 	"github.com/urfave/cli/v2"
 )
 
@@ -22,6 +27,7 @@ type verifyOptions struct {
 	Install    string
 	Against    string
 	AppBackups bool
+	Store      storeOptions
 }
 
 func verifyCommand(u *ui) *cli.Command {
@@ -29,13 +35,13 @@ func verifyCommand(u *ui) *cli.Command {
 	return &cli.Command{
 		Name:      "verify",
 		Usage:     u.T("verify.usage"),
-		UsageText: "efbackup verify SNAPSHOT...\nefbackup verify --db DIR [--against SNAPSHOT_OR_MANIFEST]",
-		Flags: []cli.Flag{
+		UsageText: "efbackup verify SNAPSHOT|s3://BUCKET/PREFIX/NAME...\nefbackup verify --db DIR [--against SNAPSHOT_OR_MANIFEST]",
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "db", Usage: u.T("flag.verifydb"), Destination: &opts.DB},
 			&cli.StringFlag{Name: "install", Usage: u.T("flag.install"), Destination: &opts.Install},
 			&cli.StringFlag{Name: "against", Usage: u.T("flag.against"), Destination: &opts.Against},
 			&cli.BoolFlag{Name: "app-backups", Usage: u.T("flag.verifyappbackups"), Destination: &opts.AppBackups},
-		},
+		}, storeFlags(u, &opts.Store)...),
 		Action: func(c *cli.Context) error {
 			opts.Paths = c.Args().Slice()
 			if opts.AppBackups {
@@ -80,6 +86,12 @@ type verifyResult struct {
 	Warnings          []string          `json:"warnings,omitempty"`
 	Recorded          string            `json:"recorded_verdict,omitempty"`
 	ContentID         string            `json:"content_id,omitempty"`
+	// Tampered is set for a snapshot in a bucket whose name someone
+	// deleted or overwrote after efbackup wrote it; the bytes checked are
+	// still the version efbackup wrote.
+	Tampered *store.Tamper `json:"tampered,omitempty"`
+	// Retention is the snapshot's Object Lock retention, in a bucket.
+	Retention *store.Retention `json:"retention,omitempty"`
 }
 
 type verifyOutput struct {
@@ -95,29 +107,63 @@ func runVerify(ctx context.Context, u *ui, opts verifyOptions) (*verifyOutput, e
 	if opts.DB != "" || opts.Install != "" {
 		return runVerifyDB(ctx, u, opts)
 	}
-	return runVerifySnapshots(ctx, u, opts.Paths)
+	return runVerifySnapshots(ctx, u, opts.Paths, opts.Store)
 }
 
-func runVerifySnapshots(ctx context.Context, u *ui, paths []string) (*verifyOutput, error) {
-	out := &verifyOutput{OK: true}
-	for _, p := range paths {
+// snapshotSource finds a snapshot named on the command line: a file, or
+// s3://BUCKET/PREFIX/NAME (with what the bucket says of it).
+func snapshotSource(ctx context.Context, u *ui, p string, so storeOptions) (backup.Source, store.Entry, error) {
+	if !location.IsS3(p) {
 		fi, err := os.Stat(p)
 		if err != nil {
-			return nil, u.usageErr("err.nosnapshot", p)
+			return backup.Source{}, store.Entry{}, u.usageErr("err.nosnapshot", p)
 		}
 		if fi.IsDir() {
-			return nil, u.usageErr("err.snapshotisdir", p)
+			return backup.Source{}, store.Entry{}, u.usageErr("err.snapshotisdir", p)
+		}
+		return backup.FileSource(p), store.Entry{Name: filepath.Base(p), Size: fi.Size()}, nil
+	}
+	st, name, err := openObject(p, so)
+	if err != nil {
+		return backup.Source{}, store.Entry{}, err
+	}
+	e, err := st.Stat(ctx, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return backup.Source{}, store.Entry{}, u.usageErr("err.nosnapshot", p)
+	}
+	if err != nil {
+		return backup.Source{}, store.Entry{}, err
+	}
+	return backup.StoreSource(st, name), e, nil
+}
+
+func runVerifySnapshots(ctx context.Context, u *ui, paths []string, so storeOptions) (*verifyOutput, error) {
+	out := &verifyOutput{OK: true}
+	srcs := make([]backup.Source, len(paths))
+	entries := make([]store.Entry, len(paths))
+	for i, p := range paths {
+		var err error
+		if srcs[i], entries[i], err = snapshotSource(ctx, u, p, so); err != nil {
+			return nil, err
 		}
 	}
-	for _, p := range paths {
-		fi, _ := os.Stat(p)
-		progress, finish := u.progress(u.T("progress.verify", filepath.Base(p)), fi.Size())
-		rep, err := backup.VerifyArchive(ctx, p, backup.ReadOptions{Engines: engines(), Progress: progress})
+	tampered := 0
+	for i, src := range srcs {
+		e := entries[i]
+		progress, finish := u.progress(u.T("progress.verify", e.Name), e.Size)
+		rep, err := backup.VerifySource(ctx, src, backup.ReadOptions{Engines: engines(), Progress: progress})
 		finish()
 		if err != nil {
 			return nil, err
 		}
-		r := verifyResult{Target: p, OK: rep.OK(), Files: rep.Files, Bytes: rep.Bytes, Problems: rep.Problems}
+		r := verifyResult{Target: src.Name, OK: rep.OK(), Files: rep.Files, Bytes: rep.Bytes, Problems: rep.Problems, Tampered: e.Tamper}
+		if e.Retention.Mode != "" {
+			ret := e.Retention
+			r.Retention = &ret
+		}
+		if e.Tamper != nil {
+			tampered++
+		}
 		present := rep.SidecarPresent
 		r.Sidecar = &present
 		if m := rep.Manifest; m != nil {
@@ -143,6 +189,9 @@ func runVerifySnapshots(ctx context.Context, u *ui, paths []string) (*verifyOutp
 	}
 	if !out.OK {
 		return out, verifyFailed(u, *out)
+	}
+	if tampered > 0 {
+		return out, &integrityFinding{msg: u.T("verify.tamperedfound", tampered), hint: u.T("hint.tampered")}
 	}
 	return out, nil
 }
@@ -190,6 +239,12 @@ func printVerify(w io.Writer, u *ui, out verifyOutput) {
 		if r.Sidecar != nil && !*r.Sidecar {
 			fmt.Fprintln(w, "  "+u.T("verify.nosidecar"))
 		}
+		if r.Tampered != nil {
+			fmt.Fprintln(w, "  "+tamperLine(u, r.Target, r.Tampered))
+		}
+		if ret := r.Retention; ret != nil && ret.Active(time.Now()) {
+			fmt.Fprintln(w, "  "+u.T("snapshot.locked", ret.Until.Local().Format("2006-01-02 15:04"), strings.ToLower(ret.Mode)))
+		}
 		printDatabases(w, u, r.Databases)
 		for _, d := range r.RecordedDatabases {
 			if d.Engine != engine.UnknownEngine && d.State != engine.Unknown {
@@ -205,7 +260,21 @@ func printVerify(w io.Writer, u *ui, out verifyOutput) {
 // loadAgainst reads the manifest to compare a live folder with: a sidecar
 // or manifest JSON file, or a snapshot, which is verified in full first so
 // that its manifest can be trusted.
-func loadAgainst(ctx context.Context, u *ui, p string) (*backup.Manifest, error) {
+func loadAgainst(ctx context.Context, u *ui, p string, so storeOptions) (*backup.Manifest, error) {
+	if location.IsS3(p) {
+		src, _, err := snapshotSource(ctx, u, p, so)
+		if err != nil {
+			return nil, err
+		}
+		rep, err := backup.VerifySource(ctx, src, backup.ReadOptions{})
+		if err != nil {
+			return nil, err
+		}
+		if err := rep.Err(); err != nil {
+			return nil, err
+		}
+		return rep.Manifest, nil
+	}
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, u.usageErr("err.nosnapshot", p)
@@ -257,7 +326,7 @@ func runVerifyDB(ctx context.Context, u *ui, opts verifyOptions) (*verifyOutput,
 	}
 	var m *backup.Manifest
 	if opts.Against != "" {
-		if m, err = loadAgainst(ctx, u, opts.Against); err != nil {
+		if m, err = loadAgainst(ctx, u, opts.Against, opts.Store); err != nil {
 			return nil, err
 		}
 	}

@@ -145,6 +145,21 @@ func (s *Store) String() string {
 	return u
 }
 
+// Path is where name lives, as a URL a person can give back to efbackup
+// (s3://bucket/prefix/name); the endpoint is not part of it.
+func (s *Store) Path(name string) string {
+	return "s3://" + s.bucket + "/" + s.key(name)
+}
+
+// URL is the store's own s3://bucket/prefix, without the endpoint.
+func (s *Store) URL() string {
+	u := "s3://" + s.bucket
+	if s.prefix != "" {
+		u += "/" + s.prefix
+	}
+	return u
+}
+
 // GoString keeps %#v from printing the client, which holds the keys.
 func (s *Store) GoString() string { return "s3.Store(" + s.String() + ")" }
 
