@@ -294,10 +294,7 @@ func recordDatabases(le *listEntry, m *backup.Manifest, dbs []engine.Database, p
 			le.State = string(d.State)
 		}
 	}
-	le.Proof = m.Deep
-	if p := proof; p != nil && (le.Proof == nil || p.Checked.After(le.Proof.Checked)) {
-		le.Proof = p
-	}
+	le.Proof = proof
 	if le.Proof != nil && le.Proof.Verdict == engine.OK && !seen[engine.CheckedEngine] {
 		le.Checked = append(le.Checked, engine.CheckedEngine)
 	}

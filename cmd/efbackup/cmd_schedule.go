@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/migrate"
+	"github.com/efbackup/efbackup/retention"
 	"github.com/efbackup/efbackup/schedule"
 	"github.com/efbackup/efbackup/store/location"
 	"github.com/efbackup/efbackup/store/s3"
@@ -310,6 +312,9 @@ type runScheduledOptions struct {
 	CopyTo        string
 	Store         storeOptions
 	Lock          lockOptions
+	// DeepEvery is how often the real engine proves the newest snapshot
+	// (when a Java runtime and Derby engine are found); 0 never.
+	DeepEvery string
 }
 
 func runScheduledCommand(u *ui) *cli.Command {
@@ -326,6 +331,7 @@ func runScheduledCommand(u *ui) *cli.Command {
 			&cli.BoolFlag{Name: "skip-unchanged", Usage: u.T("flag.skipunchanged"), Destination: &opts.SkipUnchanged},
 			&cli.BoolFlag{Name: "no-prune", Usage: u.T("flag.noprune"), Destination: &opts.NoPrune},
 			&cli.StringFlag{Name: "copy-to", Usage: u.T("flag.schedcopyto"), Destination: &opts.CopyTo},
+			&cli.StringFlag{Name: "deep-every", Usage: u.T("flag.deepevery"), Value: "7d", Destination: &opts.DeepEvery},
 		}, append(append(keepFlags(u), storeFlags(u, &opts.Store)...), lockFlags(u, &opts.Lock)...)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
@@ -348,6 +354,14 @@ func runScheduled(ctx context.Context, u *ui, opts runScheduledOptions) (*schedu
 	}
 	if _, _, err := opts.Keep.policy(u); err != nil {
 		return nil, err
+	}
+	var deepEvery time.Duration
+	if opts.DeepEvery != "" && opts.DeepEvery != "0" {
+		d, err := retention.ParseDuration(opts.DeepEvery)
+		if err != nil {
+			return nil, u.usageErr("err.deepevery", opts.DeepEvery)
+		}
+		deepEvery = time.Since(d.Before(time.Now()))
 	}
 	start := time.Now()
 	host, _ := os.Hostname()
@@ -416,6 +430,11 @@ func runScheduled(ctx context.Context, u *ui, opts runScheduledOptions) (*schedu
 			if err != nil {
 				return finishScheduled(ctx, u, t.Out, rec, start, err)
 			}
+		}
+	}
+	if deepEvery > 0 {
+		if err := proveWhenDue(ctx, sub, t, deepEvery, &rec); err != nil {
+			return finishScheduled(ctx, u, t.Out, rec, start, err)
 		}
 	}
 	return finishScheduled(ctx, u, t.Out, rec, start, nil)
@@ -489,6 +508,45 @@ func checkScheduleStores(u *ui, opts *scheduleOptions, out, copyTo string) error
 		if _, err := openStore(raw, opts.Store); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// proveWhenDue lets the real engine prove the newest snapshot of the label
+// when the last proof of it is older than every (or there is none), and a
+// Java runtime and Derby engine are found; without them the run goes on
+// without a proof. A damaged proof ends the run as damage.
+func proveWhenDue(ctx context.Context, u *ui, t *snapshotTarget, every time.Duration, rec *schedule.RunRecord) error {
+	if location.IsS3(t.Out) {
+		// The engine proves a snapshot on this computer; a bucket's
+		// snapshots are proven after a copy comes back.
+		return nil
+	}
+	newest, _, err := retention.NewestOfLabel(t.Out, t.Label)
+	if err != nil || newest == "" {
+		return nil
+	}
+	if p, err := backup.ReadProof(newest); err == nil && time.Since(p.Checked) < every {
+		return nil
+	}
+	if _, err := findDeepRuntime(u, deepOptions{Install: t.Install}); err != nil {
+		u.info("%s", u.T("runscheduled.nodeep"))
+		return nil
+	}
+	vr, err := backup.VerifyArchive(ctx, newest, backup.ReadOptions{Engines: engines()})
+	if err != nil {
+		return err
+	}
+	if err := vr.Err(); err != nil {
+		return err
+	}
+	d, err := proveSnapshot(ctx, u, newest, vr.Manifest, deepOptions{Install: t.Install})
+	if err != nil {
+		return err
+	}
+	rec.Proved, rec.ProofVerdict = filepath.Base(newest), string(d.Verdict)
+	if d.Verdict == engine.Damaged {
+		return &integrityFinding{msg: u.T("snapshot.deepdamaged", newest), hint: u.T("hint.damaged")}
 	}
 	return nil
 }

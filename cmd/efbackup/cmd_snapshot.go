@@ -32,6 +32,9 @@ type snapshotOptions struct {
 	SkipUnchanged bool
 	Store         storeOptions
 	Lock          lockOptions
+	// Deep lets the real engine prove the snapshot just written.
+	Deep     bool
+	DeepOpts deepOptions
 }
 
 func snapshotCommand(u *ui) *cli.Command {
@@ -39,9 +42,9 @@ func snapshotCommand(u *ui) *cli.Command {
 	return &cli.Command{
 		Name:  "snapshot",
 		Usage: u.T("snapshot.usage"),
-		UsageText: "efbackup snapshot --install DIR | --db DIR [--out DIR|s3://BUCKET/PREFIX] [--label NAME] [--level fastest|default|better|best] [--skip-unchanged]\n" +
+		UsageText: "efbackup snapshot --install DIR | --db DIR [--out DIR|s3://BUCKET/PREFIX] [--label NAME] [--level fastest|default|better|best] [--skip-unchanged] [--deep]\n" +
 			"                  [--s3-endpoint URL] [--s3-profile NAME] [--lock-days N] [--lock-mode governance|compliance]",
-		Flags: append(append([]cli.Flag{
+		Flags: append(append(append([]cli.Flag{
 			&cli.StringFlag{Name: "install", Usage: u.T("flag.install"), Destination: &opts.Install},
 			&cli.StringFlag{Name: "db", Usage: u.T("flag.db"), Destination: &opts.DB},
 			&cli.StringFlag{Name: "out", Usage: u.T("flag.out"), Destination: &opts.Out},
@@ -49,7 +52,8 @@ func snapshotCommand(u *ui) *cli.Command {
 			&cli.StringFlag{Name: "level", Usage: u.T("flag.level"), Value: "default", Destination: &opts.Level},
 			&cli.BoolFlag{Name: "allow-damaged", Usage: u.T("flag.allowdamaged"), Destination: &opts.AllowDamaged},
 			&cli.BoolFlag{Name: "skip-unchanged", Usage: u.T("flag.skipunchanged"), Destination: &opts.SkipUnchanged},
-		}, storeFlags(u, &opts.Store)...), lockFlags(u, &opts.Lock)...),
+			&cli.BoolFlag{Name: "deep", Usage: u.T("flag.snapshotdeep"), Destination: &opts.Deep},
+		}, storeFlags(u, &opts.Store)...), lockFlags(u, &opts.Lock)...), deepFlags(u, &opts.DeepOpts)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return u.usageErr("err.extraargs", c.Args().First())
@@ -157,6 +161,8 @@ type snapshotReport struct {
 	// Retention its Object Lock retention (both only in a bucket).
 	VersionID string           `json:"version_id,omitempty"`
 	Retention *store.Retention `json:"retention,omitempty"`
+	// Deep is the real engine's proof of the snapshot (snapshot --deep).
+	Deep *deepResult `json:"engine_proof,omitempty"`
 }
 
 // unchangedReport is snapshot --skip-unchanged's result when db/ is
@@ -281,6 +287,25 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 	if sidecarErr != nil {
 		return out, sidecarErr
 	}
+	if opts.Deep && location.IsS3(t.Out) {
+		w := u.T("deep.s3")
+		rep.Warnings = append(rep.Warnings, w)
+		u.warn(w, "")
+	} else if opts.Deep {
+		o := opts.DeepOpts
+		if o.Install == "" {
+			o.Install = t.Install
+		}
+		d, err := proveSnapshot(ctx, u, res.Path, m, o)
+		if err != nil {
+			return out, err
+		}
+		rep.Deep = d
+		rep.Databases = withEngineProof(rep.Databases, d)
+		if d.Verdict == engine.Damaged && !opts.AllowDamaged {
+			return out, &integrityFinding{msg: u.T("snapshot.deepdamaged", res.Path), hint: u.T("hint.damaged")}
+		}
+	}
 	if rep.Verdict == "damaged" {
 		if opts.AllowDamaged {
 			u.warn(u.T("snapshot.damaged.allowed"), "")
@@ -317,6 +342,7 @@ func printSnapshot(u *ui, res *snapshotResult) error {
 			fmt.Fprintln(w, u.T("snapshot.locked", r.Until.Local().Format("2006-01-02 15:04"), strings.ToLower(r.Mode)))
 		}
 		printDatabases(w, u, rep.Databases)
+		printDeep(w, u, rep.Deep)
 		if len(rep.Excluded) > 0 {
 			fmt.Fprintln(w, "  "+u.T("db.excluded", strings.Join(rep.Excluded, ", ")))
 		}

@@ -24,6 +24,8 @@ func init() {
 		"flag.copyto":      {"where to copy the snapshot: s3://BUCKET/PREFIX (or a folder)", "tujuan salinan snapshot: s3://BUCKET/PREFIX (atau folder)"},
 		"flag.schedcopyto": {"after each snapshot, copy it there too and check the copy (s3://BUCKET/PREFIX or a folder)", "setelah setiap snapshot, salin juga ke sana dan periksa salinannya (s3://BUCKET/PREFIX atau folder)"},
 
+		"deep.s3": {"the engine proof was skipped: it runs on a snapshot on this computer (copy it here first)", "bukti mesin dilewati: bukti dijalankan pada snapshot di komputer ini (salin ke sini terlebih dahulu)"},
+
 		// Usage errors.
 		"err.lockdays":    {"--lock-days %d: give a number of days, 1 or more", "--lock-days %d: berikan jumlah hari, 1 atau lebih"},
 		"err.lockmode":    {"--lock-mode %q: use governance or compliance", "--lock-mode %q: gunakan governance atau compliance"},
