@@ -236,6 +236,8 @@ type LockInfo struct {
 	Time    time.Time `json:"time"`
 	Command string    `json:"command,omitempty"`
 	Token   string    `json:"token"`
+	// Boot is the holder's Linux boot id: a restart ends every process.
+	Boot string `json:"boot,omitempty"`
 	// Heartbeat is when an object-store lock was last refreshed, by the
 	// holder's clock (staleness itself is judged by the server's
 	// timestamps); zero for a local lock.
