@@ -32,9 +32,10 @@ deps-check:
 	@bash scripts/apt-install_test.sh
 
 # Every test with the race detector, then the crash harnesses of the
-# command without it (they kill their children; see crash-quick).
-test: deps-test
-	$(GO) test -race -timeout 15m ./...
+# command without it (they kill their children; see crash-quick). The S3
+# tests run against the real server (deps-s3) and may not skip.
+test: deps-test deps-s3
+	EFBACKUP_REQUIRE_S3=1 $(GO) test -race -timeout 15m ./...
 	$(MAKE) --no-print-directory crash-quick
 
 # The quick round of the command's crash harnesses (every named kill point,
