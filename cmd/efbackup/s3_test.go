@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/efbackup/efbackup/doctor"
+	"github.com/efbackup/efbackup/schedule"
 	"github.com/efbackup/efbackup/store/s3/s3test"
 	"github.com/minio/minio-go/v7"
 )
@@ -339,5 +341,134 @@ func TestS3NetworkCut(t *testing.T) {
 		if strings.HasSuffix(n, ".tar.zst") {
 			t.Fatalf("a cut upload left %s under a final name", n)
 		}
+	}
+}
+
+// copy sends a local snapshot, its sidecar and its proof off-site, locked,
+// reads the copy back and verifies it; a second copy finds it there and
+// sends nothing. A snapshot efbackup did not name is refused.
+func TestS3Copy(t *testing.T) {
+	srv, b := s3Bucket(t, true)
+	inst := opsInstall(t, "4.0", -1)
+	dir := t.TempDir()
+	if code, stdout, stderr := runCLI(t, "snapshot", "--install", inst, "--out", dir); code != ExitOK {
+		t.Fatalf("snapshot: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	snap := archives(t, dir)[0]
+	proof := []byte(`{"engine":"derby","verdict":"ok","checked":"2026-12-01T00:00:00Z"}` + "\n")
+	if err := os.WriteFile(snap+".proof.json", proof, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	to := "s3://" + b + "/pkp"
+	code, stdout, stderr := runCLI(t, "copy", snap, "--to", to, "--lock-days", "2", "--json")
+	if code != ExitOK {
+		t.Fatalf("copy: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	var rep copyReport
+	jsonOut(t, stdout, &rep)
+	name := filepath.Base(snap)
+	if !rep.Verified || !rep.Sidecar || !rep.Proof || rep.AlreadyThere || rep.Copy != to+"/"+name || rep.Retention == nil {
+		t.Fatalf("copy report: %s", stdout)
+	}
+	got := objectNames(t, srv, b, "pkp/")
+	for _, n := range []string{name, name + ".manifest.json", name + ".proof.json"} {
+		if !contains(got, "pkp/"+n) {
+			t.Fatalf("bucket holds %v: no %s", got, n)
+		}
+	}
+	code, stdout, stderr = runCLI(t, "copy", snap, "--to", to, "--json")
+	jsonOut(t, stdout, &rep)
+	if code != ExitOK || !rep.AlreadyThere || !rep.Verified {
+		t.Fatalf("second copy: exit %d, want the copy found there and verified\n%s\n%s", code, stdout, stderr)
+	}
+	if code, stdout, stderr := runCLI(t, "verify", rep.Copy); code != ExitOK {
+		t.Fatalf("verify of the copy: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	other := filepath.Join(t.TempDir(), "notes.tar.zst")
+	if err := os.WriteFile(other, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI(t, "copy", other, "--to", to); code != ExitUsage || !strings.Contains(stderr, "not named like") {
+		t.Fatalf("copy of a foreign file: exit %d\n%s", code, stderr)
+	}
+}
+
+// doctor reads a bucket: one without Object Lock and versioning is named
+// with how to enable them; in --json, each install's newest off-site
+// snapshot.
+func TestS3Doctor(t *testing.T) {
+	_, plain := s3Bucket(t, false)
+	srv := s3test.Shared(t)
+	locked, err := srv.NewBucket(context.Background(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst := opsInstall(t, "4.0", -1)
+	for _, client := range []string{"pt-maju", "cv-jaya"} {
+		if code, stdout, stderr := runCLI(t, "snapshot", "--install", inst, "--out", "s3://"+locked+"/"+client, "--label", client, "--lock-days", "1"); code != ExitOK {
+			t.Fatalf("snapshot: exit %d\n%s\n%s", code, stdout, stderr)
+		}
+	}
+	_, stdout, stderr := runCLI(t, "doctor", inst, "--out", "s3://"+plain+"/x", "--out", "s3://"+locked, "--json")
+	var d doctorOutput
+	jsonOut(t, stdout, &d)
+	if len(d.Offsite) != 2 {
+		t.Fatalf("doctor examined %d buckets, want 2\n%s\n%s", len(d.Offsite), stdout, stderr)
+	}
+	p, l := d.Offsite[0], d.Offsite[1]
+	if p.ObjectLock || p.Versioning == "Enabled" || !l.ObjectLock || l.Versioning != "Enabled" {
+		t.Fatalf("bucket status: %+v %+v", p, l)
+	}
+	if len(l.Installs) != 2 || l.Installs[0].Retention == nil || l.Installs[0].Snapshot == "" {
+		t.Fatalf("newest off-site snapshots: %+v", l.Installs)
+	}
+	codes := map[string]string{}
+	for _, f := range d.Findings {
+		codes[f.Code] = f.Next
+	}
+	for _, in := range d.Installs {
+		for _, f := range in.Findings {
+			codes[f.Code] = f.Next
+		}
+	}
+	if codes[doctor.CodeNoObjectLock] == "" || codes[doctor.CodeNoVersioning] == "" {
+		t.Fatalf("no finding on the bucket without Object Lock and versioning: %v\n%s", codes, stdout)
+	}
+	for _, lang := range []string{"en", "id"} {
+		_, stdout, _ := runCLI(t, "--lang", lang, "doctor", inst, "--out", "s3://"+plain+"/x")
+		want := map[string]string{"en": "Object Lock", "id": "Object Lock"}[lang]
+		if !strings.Contains(stdout, want) || strings.Contains(stdout, "%!") {
+			t.Fatalf("doctor (%s):\n%s", lang, stdout)
+		}
+	}
+}
+
+// The scheduled run makes its snapshot on the USB drive and copies it to
+// the bucket in the same run; the run log says where the copy went.
+func TestS3ScheduledCopy(t *testing.T) {
+	srv, b := s3Bucket(t, true)
+	inst := opsInstall(t, "4.0", -1)
+	usb := t.TempDir()
+	code, stdout, stderr := runCLI(t, "run-scheduled", "--install", inst, "--out", usb, "--label", "pkp",
+		"--copy-to", "s3://"+b+"/pkp", "--lock-days", "1", "--keep-last", "3")
+	if code != ExitOK {
+		t.Fatalf("run-scheduled: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	local := archives(t, usb)
+	if len(local) != 1 {
+		t.Fatalf("USB drive holds %v", local)
+	}
+	if !contains(objectNames(t, srv, b, "pkp/"), "pkp/"+filepath.Base(local[0])) {
+		t.Fatal("the run did not copy its snapshot to the bucket")
+	}
+	log, err := os.ReadFile(filepath.Join(usb, schedule.RunLogName))
+	if err != nil {
+		t.Fatalf("run log: %v", err)
+	}
+	if !strings.Contains(string(log), `"copied":"s3://`+b+`/pkp/`+filepath.Base(local[0])) {
+		t.Fatalf("run log does not name the copy:\n%s", log)
+	}
+	if strings.Contains(string(log), srv.SecretKey) {
+		t.Fatal("the run log holds the secret key")
 	}
 }
