@@ -472,3 +472,43 @@ func TestS3ScheduledCopy(t *testing.T) {
 		t.Fatal("the run log holds the secret key")
 	}
 }
+
+// A schedule that writes to a bucket names the profile its run reads the
+// keys from, never the keys; without a profile it says where to put them.
+func TestS3ScheduleHoldsNoSecret(t *testing.T) {
+	srv, b := s3Bucket(t, true)
+	inst := opsInstall(t, "4.0", -1)
+	usb := t.TempDir()
+	aws := filepath.Join(os.Getenv("HOME"), ".aws")
+	if err := os.MkdirAll(aws, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	creds := "[efaktur]\naws_access_key_id = " + srv.AccessKey + "\naws_secret_access_key = " + srv.SecretKey + "\n"
+	if err := os.WriteFile(filepath.Join(aws, "credentials"), []byte(creds), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, profile := range []string{"", "efaktur"} {
+		args := []string{"schedule", "show", "--install", inst, "--out", usb, "--copy-to", "s3://" + b + "/pkp",
+			"--lock-days", "30", "--daily", "18:30", "--backend", "cron"}
+		if profile != "" {
+			args = append(args, "--s3-profile", profile)
+		}
+		code, stdout, stderr := runCLI(t, args...)
+		if code != ExitOK {
+			t.Fatalf("schedule show: exit %d\n%s\n%s", code, stdout, stderr)
+		}
+		all := stdout + stderr
+		if strings.Contains(all, srv.SecretKey) || strings.Contains(all, srv.AccessKey) {
+			t.Fatalf("the schedule holds a key:\n%s", all)
+		}
+		if !strings.Contains(all, "--copy-to") || !strings.Contains(all, "--lock-days 30") {
+			t.Fatalf("the schedule's command line lacks the copy:\n%s", all)
+		}
+		if profile != "" && !strings.Contains(all, "--s3-profile "+profile) {
+			t.Fatalf("the schedule does not name the profile:\n%s", all)
+		}
+		if profile == "" && !strings.Contains(all, "profile") {
+			t.Fatalf("no word on where the scheduled run finds its keys:\n%s", all)
+		}
+	}
+}
