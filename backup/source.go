@@ -3,6 +3,7 @@ package backup
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 
@@ -67,5 +68,9 @@ func ReadSidecarFrom(ctx context.Context, st store.Store, name string) (*Manifes
 		return nil, err
 	}
 	m, _, err := ReadManifest(bytes.NewReader(b))
-	return m, err
+	if err != nil {
+		// Name the file, as a read of the file itself does.
+		return nil, fmt.Errorf("%s: %w", store.Path(st, name+SidecarSuffix), err)
+	}
+	return m, nil
 }

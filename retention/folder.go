@@ -57,8 +57,12 @@ type Snapshot struct {
 	LockedUntil *time.Time `json:"locked_until,omitempty"`
 	// Retention is the archive's retention as listed (ScanWithRetention).
 	Retention *store.Retention `json:"retention,omitempty"`
-	entry     store.Entry      // as listed, to notice a replacement before removal
-	report    *backup.VerifyReport
+	// SidecarErr is why a sidecar that is there could not be used (a
+	// value this release does not know, damage); the snapshot is then
+	// Unproven.
+	SidecarErr error       `json:"-"`
+	entry      store.Entry // as listed, to notice a replacement before removal
+	report     *backup.VerifyReport
 }
 
 // Report is the verification of the snapshot, when a plan read it.
@@ -157,6 +161,7 @@ func scan(ctx context.Context, st store.Store, lo store.ListOptions) (*Folder, e
 			if remote(err) {
 				return nil, err
 			}
+			s.SidecarErr = err
 			f.Unproven = append(f.Unproven, s)
 			continue
 		}

@@ -189,6 +189,9 @@ func listStore(ctx context.Context, u *ui, st store.Store, prefix string, opts l
 			le.Status = "unverified"
 		} else {
 			le.Status = "no-sidecar"
+			if s.SidecarErr != nil {
+				u.warn(s.SidecarErr.Error(), "")
+			}
 		}
 		if !opts.NoVerify {
 			progress, finish := u.progress(u.T("progress.verify", s.Name), le.ArchiveBytes)

@@ -59,7 +59,8 @@ func s3Rows(db string, add func(row)) (throughput float64) {
 	rc := []string{"RCLONE_CONFIG_BENCH_TYPE=s3", "RCLONE_CONFIG_BENCH_PROVIDER=Other",
 		"RCLONE_CONFIG_BENCH_ACCESS_KEY_ID=" + srv.AccessKey, "RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY=" + srv.SecretKey,
 		"RCLONE_CONFIG_BENCH_ENDPOINT=" + srv.Endpoint, "RCLONE_CONFIG_BENCH_REGION=" + srv.Region,
-		"RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE=true", "RCLONE_CONFIG=" + filepath.Join(dir, "rclone.conf")}
+		"RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE=true", "RCLONE_CONFIG=" + filepath.Join(dir, "rclone.conf"),
+		"AWS_CA_BUNDLE=", "AWS_PROFILE=", "AWS_ENDPOINT_URL="}
 	scratch := filepath.Join(*work, "scratch-s3peer")
 	add(row{name: rowS3Peer, m: median(func() measurement {
 		n++
