@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/efbackup/efbackup/internal/folderlock"
 	"github.com/efbackup/efbackup/internal/fsutil"
@@ -193,7 +192,3 @@ func cleanupOrphans(ctx context.Context, u *ui, st store.Store, ours func(string
 		u.info("%s", u.T(key, strings.Join(removed, ", ")))
 	}
 }
-
-// storeWait bounds the requests made after a command's context ended
-// (releasing a lock, aborting an upload).
-const storeWait = 30 * time.Second

@@ -5,7 +5,7 @@
 // What makes it safe to keep snapshots there:
 //   - A create streams into a multipart upload of the final key as the
 //     bytes arrive, in parts of DefaultPartSize with at most
-//     DefaultPartsInFlight at once: no local copy, about 10 MiB of memory.
+//     DefaultPartsInFlight at once: no local copy, about 5 MiB of memory.
 //     Only Commit completes the upload, with If-None-Match: * so that a
 //     name is never written twice; a killed process leaves an incomplete
 //     upload, never an object, and CleanupOrphans aborts it.
