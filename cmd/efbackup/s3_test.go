@@ -129,6 +129,16 @@ func TestS3Commands(t *testing.T) {
 		t.Fatalf("list across prefixes: %s", stdout)
 	}
 
+	// EFBACKUP_OUT names a bucket prefix as it names a folder.
+	t.Setenv("EFBACKUP_OUT", urlA)
+	code, stdout, stderr = runCLI(t, "list", "--no-verify", "--json")
+	t.Setenv("EFBACKUP_OUT", "")
+	var one listOutput
+	jsonOut(t, stdout, &one)
+	if code != ExitOK || len(one.Snapshots) != 1 || one.Snapshots[0].Snapshot != snap.Snapshot {
+		t.Fatalf("list with EFBACKUP_OUT=%s: exit %d\n%s\n%s", urlA, code, stdout, stderr)
+	}
+
 	// verify and restore straight from the bucket.
 	if code, stdout, stderr := runCLI(t, "verify", snap.Snapshot); code != ExitOK || !strings.Contains(stdout, snap.Snapshot) {
 		t.Fatalf("verify: exit %d\n%s\n%s", code, stdout, stderr)
