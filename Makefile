@@ -32,10 +32,11 @@ deps-check:
 	@bash scripts/apt-install_test.sh
 
 # Every test with the race detector, then the crash harnesses of the
-# command without it (they kill their children; see crash-quick). The S3
-# tests run against the real server (deps-s3) and may not skip.
+# command without it (they kill their children; see crash-quick). The
+# Derby engine and the S3 server (deps-s3) are installed above, so a test
+# that cannot find either fails instead of skipping.
 test: deps-test deps-s3
-	EFBACKUP_REQUIRE_S3=1 $(GO) test -race -timeout 15m ./...
+	EFBACKUP_REQUIRE_DERBY=1 EFBACKUP_REQUIRE_S3=1 $(GO) test -race -timeout 30m ./...
 	$(MAKE) --no-print-directory crash-quick
 
 # The quick round of the command's crash harnesses (every named kill point,
@@ -127,7 +128,7 @@ fuzz:
 # CI: every fuzz target for a short fixed time (the seed corpora and any
 # saved crashers also run as plain tests in make test).
 fuzz-ci:
-	@bash scripts/fuzz.sh 10s
+	@bash scripts/fuzz.sh 6s
 
 clean:
 	rm -rf bin $(WORK)
