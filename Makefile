@@ -33,10 +33,10 @@ deps-check:
 
 # Every test with the race detector, then the crash harnesses of the
 # command without it (they kill their children; see crash-quick). The
-# Derby engine is installed above, so a test that cannot find it fails
-# instead of skipping.
-test: deps-test
-	EFBACKUP_REQUIRE_DERBY=1 $(GO) test -race -timeout 30m ./...
+# Derby engine and the S3 server (deps-s3) are installed above, so a test
+# that cannot find either fails instead of skipping.
+test: deps-test deps-s3
+	EFBACKUP_REQUIRE_DERBY=1 EFBACKUP_REQUIRE_S3=1 $(GO) test -race -timeout 30m ./...
 	$(MAKE) --no-print-directory crash-quick
 
 # The quick round of the command's crash harnesses (every named kill point,

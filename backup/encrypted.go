@@ -10,6 +10,7 @@ package backup
 // SHA-256, size and recipients of the encrypted file.
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -78,15 +79,16 @@ func IsEncrypted(name string) bool {
 	return strings.HasSuffix(name, ArchiveSuffix+EncryptedSuffix)
 }
 
-// encryptedFile reports whether the open snapshot f is encrypted: by its
-// name, or, for a file renamed by hand, by its first line.
-func encryptedFile(f *os.File) bool {
-	if IsEncrypted(f.Name()) {
-		return true
+// encryptedStream reports whether the snapshot called name, whose bytes r
+// begins, is encrypted: by its name, or, for a file renamed by hand, by
+// its first line. The reader it returns yields every byte of r.
+func encryptedStream(name string, r io.Reader) (bool, io.Reader) {
+	if IsEncrypted(name) {
+		return true, r
 	}
-	head := make([]byte, len(crypt.Version)+1)
-	n, _ := f.ReadAt(head, 0)
-	return string(head[:n]) == crypt.Version+"\n"
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(len(crypt.Version) + 1)
+	return string(head) == crypt.Version+"\n", br
 }
 
 // recipientNames are the names a sidecar records for recipients, each
@@ -347,9 +349,9 @@ type plainSource struct {
 // nil) names the recipients and the size written, which lets package
 // crypt tell a wrong key from a changed header, and a file cut short from
 // a changed last chunk. Errors are package crypt's, or reading errors.
-func openEncrypted(f *os.File, side *Manifest, ids []crypt.Identity, progress func(int64)) (*plainSource, error) {
+func openEncrypted(f io.Reader, name string, side *Manifest, ids []crypt.Identity, progress func(int64)) (*plainSource, error) {
 	src := &plainSource{sum: sha256.New()}
-	src.n = &countingReader{r: io.TeeReader(faultio.Reader(f.Name(), f), src.sum), progress: progress}
+	src.n = &countingReader{r: io.TeeReader(faultio.Reader(name, f), src.sum), progress: progress}
 	var opts crypt.DecryptOptions
 	if side != nil && side.Encryption != nil {
 		opts.Recipients, opts.Size = side.Encryption.PublicKeys(), side.Encryption.Size
@@ -380,14 +382,10 @@ func (s *plainSource) finishPlain() error {
 
 // readEncryptedSidecar reads the sidecar of an encrypted snapshot, adding
 // a problem to rep when it is there but unusable.
-func readEncryptedSidecar(archive string, rep *VerifyReport) (side *Manifest, raw []byte, present bool) {
-	f, err := os.Open(archive + SidecarSuffix)
+func readEncryptedSidecar(ctx context.Context, src Source, rep *VerifyReport) (side *Manifest, raw []byte, present bool) {
+	raw, err := src.Sidecar(ctx)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, false
-	}
-	if err == nil {
-		raw, err = io.ReadAll(io.LimitReader(f, MaxManifestBytes+1))
-		f.Close()
 	}
 	if err != nil {
 		rep.add(ProblemSidecar, "", "the sidecar cannot be read: %v", err)
@@ -409,9 +407,10 @@ func readEncryptedSidecar(archive string, rep *VerifyReport) (side *Manifest, ra
 // (or RequireKey) it decrypts and checks everything a snapshot's check
 // does, and that the sidecar matches; without, it checks the age header,
 // the length, and the SHA-256 the sidecar records.
-func verifyEncrypted(ctx context.Context, archive string, f *os.File, opt ReadOptions) (*VerifyReport, error) {
+func verifyEncrypted(ctx context.Context, source Source, f io.Reader, opt ReadOptions) (*VerifyReport, error) {
+	archive := source.Name
 	rep := &VerifyReport{Archive: archive, Encryption: &EncryptionReport{}}
-	side, raw, present := readEncryptedSidecar(archive, rep)
+	side, raw, present := readEncryptedSidecar(ctx, source, rep)
 	rep.SidecarPresent = present
 	if side != nil {
 		rep.Encryption.Recipients = side.Encryption.Recipients
@@ -420,7 +419,7 @@ func verifyEncrypted(ctx context.Context, archive string, f *os.File, opt ReadOp
 		return verifyKeyless(ctx, archive, f, opt, rep, side, present)
 	}
 	p := &pass{rep: rep, entries: map[string]*entry{}, checks: map[string]FileCheck{}, opt: ReadOptions{Engines: opt.Engines}, dbs: opt.Engines.NewPass()}
-	src, err := openEncrypted(f, side, opt.Identities, opt.Progress)
+	src, err := openEncrypted(f, archive, side, opt.Identities, opt.Progress)
 	if err != nil {
 		var ke *crypt.KeyError
 		var de *crypt.DamageError
@@ -476,10 +475,10 @@ func verifyEncrypted(ctx context.Context, archive string, f *os.File, opt ReadOp
 }
 
 // verifyKeyless checks an encrypted snapshot without a key.
-func verifyKeyless(ctx context.Context, archive string, f *os.File, opt ReadOptions, rep *VerifyReport, side *Manifest, present bool) (*VerifyReport, error) {
+func verifyKeyless(ctx context.Context, archive string, f io.Reader, opt ReadOptions, rep *VerifyReport, side *Manifest, present bool) (*VerifyReport, error) {
 	rep.Encryption.Keyless = true
 	rep.Manifest = side
-	cr := &countingReader{r: faultio.Reader(f.Name(), f), progress: opt.Progress}
+	cr := &countingReader{r: faultio.Reader(archive, f), progress: opt.Progress}
 	fi, err := crypt.InspectFile(&ctxReader{ctx: ctx, r: cr})
 	if ctx.Err() != nil {
 		return rep, ctx.Err()

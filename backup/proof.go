@@ -2,6 +2,7 @@ package backup
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/internal/fsutil"
+	"github.com/efbackup/efbackup/store"
 )
 
 // ProofSuffix names the file beside a snapshot that records the newest
@@ -54,6 +56,20 @@ func ReadProof(archive string) (*DeepRecord, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseProof(archive, b)
+}
+
+// ReadProofFrom reads the proof recorded beside the snapshot name in st.
+// A missing proof is an error matching fs.ErrNotExist.
+func ReadProofFrom(ctx context.Context, st store.Store, name string) (*DeepRecord, error) {
+	b, err := store.ReadAll(ctx, st, name+ProofSuffix, MaxManifestBytes+1)
+	if err != nil {
+		return nil, err
+	}
+	return parseProof(store.Path(st, name), b)
+}
+
+func parseProof(archive string, b []byte) (*DeepRecord, error) {
 	if len(b) > MaxManifestBytes {
 		return nil, fmt.Errorf("%s%s is larger than allowed", archive, ProofSuffix)
 	}

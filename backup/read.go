@@ -19,6 +19,7 @@ import (
 	"github.com/efbackup/efbackup/crypt"
 	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/internal/faultio"
+	"github.com/efbackup/efbackup/store"
 )
 
 // MaxWindow caps the zstd window a reader accepts. efbackup's own encoder
@@ -175,6 +176,7 @@ type countingReader struct {
 	r        io.Reader
 	n        int64
 	progress func(int64)
+	err      error // the first read error other than the end
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
@@ -183,12 +185,43 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	if c.progress != nil && n > 0 {
 		c.progress(c.n)
 	}
+	if err != nil && err != io.EOF && c.err == nil {
+		c.err = err
+	}
 	return n, err
 }
 
+// storeFailure is the error of an object store that broke off a read (the
+// network went away): the snapshot itself may be fine, so it is the
+// pass's error, never a problem of the snapshot. A file's read errors are
+// problems (ProblemUnreadable): the disk holding it may be failing.
+func (p *pass) storeFailure() error {
+	if p.read == nil || p.read.err == nil {
+		return nil
+	}
+	var se *store.Error
+	if errors.As(p.read.err, &se) && se.Kind != store.KindLocal {
+		return p.read.err
+	}
+	return nil
+}
+
+// broken records that the stream could not be read further, while doing
+// something; it returns the store's error instead when the store broke
+// off the read.
+func (p *pass) broken(err error, doing string) error {
+	if serr := p.storeFailure(); serr != nil {
+		return serr
+	}
+	p.streamProblem(err, doing)
+	return nil
+}
+
 func (p *pass) run(ctx context.Context, r io.Reader) error {
-	if f, ok := r.(*os.File); ok {
-		r = faultio.Reader(f.Name(), f)
+	if f, ok := r.(interface{ Name() string }); ok {
+		// A file (also one a folder store opened): reads may be made to
+		// fail in tests.
+		r = faultio.Reader(f.Name(), r)
 	}
 	cr := &countingReader{r: r, progress: p.opt.Progress}
 	p.read = cr
@@ -208,8 +241,7 @@ func (p *pass) run(ctx context.Context, r io.Reader) error {
 			break
 		}
 		if err != nil {
-			p.streamProblem(err, "reading the next archive entry")
-			return nil
+			return p.broken(err, "reading the next archive entry")
 		}
 		e, bad := classify(h)
 		key := strings.ToLower(strings.TrimSuffix(e.name, "/"))
@@ -234,8 +266,7 @@ func (p *pass) run(ctx context.Context, r io.Reader) error {
 		case ManifestName, SumsName:
 			b, err := io.ReadAll(io.LimitReader(tr, MaxManifestBytes))
 			if err != nil {
-				p.streamProblem(err, "reading "+e.name)
-				return nil
+				return p.broken(err, "reading "+e.name)
 			}
 			if e.name == ManifestName {
 				p.manifest = b
@@ -247,8 +278,7 @@ func (p *pass) run(ctx context.Context, r io.Reader) error {
 		if err := p.readFile(ctx, tr, &e, buf); err != nil {
 			var se *streamError
 			if errors.As(err, &se) {
-				p.streamProblem(se.err, "reading "+e.name)
-				return nil
+				return p.broken(se.err, "reading "+e.name)
 			}
 			return err
 		}
@@ -257,8 +287,7 @@ func (p *pass) run(ctx context.Context, r io.Reader) error {
 	// padding, and the zstd stream must end with good checksums.
 	n, err := drainZeros(dec, buf)
 	if err != nil {
-		p.streamProblem(err, "reading past the end of the tar data")
-		return nil
+		return p.broken(err, "reading past the end of the tar data")
 	}
 	if n > 0 {
 		p.rep.add(ProblemCorrupt, "", "%d bytes of data follow the end of the tar archive", n)
@@ -607,20 +636,29 @@ func compareSums(rep *VerifyReport, sums []byte, m *Manifest) {
 // checked without its key, which reads no further than the encrypted
 // bytes (VerifyReport.Encryption.Keyless).
 func VerifyArchive(ctx context.Context, archive string, opt ReadOptions) (*VerifyReport, error) {
-	f, err := os.Open(archive)
+	return VerifySource(ctx, FileSource(archive), opt)
+}
+
+// VerifySource is VerifyArchive for a snapshot of any store. The error is
+// non-nil when the snapshot cannot be opened, ctx ends, or the store
+// breaks off the read (the network went away): those say nothing about
+// the snapshot.
+func VerifySource(ctx context.Context, src Source, opt ReadOptions) (*VerifyReport, error) {
+	f, err := src.Open(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	if encryptedFile(f) {
-		return verifyEncrypted(ctx, archive, f, opt)
+	encrypted, r := encryptedStream(src.Name, f)
+	if encrypted {
+		return verifyEncrypted(ctx, src, r, opt)
 	}
-	rep := &VerifyReport{Archive: archive}
+	rep := &VerifyReport{Archive: src.Name}
 	p := &pass{rep: rep, entries: map[string]*entry{}, checks: map[string]FileCheck{}, opt: opt, dbs: opt.Engines.NewPass()}
-	if err := p.run(ctx, f); err != nil {
+	if err := p.run(ctx, r); err != nil {
 		return rep, err
 	}
-	sidecar, err := os.ReadFile(archive + SidecarSuffix)
+	sidecar, err := src.Sidecar(ctx)
 	present := err == nil
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		rep.add(ProblemSidecar, "", "the sidecar cannot be read: %v", err)

@@ -107,6 +107,14 @@ type RestoreResult struct {
 // Restore runs first. The caller keeps other restores of the same install
 // out meanwhile (the command takes the install folder's lock).
 func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreResult, error) {
+	return RestoreSource(ctx, FileSource(archive), opt)
+}
+
+// RestoreSource is Restore for a snapshot of any store: it is read twice
+// from the store, once to verify it and once to extract it, and never
+// copied whole to the local disk.
+func RestoreSource(ctx context.Context, src Source, opt RestoreOptions) (*RestoreResult, error) {
+	archive := src.Name
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -120,7 +128,7 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 	if err != nil {
 		return res, err
 	}
-	rep, err := VerifyArchive(ctx, archive, ReadOptions{Engines: opt.Engines, Progress: opt.Progress, Identities: opt.Identities, RequireKey: true})
+	rep, err := VerifySource(ctx, src, ReadOptions{Engines: opt.Engines, Progress: opt.Progress, Identities: opt.Identities, RequireKey: true})
 	if err != nil {
 		return res, err
 	}
@@ -199,7 +207,7 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 			return res, err
 		}
 	}
-	if err := Extract(ctx, archive, into, m, ReadOptions{Progress: opt.ExtractProgress, Identities: opt.Identities}); err != nil {
+	if err := extract(ctx, src, into, m, ReadOptions{Progress: opt.ExtractProgress, Identities: opt.Identities}); err != nil {
 		return res, err
 	}
 	hook("restore-extracted")
@@ -771,6 +779,12 @@ func recoverJournal(dir string, j *RestoreJournal) (*RestoreRecovery, error) {
 // with opt.Identities as it is read; only the files are written.
 // opt.Progress sees the bytes read of archive; opt.Engines are not used.
 func Extract(ctx context.Context, archive, dir string, m *Manifest, opt ReadOptions) error {
+	return extract(ctx, FileSource(archive), dir, m, opt)
+}
+
+// extract is Extract for a snapshot of any store.
+func extract(ctx context.Context, source Source, dir string, m *Manifest, opt ReadOptions) error {
+	archive := source.Name
 	want := map[string]File{}
 	for _, f := range m.Files {
 		want[f.Path] = f
@@ -779,7 +793,7 @@ func Extract(ctx context.Context, archive, dir string, m *Manifest, opt ReadOpti
 	for _, d := range m.Dirs {
 		wantDir[d.Path] = d
 	}
-	src, err := os.Open(archive)
+	src, err := source.Open(ctx)
 	if err != nil {
 		return err
 	}
@@ -791,14 +805,16 @@ func Extract(ctx context.Context, archive, dir string, m *Manifest, opt ReadOpti
 		return &IntegrityError{Target: archive, Problems: rep.Problems}
 	}
 	p := &pass{rep: rep, entries: map[string]*entry{}, checks: map[string]FileCheck{}, opt: ReadOptions{Progress: opt.Progress}}
-	var in io.Reader = src
+	encrypted, in := encryptedStream(archive, src)
 	var plain *plainSource
-	if encryptedFile(src) {
+	if encrypted {
 		var side *Manifest
-		if s, err := ReadSidecar(archive); err == nil && s.Encryption != nil {
-			side = s
+		if raw, err := source.Sidecar(ctx); err == nil {
+			if s, err := ParseSidecar(raw); err == nil && s.Encryption != nil {
+				side = s
+			}
 		}
-		if plain, err = openEncrypted(src, side, opt.Identities, opt.Progress); err != nil {
+		if plain, err = openEncrypted(in, archive, side, opt.Identities, opt.Progress); err != nil {
 			var ke *crypt.KeyError
 			if errors.As(err, &ke) {
 				return &KeyError{Archive: archive, Err: ke}

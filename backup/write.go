@@ -23,6 +23,8 @@ import (
 	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/internal/faultio"
 	"github.com/efbackup/efbackup/internal/fsutil"
+	"github.com/efbackup/efbackup/store"
+	"github.com/efbackup/efbackup/store/local"
 	"github.com/klauspost/compress/zstd"
 )
 
@@ -108,8 +110,14 @@ func ParseArchiveName(name string) (label string, t time.Time, ok bool) {
 
 // SnapshotOptions says what to snapshot and where.
 type SnapshotOptions struct {
-	DB             string // the db/ folder to read; never written
-	Install        string // the install folder, for the record
+	DB      string // the db/ folder to read; never written
+	Install string // the install folder, for the record
+	// Store is where the snapshot goes: a folder or a bucket prefix. Nil
+	// means the folder OutDir.
+	Store store.Store
+	// Create tunes the store's creates (an Object Lock retention on each
+	// object written).
+	Create         store.CreateOptions
 	OutDir         string
 	Label          string
 	Level          zstd.EncoderLevel
@@ -136,8 +144,12 @@ type SnapshotOptions struct {
 
 // SnapshotResult describes a finished snapshot.
 type SnapshotResult struct {
-	Path        string
-	Sidecar     string
+	Path    string // where it is: a file path, or s3://bucket/prefix/NAME
+	Sidecar string
+	// Name is the archive's name in its store; Committed what the store
+	// says it wrote (the version, the retention).
+	Name        string
+	Committed   store.Committed
 	Manifest    *Manifest
 	ArchiveSize int64
 	// Encryption is set for an encrypted snapshot: what its sidecar says
@@ -320,10 +332,11 @@ func RemoveStalePartials(dir string) ([]string, error) {
 	return removed, nil
 }
 
-// Snapshot reads db/ once and writes a snapshot into OutDir: data first,
-// then the manifest and SHA256SUMS, all under a ".partial" name that is
-// renamed only when everything is on disk. On any error, or when ctx is
-// cancelled, the partial file is removed and nothing else is left.
+// Snapshot reads db/ once and streams a snapshot into the store (OutDir):
+// data first, then the manifest and SHA256SUMS, all through one create of
+// the store that gets its final name only when everything is written (a
+// ".partial" file renamed, a multipart upload completed). On any error, or
+// when ctx is cancelled, the create is aborted and nothing else is left.
 //
 // With Recipients, the tar.zst stream is encrypted as it is written, and
 // the sidecar (EncryptedSidecar) is written before the archive takes its
@@ -348,28 +361,29 @@ func Snapshot(ctx context.Context, opt SnapshotOptions) (*SnapshotResult, error)
 		return nil, err
 	}
 	files, dirs, total := scan.Files, scan.Dirs, scan.Bytes()
-	if err := os.MkdirAll(opt.OutDir, 0o700); err != nil {
-		return nil, err
+	st := opt.Store
+	if st == nil {
+		st = local.New(opt.OutDir)
 	}
 	// Names have one-second resolution; a second snapshot of the same
 	// label within the same second waits for the next one rather than
 	// fail or touch the first.
 	var (
 		created time.Time
-		final   string
-		out     *fsutil.AtomicFile
+		name    string
+		out     store.Writer
 	)
 	for attempt := 0; ; attempt++ {
 		created = opt.Now().UTC().Truncate(time.Second)
-		final = filepath.Join(opt.OutDir, ArchiveName(opt.Label, created))
+		name = ArchiveName(opt.Label, created)
 		if encrypted {
-			final += EncryptedSuffix
+			name += EncryptedSuffix
 		}
-		out, err = fsutil.CreateAtomic(final, FilePerm)
+		out, err = st.Create(ctx, name, opt.Create)
 		if err == nil {
 			break
 		}
-		if !errors.Is(err, fsutil.ErrExists) || attempt == 2 {
+		if !errors.Is(err, store.ErrExists) || attempt == 2 {
 			return nil, err
 		}
 		select {
@@ -378,13 +392,14 @@ func Snapshot(ctx context.Context, opt SnapshotOptions) (*SnapshotResult, error)
 		case <-time.After(time.Until(created.Add(time.Second)) + 10*time.Millisecond):
 		}
 	}
+	final := store.Path(st, name)
+	sidecarName := name + SidecarSuffix
 	committed, sidecarWritten := false, false
-	sidecar := final + SidecarSuffix
 	defer func() {
 		if !committed {
-			out.Abort()
+			_ = out.Abort()
 			if sidecarWritten {
-				_ = os.Remove(sidecar)
+				_ = st.Remove(context.WithoutCancel(ctx), sidecarName)
 			}
 		}
 	}()
@@ -516,12 +531,14 @@ func Snapshot(ctx context.Context, opt SnapshotOptions) (*SnapshotResult, error)
 		if err != nil {
 			return nil, err
 		}
-		// A sidecar under this name can only be one a killed run left
-		// without its archive; any other file is never replaced.
-		if err := removeOrphanSidecar(final); err != nil {
-			return nil, err
+		// A sidecar under this name in a folder can only be one a killed
+		// run left without its archive; any other file is never replaced.
+		if ls, ok := st.(*local.Store); ok {
+			if err := removeOrphanSidecar(ls.Path(name)); err != nil {
+				return nil, err
+			}
 		}
-		if err := fsutil.WriteFileAtomic(sidecar, sb, FilePerm); err != nil {
+		if _, err := store.WriteAll(ctx, st, sidecarName, sb, opt.Create); err != nil {
 			return nil, err
 		}
 		sidecarWritten = true
@@ -529,20 +546,30 @@ func Snapshot(ctx context.Context, opt SnapshotOptions) (*SnapshotResult, error)
 	}
 	hook("snapshot-before-commit")
 	size := out.Written()
-	if err := out.Commit(); err != nil {
+	c, err := out.Commit()
+	committed = true // Commit ends the create either way
+	if err != nil && c.Name == "" {
 		return nil, err
 	}
-	committed = true
+	res := &SnapshotResult{Path: final, Name: name, Committed: c, Manifest: m, ArchiveSize: size}
+	if err != nil {
+		// Written, but the store could not confirm the retention asked
+		// for: the snapshot exists and the caller hears both.
+		return res, err
+	}
 	hook("snapshot-committed")
 	if encrypted {
-		return &SnapshotResult{Path: final, Sidecar: sidecar, Manifest: m, ArchiveSize: size, Encryption: sealed}, nil
+		res.Sidecar = store.Path(st, sidecarName)
+		res.Encryption = sealed
+		return res, nil
 	}
-	if err := fsutil.WriteFileAtomic(sidecar, mb, FilePerm); err != nil {
+	if _, err := store.WriteAll(ctx, st, sidecarName, mb, opt.Create); err != nil {
 		// The archive is complete and carries its own manifest; only the
 		// fast-listing copy is missing.
-		return &SnapshotResult{Path: final, Manifest: m, ArchiveSize: size}, &SidecarError{Archive: final, Err: err}
+		return res, &SidecarError{Archive: final, Err: err}
 	}
-	return &SnapshotResult{Path: final, Sidecar: sidecar, Manifest: m, ArchiveSize: size}, nil
+	res.Sidecar = store.Path(st, sidecarName)
+	return res, nil
 }
 
 func dirHeader(name string, mode fs.FileMode, t time.Time) *tar.Header {

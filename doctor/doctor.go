@@ -32,6 +32,7 @@ import (
 	"github.com/efbackup/efbackup/internal/fsutil"
 	"github.com/efbackup/efbackup/retention"
 	"github.com/efbackup/efbackup/schedule"
+	"github.com/efbackup/efbackup/store"
 	"github.com/efbackup/efbackup/verify/appzip"
 )
 
@@ -142,6 +143,17 @@ type Options struct {
 	// AppBackupsKeep is how many app zips are plenty (more: suggest
 	// pruning); 0 means 5.
 	AppBackupsKeep int
+	// Offsite are bucket prefixes (s3://BUCKET/PREFIX) to examine besides
+	// those the installs' schedules write to; OpenStore opens them (nil:
+	// buckets are not examined).
+	Offsite   []string
+	OpenStore func(raw string) (store.Store, error)
+	// RunLogDirs are further folders that may hold the run log of a
+	// label's scheduled runs (runs into a bucket keep theirs on the
+	// computer).
+	RunLogDirs func(label string) []string
+
+	bucket func(raw string) *Offsite // Run's cache of examined buckets
 }
 
 // Report is everything doctor found.
@@ -150,27 +162,32 @@ type Report struct {
 	Installs []*InstallReport `json:"installs"`
 	Findings []Finding        `json:"findings"` // across installs
 	AtRisk   bool             `json:"at_risk"`
+	// Offsite is every bucket prefix examined.
+	Offsite []*Offsite `json:"offsite"`
 }
 
 // InstallReport is what doctor found about one install.
 type InstallReport struct {
-	Root          string              `json:"install"`
-	Version       string              `json:"version"`
-	VersionSource string              `json:"version_source,omitempty"`
-	Label         string              `json:"label"`
-	DB            string              `json:"db"`
-	HasDB         bool                `json:"has_db"`
-	DBBytes       int64               `json:"db_bytes"`
-	DBFiles       int                 `json:"db_files"`
-	Databases     []engine.Database   `json:"databases"`
-	InUse         *bool               `json:"in_use,omitempty"`
-	InUseDetail   string              `json:"in_use_detail,omitempty"`
-	Runtime       *Runtime            `json:"runtime,omitempty"`
-	AppBackups    AppBackups          `json:"app_backups"`
-	AutoBackup    AutoBackup          `json:"auto_backup"`
-	Snapshots     Snapshots           `json:"snapshots"`
-	LastRun       *schedule.RunRecord `json:"last_run,omitempty"`
-	Schedule      *schedule.Status    `json:"schedule,omitempty"`
+	Root          string            `json:"install"`
+	Version       string            `json:"version"`
+	VersionSource string            `json:"version_source,omitempty"`
+	Label         string            `json:"label"`
+	DB            string            `json:"db"`
+	HasDB         bool              `json:"has_db"`
+	DBBytes       int64             `json:"db_bytes"`
+	DBFiles       int               `json:"db_files"`
+	Databases     []engine.Database `json:"databases"`
+	InUse         *bool             `json:"in_use,omitempty"`
+	InUseDetail   string            `json:"in_use_detail,omitempty"`
+	Runtime       *Runtime          `json:"runtime,omitempty"`
+	AppBackups    AppBackups        `json:"app_backups"`
+	AutoBackup    AutoBackup        `json:"auto_backup"`
+	Snapshots     Snapshots         `json:"snapshots"`
+	// Offsite is the newest snapshot of this install in the buckets
+	// examined (its manifest names this install on this computer).
+	Offsite  *OffsiteSnapshot    `json:"offsite,omitempty"`
+	LastRun  *schedule.RunRecord `json:"last_run,omitempty"`
+	Schedule *schedule.Status    `json:"schedule,omitempty"`
 	// LastBackup is the newest good copy of any kind, and its age.
 	LastBackup     *time.Time `json:"last_backup,omitempty"`
 	LastBackupDays float64    `json:"last_backup_age_days,omitempty"`
@@ -253,7 +270,21 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if len(roots) == 0 {
 		roots = install.DefaultRoots()
 	}
-	rep := &Report{Roots: roots, Installs: []*InstallReport{}, Findings: []Finding{}}
+	rep := &Report{Roots: roots, Installs: []*InstallReport{}, Findings: []Finding{}, Offsite: []*Offsite{}}
+	seen := map[string]*Offsite{}
+	opts.bucket = func(raw string) *Offsite {
+		raw = strings.TrimRight(raw, "/")
+		if o := seen[raw]; o != nil || opts.OpenStore == nil {
+			return o
+		}
+		o := examineOffsite(ctx, raw, opts, opts.Now())
+		seen[raw] = o
+		rep.Offsite = append(rep.Offsite, o)
+		return o
+	}
+	for _, raw := range opts.Offsite {
+		opts.bucket(raw)
+	}
 	installs, err := install.FindInstalls(roots, opts.Depth, opts.MaxDirs)
 	if err != nil {
 		return nil, err
@@ -270,6 +301,9 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	}
 	if len(installs) == 0 {
 		rep.Findings = append(rep.Findings, Finding{Severity: Info, Code: CodeNoInstall, Args: []any{strings.Join(roots, ", ")}})
+	}
+	for _, o := range rep.Offsite {
+		rep.Findings = append(rep.Findings, offsiteFindings(o)...)
 	}
 	// Several installs with a database on one disk: one of the listed
 	// causes of ETAX-40003 (several e-Faktur apps on one device).
@@ -435,10 +469,30 @@ func examine(ctx context.Context, in *install.Install, opts Options) (*InstallRe
 		}
 	}
 	dirs := append([]string{}, opts.SnapshotDirs...)
+	var spec *schedule.Spec
 	if ir.Schedule != nil && ir.Schedule.Spec != nil && ir.Schedule.Spec.Out != "" {
-		dirs = append(dirs, ir.Schedule.Spec.Out)
+		spec = ir.Schedule.Spec
+		dirs = append(dirs, spec.Out)
 	}
 	dirs = append(dirs, filepath.Join(filepath.Dir(in.Root), "efbackup-snapshots"))
+	// Buckets are off-site stores: examined once for all installs, and
+	// their newest snapshot of this install counts as a backup.
+	var buckets []*Offsite
+	local := dirs[:0]
+	for _, d := range dirs {
+		if !isBucket(d) {
+			local = append(local, d)
+		}
+	}
+	dirs = local
+	if opts.bucket != nil {
+		for _, raw := range append(append([]string{}, opts.Offsite...), offsiteLocations(spec)...) {
+			if o := opts.bucket(raw); o != nil {
+				buckets = append(buckets, o)
+			}
+		}
+	}
+	ir.Offsite = newestOffsite(ir, buckets, now)
 	examineSnapshots(ctx, ir, dirs, opts, now)
 	sn := &ir.Snapshots
 	switch sn.Verified {
@@ -462,6 +516,13 @@ func examine(ctx context.Context, in *install.Install, opts Options) (*InstallRe
 	}
 	if sn.Verified == retention.VerifiedOK || sn.Verified == retention.NotVerified {
 		newer(sn.NewestTime)
+	}
+	if o := ir.Offsite; o != nil && !o.Tampered {
+		t := o.Time
+		newer(&t)
+	}
+	if opts.RunLogDirs != nil {
+		dirs = append(dirs, opts.RunLogDirs(ir.Label)...)
 	}
 	if ab.NewestGood != "" {
 		for _, r := range ab.Results {

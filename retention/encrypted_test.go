@@ -103,7 +103,7 @@ func TestPruneEncryptedInterrupted(t *testing.T) {
 				panic(r)
 			}
 		}()
-		_ = plan.execute(func(p string) {
+		_ = plan.execute(context.Background(), func(p string) {
 			if p == "prune-archive-removed" {
 				panic("stop")
 			}
@@ -128,8 +128,8 @@ func TestPruneEncryptedInterrupted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(plan.Orphans) != 1 || plan.Orphans[0].Path != orphan {
-		t.Fatalf("orphans %+v", plan.Orphans)
+	if len(plan.OrphanSidecars) != 1 || plan.OrphanSidecars[0].Path != orphan {
+		t.Fatalf("orphans %+v", plan.OrphanSidecars)
 	}
 	skipped := false
 	for _, s := range plan.Skipped {
@@ -143,7 +143,7 @@ func TestPruneEncryptedInterrupted(t *testing.T) {
 	if err := plan.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	if !plan.Orphans[0].Removed {
+	if !plan.OrphanSidecars[0].Removed {
 		t.Fatal("the orphan sidecar was not removed")
 	}
 	want := []string{filepath.Base(lone), filepath.Base(all[3]), filepath.Base(all[3]) + backup.SidecarSuffix}

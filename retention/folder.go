@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -15,6 +13,8 @@ import (
 	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/internal/folderlock"
 	"github.com/efbackup/efbackup/internal/fsutil"
+	"github.com/efbackup/efbackup/store"
+	"github.com/efbackup/efbackup/store/local"
 )
 
 // Names of efbackup's own bookkeeping files in a snapshot folder. They are
@@ -35,9 +35,10 @@ const (
 	SkipFolder        = "folder"
 )
 
-// Snapshot is one efbackup snapshot found in a folder: a name efbackup
+// Snapshot is one efbackup snapshot found in a store: a name efbackup
 // writes and a manifest that gives that very name.
 type Snapshot struct {
+	// Path is where it is: a file path, or s3://bucket/prefix/NAME.
 	Path     string           `json:"path"`
 	Name     string           `json:"name"`
 	Label    string           `json:"label"`
@@ -46,10 +47,26 @@ type Snapshot struct {
 	Manifest *backup.Manifest `json:"-"`
 	// Sidecar says whether the manifest came from the sidecar (false: from
 	// inside the archive, which took a full read).
-	Sidecar bool        `json:"sidecar"`
-	info    fs.FileInfo // as scanned, to notice a replacement before removal
-	report  *backup.VerifyReport
+	Sidecar bool `json:"sidecar"`
+	// Tamper is set when a versioned bucket holds more than the version
+	// efbackup wrote: someone deleted or overwrote the name since. The
+	// snapshot is still read at the version efbackup wrote.
+	Tamper *store.Tamper `json:"tampered,omitempty"`
+	// LockedUntil is set when an Object Lock retention forbids removing
+	// the snapshot before then; prune keeps it (ReasonLocked).
+	LockedUntil *time.Time `json:"locked_until,omitempty"`
+	// Retention is the archive's retention as listed (ScanWithRetention).
+	Retention *store.Retention `json:"retention,omitempty"`
+	// SidecarErr is why a sidecar that is there could not be used (a
+	// value this release does not know, damage); the snapshot is then
+	// Unproven.
+	SidecarErr error       `json:"-"`
+	entry      store.Entry // as listed, to notice a replacement before removal
+	report     *backup.VerifyReport
 }
+
+// Report is the verification of the snapshot, when a plan read it.
+func (s *Snapshot) Report() *backup.VerifyReport { return s.report }
 
 // Skipped is a file prune leaves alone, with the reason.
 type Skipped struct {
@@ -58,50 +75,70 @@ type Skipped struct {
 	Detail string `json:"detail,omitempty"`
 }
 
-// Folder is what a scan of a snapshot folder found.
+// Folder is what a scan of a snapshot folder or bucket prefix found.
 type Folder struct {
 	Dir       string
+	Store     store.Store `json:"-"`
 	Snapshots []*Snapshot // newest first
 	Skipped   []Skipped
+	// Unproven are archives named like snapshots whose sidecar is missing
+	// or unreadable: only a full read can tell whether they are ours (Plan
+	// reads them; list shows them as such).
+	Unproven []*Snapshot
+	// Mismatched are archives whose sidecar names another snapshot (also
+	// listed in Skipped, with SkipNameMismatch).
+	Mismatched []*Snapshot
 	// Orphans are sidecars of encrypted snapshots whose archive is gone
 	// (backup.OrphanSidecar): what a killed snapshot or prune leaves. They
 	// describe nothing, and a prune removes them.
 	Orphans []Orphan
-	// unproven are archives named like snapshots whose sidecar is missing
-	// or unreadable: only a full read can tell whether they are ours.
-	unproven []*Snapshot
 }
 
 // Orphan is the sidecar of an encrypted snapshot that is not there.
 type Orphan struct {
 	Path     string           `json:"path"`
+	Name     string           `json:"-"` // its name in the store
 	Label    string           `json:"label"`
 	Manifest *backup.Manifest `json:"-"`
 	Removed  bool             `json:"removed"`
 }
 
-// Scan lists dir. It reads sidecars only; archives without a usable
-// sidecar are set aside for Plan, which reads them in full.
+// Scan lists the folder dir (ScanStore).
 func Scan(dir string) (*Folder, error) {
-	entries, err := os.ReadDir(dir)
+	return ScanStore(context.Background(), local.New(dir))
+}
+
+// ScanStore lists a store. It reads sidecars only; archives without a
+// usable sidecar are set aside for Plan, which reads them in full.
+func ScanStore(ctx context.Context, st store.Store) (*Folder, error) {
+	return scan(ctx, st, store.ListOptions{})
+}
+
+// ScanWithRetention is ScanStore that also asks for each snapshot's
+// Object Lock retention (one request per object in a bucket).
+func ScanWithRetention(ctx context.Context, st store.Store) (*Folder, error) {
+	return scan(ctx, st, store.ListOptions{Retention: true})
+}
+
+func scan(ctx context.Context, st store.Store, lo store.ListOptions) (*Folder, error) {
+	entries, err := st.List(ctx, lo)
 	if err != nil {
 		return nil, err
 	}
-	f := &Folder{Dir: dir}
+	f := &Folder{Dir: store.Location(st), Store: st}
+	names := map[string]bool{}
 	archives := map[string]bool{}
 	for _, e := range entries {
-		if _, _, ok := backup.ParseArchiveName(e.Name()); ok && e.Type().IsRegular() {
-			archives[e.Name()] = true
+		names[e.Name] = true
+		if _, _, ok := backup.ParseArchiveName(e.Name); ok {
+			archives[e.Name] = true
 		}
 	}
 	for _, e := range entries {
-		name := e.Name()
-		p := filepath.Join(dir, name)
+		name := e.Name
+		p := store.Path(st, name)
 		switch {
 		case stateFiles[name]:
-			continue
-		case e.IsDir():
-			f.Skipped = append(f.Skipped, Skipped{Path: p, Reason: SkipFolder})
 			continue
 		case strings.HasSuffix(name, fsutil.PartialSuffix):
 			f.Skipped = append(f.Skipped, Skipped{Path: p, Reason: SkipPartial})
@@ -111,10 +148,18 @@ func Scan(dir string) (*Folder, error) {
 			if archives[archive] {
 				continue // travels with its archive
 			}
-			if e.Type().IsRegular() && backup.OrphanSidecar(dir, name) {
-				if m, err := backup.ReadSidecar(filepath.Join(dir, archive)); err == nil {
-					f.Orphans = append(f.Orphans, Orphan{Path: p, Label: m.Label, Manifest: m})
-					continue
+			if backup.IsEncrypted(archive) {
+				if _, _, ok := backup.ParseArchiveName(archive); ok {
+					// The sidecar of an encrypted snapshot that never got
+					// its name, or whose archive a prune removed first.
+					m, err := backup.ReadSidecarFrom(ctx, st, archive)
+					if err != nil && remote(err) {
+						return nil, err
+					}
+					if err == nil && m.Encryption != nil && backup.ArchiveName(m.Label, m.Created)+backup.EncryptedSuffix == archive {
+						f.Orphans = append(f.Orphans, Orphan{Path: p, Name: name, Label: m.Label, Manifest: m})
+						continue
+					}
 				}
 			}
 			f.Skipped = append(f.Skipped, Skipped{Path: p, Reason: SkipSidecarOrphan})
@@ -127,29 +172,64 @@ func Scan(dir string) (*Folder, error) {
 			continue
 		}
 		label, t, ok := backup.ParseArchiveName(name)
-		if !ok || !e.Type().IsRegular() {
+		if !ok {
 			f.Skipped = append(f.Skipped, Skipped{Path: p, Reason: SkipForeign})
 			continue
 		}
-		info, err := os.Lstat(p)
-		if err != nil {
-			return nil, err
+		s := &Snapshot{Path: p, Name: name, Label: label, Time: t, Size: e.Size, Tamper: e.Tamper, entry: e}
+		if r := e.Retention; r.Mode != "" {
+			s.Retention = &r
 		}
-		s := &Snapshot{Path: p, Name: name, Label: label, Time: t, Size: info.Size(), info: info}
-		m, err := backup.ReadSidecar(p)
+		if !names[name+backup.SidecarSuffix] {
+			f.Unproven = append(f.Unproven, s)
+			continue
+		}
+		m, err := backup.ReadSidecarFrom(ctx, st, name)
 		if err != nil {
-			f.unproven = append(f.unproven, s)
+			if remote(err) {
+				return nil, err
+			}
+			s.SidecarErr = err
+			f.Unproven = append(f.Unproven, s)
 			continue
 		}
 		if reason := mismatch(m, name); reason != "" {
 			f.Skipped = append(f.Skipped, Skipped{Path: p, Reason: SkipNameMismatch, Detail: reason})
+			f.Mismatched = append(f.Mismatched, s)
 			continue
 		}
 		s.Manifest, s.Sidecar = m, true
 		f.Snapshots = append(f.Snapshots, s)
 	}
+	// What is being written, or was left by a killed writer, and what lies
+	// one level below: never snapshots, always left alone.
+	pending, err := st.Pending(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pending {
+		path := store.Path(st, p.Name)
+		if _, ok := st.(*local.Store); ok {
+			path = store.Path(st, p.ID) // the .partial file itself
+		}
+		f.Skipped = append(f.Skipped, Skipped{Path: path, Reason: SkipPartial})
+	}
+	subs, err := st.ListPrefixes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range subs {
+		f.Skipped = append(f.Skipped, Skipped{Path: store.Path(st, d), Reason: SkipFolder})
+	}
 	f.sort()
 	return f, nil
+}
+
+// remote reports whether err is an object store's failure (the network,
+// the credentials): it says nothing about the snapshot, and ends a scan.
+func remote(err error) bool {
+	k := store.KindOf(err)
+	return k != "" && k != store.KindLocal && !errors.Is(err, store.ErrNotFound)
 }
 
 func (f *Folder) sort() {
@@ -231,23 +311,38 @@ func (f *Folder) Labels() []string {
 // proves it is efbackup's, with that manifest. It reads sidecars only and
 // does not verify the archive. No snapshot: "", nil, nil.
 func NewestOfLabel(dir, label string) (path string, m *backup.Manifest, err error) {
-	f, err := Scan(dir)
+	s, err := NewestOfLabelIn(context.Background(), local.New(dir), label)
+	if s == nil || err != nil {
+		return "", nil, err
+	}
+	return s.Path, s.Manifest, nil
+}
+
+// NewestOfLabelIn is NewestOfLabel for any store; nil when there is none.
+func NewestOfLabelIn(ctx context.Context, st store.Store, label string) (*Snapshot, error) {
+	f, err := ScanStore(ctx, st)
 	if errors.Is(err, fs.ErrNotExist) {
-		return "", nil, nil
+		return nil, nil
 	}
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	for _, s := range f.Snapshots {
 		if s.Label == label {
-			return s.Path, s.Manifest, nil
+			return s, nil
 		}
 	}
-	return "", nil, nil
+	return nil, nil
 }
 
 // Unchanged reports whether db holds exactly what the newest snapshot of
-// label in outDir holds: the same files with the same bytes (content_id,
+// label in outDir holds (UnchangedIn).
+func Unchanged(ctx context.Context, db, outDir, label string, engines engine.Set) (unchanged bool, newest string, err error) {
+	return UnchangedIn(ctx, db, local.New(outDir), label, engines)
+}
+
+// UnchangedIn reports whether db holds exactly what the newest snapshot of
+// label in st holds: the same files with the same bytes (content_id,
 // computed from SHA-256 of every file, not from times). It then verifies
 // that snapshot in full: a damaged newest snapshot is no reason to skip.
 // A live database the checks find damaged is never "unchanged" either, so
@@ -256,12 +351,13 @@ func NewestOfLabel(dir, label string) (path string, m *backup.Manifest, err erro
 // This reads db/ once in full; a snapshot taken afterwards reads it again.
 // The newest snapshot of the label being encrypted, db/ is never found
 // unchanged.
-func Unchanged(ctx context.Context, db, outDir, label string, engines engine.Set) (unchanged bool, newest string, err error) {
-	newest, m, err := NewestOfLabel(outDir, label)
-	if err != nil || newest == "" {
+func UnchangedIn(ctx context.Context, db string, st store.Store, label string, engines engine.Set) (unchanged bool, newest string, err error) {
+	s, err := NewestOfLabelIn(ctx, st, label)
+	if err != nil || s == nil {
 		return false, "", err
 	}
-	if m.Encryption != nil {
+	newest = s.Path
+	if s.Manifest.Encryption != nil {
 		// Its sidecar holds no content id, on purpose: nothing tells,
 		// without the key, what the snapshot holds.
 		return false, newest, nil
@@ -275,10 +371,10 @@ func Unchanged(ctx context.Context, db, outDir, label string, engines engine.Set
 			return false, newest, nil
 		}
 	}
-	if backup.ComputeContentID(rep.Files) != m.ContentID {
+	if backup.ComputeContentID(rep.Files) != s.Manifest.ContentID {
 		return false, newest, nil
 	}
-	vr, err := backup.VerifyArchive(ctx, newest, backup.ReadOptions{})
+	vr, err := backup.VerifySource(ctx, backup.StoreSource(st, s.Name), backup.ReadOptions{})
 	if err != nil {
 		return false, newest, err
 	}

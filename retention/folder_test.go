@@ -17,6 +17,7 @@ import (
 	"github.com/efbackup/efbackup/engine/enginetest"
 	"github.com/efbackup/efbackup/internal/folderlock"
 	"github.com/efbackup/efbackup/internal/fsutil"
+	"github.com/efbackup/efbackup/store"
 	"github.com/klauspost/compress/zstd"
 )
 
@@ -353,8 +354,8 @@ func TestPruneLockedAndDryRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := PruneOptions{PlanOptions: PlanOptions{Policy: Policy{Last: 1}, Now: func() time.Time { return day0.AddDate(0, 1, 0) }}, Lock: folderlock.Options{Wait: 100 * time.Millisecond}}
-	var le *folderlock.LockedError
+	opts := PruneOptions{PlanOptions: PlanOptions{Policy: Policy{Last: 1}, Now: func() time.Time { return day0.AddDate(0, 1, 0) }}, Lock: store.LockOptions{Wait: 100 * time.Millisecond}}
+	var le *store.LockedError
 	if _, _, err := Prune(context.Background(), out, opts); !errors.As(err, &le) {
 		t.Fatalf("want *LockedError, got %v", err)
 	}

@@ -4,14 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
 	"github.com/efbackup/efbackup/engine"
-	"github.com/efbackup/efbackup/internal/folderlock"
 	"github.com/efbackup/efbackup/internal/fsutil"
+	"github.com/efbackup/efbackup/store"
+	"github.com/efbackup/efbackup/store/local"
 )
 
 // Verification verdicts of a snapshot in a plan.
@@ -54,20 +55,24 @@ type Group struct {
 	NewestGood string `json:"newest_verified"`
 }
 
-// Plan is a prune's complete decision for a folder.
+// Plan is a prune's complete decision for a folder or bucket prefix.
 type Plan struct {
+	store   store.Store
 	Dir     string    `json:"folder"`
 	Policy  Policy    `json:"policy"`
 	Groups  []*Group  `json:"labels"`
 	Skipped []Skipped `json:"left_alone"`
+	// Orphans are the unfinished uploads of efbackup's names that killed
+	// runs had left in a bucket, and Prune aborted once it held the lock.
+	Orphans []string `json:"orphans_removed,omitempty"`
 	// Leftovers are what killed efbackup processes had left of their lock
 	// files in the folder, and Prune removed when it took the lock. (An
 	// unfinished snapshot is left to the next snapshot, which removes it;
 	// prune lists it as SkipPartial.)
 	Leftovers []fsutil.Leftover `json:"leftovers,omitempty"`
-	// Orphans are the sidecars of encrypted snapshots that are gone,
-	// which the prune removes (a killed snapshot or prune left them).
-	Orphans []Orphan `json:"orphan_sidecars,omitempty"`
+	// OrphanSidecars are the sidecars of encrypted snapshots that are
+	// gone, which the prune removes (a killed snapshot or prune left them).
+	OrphanSidecars []Orphan `json:"orphan_sidecars,omitempty"`
 }
 
 // PlanOptions tunes MakePlan.
@@ -101,10 +106,17 @@ type PlanOptions struct {
 // Files that are not provably efbackup snapshots are listed in Skipped and
 // never in a decision. MakePlan reads only; it changes nothing.
 func MakePlan(ctx context.Context, dir string, opts PlanOptions) (*Plan, error) {
+	return PlanStore(ctx, local.New(dir), opts)
+}
+
+// PlanStore is MakePlan for any store. In a bucket with Object Lock, a
+// snapshot the rules would remove but whose retention has not passed is
+// kept (ReasonLocked, with LockedUntil): prune never tries to remove it.
+func PlanStore(ctx context.Context, st store.Store, opts PlanOptions) (*Plan, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	f, err := Scan(dir)
+	f, err := ScanStore(ctx, st)
 	if err != nil {
 		return nil, err
 	}
@@ -126,14 +138,14 @@ func MakePlan(ctx context.Context, dir string, opts PlanOptions) (*Plan, error) 
 		if opts.OnVerify != nil {
 			opts.OnVerify(s.Path)
 		}
-		rep, err := backup.VerifyArchive(ctx, s.Path, opts.Read)
+		rep, err := backup.VerifySource(ctx, backup.StoreSource(st, s.Name), opts.Read)
 		if err != nil {
 			return err
 		}
 		s.report = rep
 		return nil
 	}
-	for _, s := range f.unproven {
+	for _, s := range f.Unproven {
 		if !wanted(s.Label) {
 			continue
 		}
@@ -164,10 +176,10 @@ func MakePlan(ctx context.Context, dir string, opts PlanOptions) (*Plan, error) 
 		s.Manifest = m
 		f.Snapshots = append(f.Snapshots, s)
 	}
-	f.unproven = nil
+	f.Unproven = nil
 	f.sort()
 
-	plan := &Plan{Dir: dir, Policy: opts.Policy, Groups: []*Group{}, Skipped: f.Skipped}
+	plan := &Plan{Dir: f.Dir, Policy: opts.Policy, Groups: []*Group{}, Skipped: f.Skipped, store: st}
 	if plan.Skipped == nil {
 		plan.Skipped = []Skipped{}
 	}
@@ -182,7 +194,7 @@ func MakePlan(ctx context.Context, dir string, opts PlanOptions) (*Plan, error) 
 	}
 	for _, o := range f.Orphans {
 		if wanted(o.Label) && (only == "" || InstallOf(o.Manifest) == only) {
-			plan.Orphans = append(plan.Orphans, o)
+			plan.OrphanSidecars = append(plan.OrphanSidecars, o)
 		}
 	}
 	for _, label := range f.Labels() {
@@ -217,7 +229,37 @@ func MakePlan(ctx context.Context, dir string, opts PlanOptions) (*Plan, error) 
 			plan.Groups = append(plan.Groups, g)
 		}
 	}
+	if err := plan.keepLocked(ctx, now); err != nil {
+		return nil, err
+	}
 	return plan, nil
+}
+
+// keepLocked asks the store for the retention of every snapshot the plan
+// would remove (its archive, and its sidecar, which is written under the
+// same retention) and keeps those whose retention has not passed.
+func (p *Plan) keepLocked(ctx context.Context, now time.Time) error {
+	for _, d := range p.ToRemove() {
+		var until time.Time
+		for _, name := range []string{d.Name, d.Name + backup.SidecarSuffix} {
+			r, err := p.store.Retention(ctx, name)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if r.Active(now) && r.Until.After(until) {
+				until = r.Until
+			}
+		}
+		if !until.IsZero() {
+			d.Keep = true
+			d.Reasons = append(d.Reasons, ReasonLocked)
+			d.LockedUntil = &until
+		}
+	}
+	return nil
 }
 
 // decide applies the rules and the newest-verified guarantee to a group.
@@ -311,20 +353,20 @@ func (p *Plan) ToRemove() []*Decision {
 // never a sidecar that looks like a snapshot that is not there. An
 // encrypted snapshot goes the other way round (its embedded manifest takes
 // the key to read), and the orphan sidecar a crash may leave is removed by
-// the next prune, as the plan's Orphans are by this one. A file that
+// the next prune, as the plan's OrphanSidecars are by this one. A file that
 // changed since the scan is kept. It returns the first error; every
 // decision records its own outcome.
-func (p *Plan) Execute() error { return p.execute(func(string) {}) }
+func (p *Plan) Execute() error { return p.execute(context.Background(), func(string) {}) }
 
 // execute is Execute with the test hook: "prune-sidecar-removed" between a
 // snapshot's sidecar and its archive ("prune-archive-removed" between an
 // encrypted snapshot's archive and its sidecar), "prune-snapshot-removed"
 // after each snapshot.
-func (p *Plan) execute(hook func(point string)) error {
+func (p *Plan) execute(ctx context.Context, hook func(point string)) error {
 	var first error
-	for i := range p.Orphans {
-		o := &p.Orphans[i]
-		if err := os.Remove(o.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	for i := range p.OrphanSidecars {
+		o := &p.OrphanSidecars[i]
+		if err := p.store.Remove(ctx, o.Name); err != nil && !errors.Is(err, store.ErrNotFound) {
 			if first == nil {
 				first = err
 			}
@@ -333,8 +375,16 @@ func (p *Plan) execute(hook func(point string)) error {
 		o.Removed = true
 	}
 	for _, d := range p.ToRemove() {
-		if err := removeSnapshot(d.Snapshot, hook); err != nil {
+		if err := removeSnapshot(ctx, p.store, d.Snapshot, hook); err != nil {
 			d.Keep = true
+			var re *store.RetainedError
+			if errors.As(err, &re) {
+				// Locked since the plan looked; nothing was removed.
+				d.Reasons = append(d.Reasons, ReasonLocked)
+				until := re.Retention.Until
+				d.LockedUntil = &until
+				continue
+			}
 			d.Error = err.Error()
 			if errors.Is(err, errChanged) {
 				d.Reasons = append(d.Reasons, ReasonChangedOnDisk)
@@ -354,45 +404,52 @@ func (p *Plan) execute(hook func(point string)) error {
 
 var errChanged = errors.New("changed since it was checked")
 
-func removeSnapshot(s *Snapshot, hook func(string)) error {
-	now, err := os.Lstat(s.Path)
+func removeSnapshot(ctx context.Context, st store.Store, s *Snapshot, hook func(string)) error {
+	now, err := st.Stat(ctx, s.Name)
 	if err != nil {
 		return err
 	}
-	if !os.SameFile(now, s.info) || now.Size() != s.info.Size() || !now.ModTime().Equal(s.info.ModTime()) {
+	if now.Size != s.entry.Size || !now.ModTime.Equal(s.entry.ModTime) || now.VersionID != s.entry.VersionID {
 		return fmt.Errorf("%s %w", s.Path, errChanged)
 	}
+	// A retention set since the plan looked: refuse before removing
+	// anything (the store refuses too, object by object).
+	if now.Retention.Active(time.Now()) {
+		return &store.RetainedError{Where: store.Location(st), Name: s.Name, Retention: now.Retention}
+	}
 	// The engine's proof goes first: it describes the snapshot, and is
-	// worthless without it.
-	if err := backup.RemoveProof(s.Path); err != nil {
+	// worthless without it. Then the sidecar, then the archive: a run
+	// stopped in between leaves an archive the next prune recognises by
+	// its embedded manifest.
+	if err := st.Remove(ctx, s.Name+backup.ProofSuffix); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	if backup.IsEncrypted(s.Path) {
+	if backup.IsEncrypted(s.Name) {
 		// The archive first: without its sidecar an encrypted archive
 		// could not be told from a file that is not ours without its key,
 		// while a sidecar left without its archive is an orphan the next
 		// prune recognises and removes.
-		if err := os.Remove(s.Path); err != nil {
+		if err := st.Remove(ctx, s.Name); err != nil {
 			return err
 		}
 		hook("prune-archive-removed")
-		if err := os.Remove(s.Path + backup.SidecarSuffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := st.Remove(ctx, s.Name+backup.SidecarSuffix); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
 		return nil
 	}
-	if err := os.Remove(s.Path + backup.SidecarSuffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := st.Remove(ctx, s.Name+backup.SidecarSuffix); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
 	hook("prune-sidecar-removed")
-	return os.Remove(s.Path)
+	return st.Remove(ctx, s.Name)
 }
 
 // PruneOptions tunes Prune.
 type PruneOptions struct {
 	PlanOptions
 	DryRun bool
-	Lock   folderlock.Options
+	Lock   store.LockOptions
 	// Hook, when set, is called at named points; tests stop the process
 	// there: "prune-locked" (the lock is held, nothing read yet),
 	// "prune-before-remove" (the plan is made), for each snapshot removed
@@ -407,34 +464,54 @@ type PruneOptions struct {
 // lock, so that no snapshot or other prune runs meanwhile. A dry run takes
 // no lock and writes nothing. takenOver is the stale lock it replaced, if
 // any.
-func Prune(ctx context.Context, dir string, opts PruneOptions) (plan *Plan, takenOver *folderlock.Info, err error) {
+func Prune(ctx context.Context, dir string, opts PruneOptions) (plan *Plan, takenOver *store.LockInfo, err error) {
+	return PruneStore(ctx, local.New(dir), opts)
+}
+
+// PruneStore is Prune for any store, under the store's lock. Holding it
+// in a bucket, it also aborts the unfinished uploads of efbackup's names
+// that killed runs left (Plan.Orphans).
+func PruneStore(ctx context.Context, st store.Store, opts PruneOptions) (plan *Plan, takenOver *store.LockInfo, err error) {
 	hook := opts.Hook
 	if hook == nil {
 		hook = func(string) {}
 	}
-	var left []fsutil.Leftover
+	var (
+		left    []fsutil.Leftover
+		orphans []string
+	)
 	if !opts.DryRun {
 		if opts.Lock.Command == "" {
 			opts.Lock.Command = "prune"
 		}
-		l, over, err := folderlock.Acquire(dir, opts.Lock)
+		l, err := st.Lock(ctx, opts.Lock)
 		if err != nil {
 			return nil, nil, err
 		}
-		takenOver = over
+		takenOver = l.TakenOver()
 		defer func() {
 			if rerr := l.Release(); rerr != nil && err == nil {
 				err = rerr
 			}
 		}()
 		hook("prune-locked")
-		left = l.Leftovers()
+		if lo, ok := l.(interface{ Leftovers() []fsutil.Leftover }); ok {
+			left = lo.Leftovers()
+		}
+		if _, ok := st.(*local.Store); !ok {
+			// An unfinished upload costs money and shows in no listing:
+			// the run that holds the lock aborts it. (A folder's .partial
+			// files are left to the next snapshot, which says so.)
+			if orphans, err = st.CleanupOrphans(ctx, OursName); err != nil {
+				return nil, takenOver, err
+			}
+		}
 	}
-	plan, err = MakePlan(ctx, dir, opts.PlanOptions)
+	plan, err = PlanStore(ctx, st, opts.PlanOptions)
 	if err != nil {
 		return nil, takenOver, err
 	}
-	plan.Leftovers = left
+	plan.Leftovers, plan.Orphans = left, orphans
 	if opts.DryRun {
 		return plan, nil, nil
 	}
@@ -442,7 +519,15 @@ func Prune(ctx context.Context, dir string, opts PruneOptions) (plan *Plan, take
 		return plan, takenOver, err
 	}
 	hook("prune-before-remove")
-	err = plan.execute(hook)
+	err = plan.execute(ctx, hook)
 	hook("prune-removed")
 	return plan, takenOver, err
+}
+
+// OursName reports whether name is one efbackup writes into a snapshot
+// store: an archive, or its sidecar or proof.
+func OursName(name string) bool {
+	base := strings.TrimSuffix(strings.TrimSuffix(name, backup.SidecarSuffix), backup.ProofSuffix)
+	_, _, ok := backup.ParseArchiveName(base)
+	return ok
 }

@@ -29,6 +29,7 @@ const (
 	ReasonFuture        = "future"             // dated after now: a clock was wrong; kept only as --keep-last counts it, after every correctly dated one
 	ReasonRemoveFailed  = "remove-failed"      // chosen for removal, but the removal failed
 	ReasonChangedOnDisk = "changed-on-disk"    // the file changed between the scan and the removal
+	ReasonLocked        = "locked"             // chosen for removal, but an Object Lock retention forbids it before its date
 )
 
 // Unlimited as a count keeps one snapshot per bucket, without limit

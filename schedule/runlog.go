@@ -40,12 +40,15 @@ type RunRecord struct {
 	ExitCode int       `json:"exit_code"`
 	// Snapshot is the file name of the snapshot made, or for "unchanged"
 	// the snapshot the database still matches.
-	Snapshot string  `json:"snapshot,omitempty"`
-	Pruned   int     `json:"pruned"`
-	Seconds  float64 `json:"seconds"`
-	Host     string  `json:"host,omitempty"`
-	Message  string  `json:"message,omitempty"`
-	Hint     string  `json:"hint,omitempty"`
+	Snapshot string `json:"snapshot,omitempty"`
+	// Copied is where the run copied the snapshot off-site
+	// (s3://bucket/prefix/NAME), read back and verified.
+	Copied  string  `json:"copied,omitempty"`
+	Pruned  int     `json:"pruned"`
+	Seconds float64 `json:"seconds"`
+	Host    string  `json:"host,omitempty"`
+	Message string  `json:"message,omitempty"`
+	Hint    string  `json:"hint,omitempty"`
 	// Proved names the snapshot the real Derby engine proved in this run
 	// (the weekly proof), with its verdict in ProofVerdict.
 	Proved       string `json:"proved,omitempty"`

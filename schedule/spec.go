@@ -58,6 +58,9 @@ func (s Spec) Validate() error {
 		if p.v == "" {
 			return fmt.Errorf("the %s is not set", p.name)
 		}
+		if p.name == "snapshot folder" && strings.HasPrefix(p.v, "s3://") {
+			continue // a bucket prefix (checked by the command)
+		}
 		if !isAbs(p.v) {
 			return fmt.Errorf("the %s %q must be an absolute path: the scheduled run starts in another folder", p.name, p.v)
 		}

@@ -236,10 +236,31 @@ type LockInfo struct {
 	Time    time.Time `json:"time"`
 	Command string    `json:"command,omitempty"`
 	Token   string    `json:"token"`
+	// Boot is the holder's Linux boot id: a restart ends every process.
+	Boot string `json:"boot,omitempty"`
 	// Heartbeat is when an object-store lock was last refreshed, by the
 	// holder's clock (staleness itself is judged by the server's
 	// timestamps); zero for a local lock.
 	Heartbeat time.Time `json:"heartbeat,omitzero"`
 	// Why says, for a lock that was taken over, why it was judged stale.
 	Why string `json:"-"`
+}
+
+// Path names an object of st for people and reports: a file path in a
+// folder, s3://bucket/prefix/name in a bucket. It is what a user gives
+// back to efbackup to name that object.
+func Path(st Store, name string) string {
+	if p, ok := st.(interface{ Path(string) string }); ok {
+		return p.Path(name)
+	}
+	return st.String() + "/" + name
+}
+
+// Location names st itself for people and reports: the folder, or
+// s3://bucket/prefix (without the endpoint String adds).
+func Location(st Store) string {
+	if u, ok := st.(interface{ URL() string }); ok {
+		return u.URL()
+	}
+	return st.String()
 }

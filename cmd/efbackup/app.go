@@ -77,6 +77,7 @@ func commandList(u *ui) []*cli.Command {
 		verifyCommand(u),
 		restoreCommand(u),
 		listCommand(u),
+		copyCommand(u),
 		doctorCommand(u),
 		migrateCommand(u),
 		pruneCommand(u),

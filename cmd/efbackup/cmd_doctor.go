@@ -19,6 +19,8 @@ import (
 	"github.com/efbackup/efbackup/internal/inuse"
 	"github.com/efbackup/efbackup/retention"
 	"github.com/efbackup/efbackup/schedule"
+	"github.com/efbackup/efbackup/store"
+	"github.com/efbackup/efbackup/store/location"
 	"github.com/efbackup/efbackup/verify/appzip"
 	"github.com/urfave/cli/v2"
 )
@@ -31,6 +33,7 @@ type doctorOptions struct {
 	Quick  bool
 	MaxAge string
 	Depth  int
+	Store  storeOptions
 }
 
 func doctorCommand(u *ui) *cli.Command {
@@ -41,14 +44,14 @@ func doctorCommand(u *ui) *cli.Command {
 	return &cli.Command{
 		Name:        "doctor",
 		Usage:       u.T("doctor.usage"),
-		UsageText:   "efbackup doctor [PATH...] [--out DIR]... [--quick] [--max-age DURATION] [--depth N]",
+		UsageText:   "efbackup doctor [PATH...] [--out DIR|s3://BUCKET/PREFIX]... [--quick] [--max-age DURATION] [--depth N]",
 		Description: u.T("doctor.description"),
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringSliceFlag{Name: "out", Usage: u.T("flag.doctorout"), Destination: &out},
 			&cli.BoolFlag{Name: "quick", Usage: u.T("flag.quick"), Destination: &opts.Quick},
 			&cli.StringFlag{Name: "max-age", Usage: u.T("flag.maxage"), Value: "7d", Destination: &opts.MaxAge},
 			&cli.IntFlag{Name: "depth", Usage: u.T("flag.depth"), Value: 3, Destination: &opts.Depth},
-		},
+		}, storeFlags(u, &opts.Store)...),
 		Action: func(c *cli.Context) error {
 			opts.Paths, opts.Out = c.Args().Slice(), out.Value()
 			res, err := runDoctor(c.Context, u, opts)
@@ -132,6 +135,9 @@ type doctorOutput struct {
 	Installs []doctorInstall `json:"installs"`
 	Findings []doctorFinding `json:"findings"`
 	AtRisk   bool            `json:"at_risk"`
+	// Offsite is every bucket examined: whether it can protect snapshots,
+	// and the newest snapshot of each install kept there.
+	Offsite []*doctor.Offsite `json:"offsite"`
 	// now is when doctor looked, for the ages in the text.
 	now time.Time
 }
@@ -163,9 +169,15 @@ func runDoctor(ctx context.Context, u *ui, opts doctorOptions) (*doctorOutput, e
 	if opts.Depth < 0 || opts.Depth > 10 {
 		return nil, u.usageErr("err.depth", opts.Depth)
 	}
-	dirs := append([]string{}, opts.Out...)
-	if env := os.Getenv("EFBACKUP_OUT"); env != "" {
-		dirs = append(dirs, env)
+	var dirs, buckets []string
+	for _, d := range append(append([]string{}, opts.Out...), os.Getenv("EFBACKUP_OUT")) {
+		switch {
+		case d == "":
+		case location.IsS3(d):
+			buckets = append(buckets, d)
+		default:
+			dirs = append(dirs, d)
+		}
 	}
 	env := scheduleEnv()
 	do := doctor.Options{
@@ -176,6 +188,9 @@ func runDoctor(ctx context.Context, u *ui, opts doctorOptions) (*doctorOutput, e
 		Schedule: func(ctx context.Context, label string) (*schedule.Status, error) {
 			return env.Find(ctx, label)
 		},
+		Offsite:    buckets,
+		OpenStore:  func(raw string) (store.Store, error) { return openStore(raw, opts.Store) },
+		RunLogDirs: func(label string) []string { return []string{runLogDir("s3://", label)} },
 	}
 	if !opts.Quick {
 		do.CheckDB = doctorCheckDB
@@ -188,7 +203,8 @@ func runDoctor(ctx context.Context, u *ui, opts doctorOptions) (*doctorOutput, e
 	if err != nil {
 		return nil, err
 	}
-	out := &doctorOutput{Searched: rep.Roots, Installs: []doctorInstall{}, Findings: wordFindings(u, rep.Findings), AtRisk: rep.AtRisk, now: now}
+	out := &doctorOutput{Searched: rep.Roots, Installs: []doctorInstall{}, Findings: wordFindings(u, rep.Findings), AtRisk: rep.AtRisk, now: now,
+		Offsite: rep.Offsite}
 	for _, ir := range rep.Installs {
 		out.Installs = append(out.Installs, doctorInstall{InstallReport: ir, Findings: wordFindings(u, ir.Findings)})
 	}
@@ -285,6 +301,9 @@ func printDoctor(w io.Writer, u *ui, out doctorOutput) {
 			}
 			fmt.Fprintln(w, "  "+line)
 		}
+		if o := in.Offsite; o != nil {
+			fmt.Fprintln(w, "  "+u.T("doctor.offsite.newest", o.Count, baseName(o.Snapshot), age(u, o.Time, now), o.Snapshot[:len(o.Snapshot)-len(baseName(o.Snapshot))-1]))
+		}
 		if in.Schedule != nil {
 			if in.Schedule.Installed {
 				fmt.Fprintln(w, "  "+u.T("doctor.sched.yes", in.Schedule.Backend))
@@ -297,6 +316,9 @@ func printDoctor(w io.Writer, u *ui, out doctorOutput) {
 		}
 		printFindings(w, u, in.Findings)
 		fmt.Fprintln(w)
+	}
+	for _, o := range out.Offsite {
+		printOffsite(w, u, o, now)
 	}
 	if len(out.Findings) > 0 {
 		fmt.Fprintln(w, u.T("doctor.across"))
@@ -329,4 +351,43 @@ func appzipLine(u *ui, r appzip.Result) string {
 		}
 	}
 	return line
+}
+
+// printOffsite says what doctor found in one bucket: whether it protects
+// snapshots, and the newest snapshot of each install there.
+func printOffsite(w io.Writer, u *ui, o *doctor.Offsite, now time.Time) {
+	fmt.Fprintln(w, u.T("doctor.offsite", o.Location))
+	if o.Error != "" {
+		fmt.Fprintln(w, "  "+u.T("doctor.offsite.error", o.Error))
+		fmt.Fprintln(w)
+		return
+	}
+	yes := func(b bool) string {
+		if b {
+			return u.T("doctor.offsite.yes")
+		}
+		return u.T("doctor.offsite.no")
+	}
+	fmt.Fprintln(w, "  "+u.T("doctor.offsite.status", yes(o.Versioning == "Enabled"), yes(o.ObjectLock)))
+	if len(o.Installs) == 0 {
+		fmt.Fprintln(w, "  "+u.T("doctor.offsite.none"))
+	}
+	for _, s := range o.Installs {
+		who := s.Label
+		if s.Prefix != "" {
+			who = s.Prefix + "/" + s.Label
+		}
+		if s.Host != "" || s.Install != "" {
+			who += " (" + s.Host + ": " + s.Install + ")"
+		}
+		line := u.T("doctor.offsite.install", who, s.Count, baseName(s.Snapshot), age(u, s.Time, now))
+		if r := s.Retention; r != nil && r.Active(now) {
+			line += "; " + u.T("list.lockedcell", r.Until.Local().Format("2006-01-02"))
+		}
+		if s.Tampered {
+			line += "; " + u.T("list.tamperedcell")
+		}
+		fmt.Fprintln(w, "  "+line)
+	}
+	fmt.Fprintln(w)
 }

@@ -5,21 +5,25 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/efbackup/efbackup/backup"
 	"github.com/efbackup/efbackup/engine"
-	"github.com/efbackup/efbackup/internal/fsutil"
+	"github.com/efbackup/efbackup/retention"
+	"github.com/efbackup/efbackup/store"
+	"github.com/efbackup/efbackup/store/s3"
 	"github.com/urfave/cli/v2"
 )
 
 type listOptions struct {
 	Out      string
 	NoVerify bool
+	Store    storeOptions
 }
 
 func listCommand(u *ui) *cli.Command {
@@ -27,11 +31,11 @@ func listCommand(u *ui) *cli.Command {
 	return &cli.Command{
 		Name:      "list",
 		Usage:     u.T("list.usage"),
-		UsageText: "efbackup list [--out DIR] [--no-verify]",
-		Flags: []cli.Flag{
+		UsageText: "efbackup list [--out DIR|s3://BUCKET/PREFIX] [--no-verify] [--s3-endpoint URL] [--s3-profile NAME]",
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "out", Usage: u.T("flag.listout"), Destination: &opts.Out},
 			&cli.BoolFlag{Name: "no-verify", Usage: u.T("flag.noverify"), Destination: &opts.NoVerify},
-		},
+		}, storeFlags(u, &opts.Store)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return u.usageErr("err.extraargs", c.Args().First())
@@ -43,7 +47,11 @@ func listCommand(u *ui) *cli.Command {
 }
 
 type listEntry struct {
-	Snapshot     string `json:"snapshot"`
+	Snapshot string `json:"snapshot"`
+	// Prefix is the prefix below the bucket prefix listed that holds the
+	// snapshot (one per client when a consultant keeps them in one
+	// bucket); "" directly in it.
+	Prefix       string `json:"prefix,omitempty"`
 	Label        string `json:"label"`
 	Time         string `json:"time"`
 	Files        int    `json:"files"`
@@ -71,18 +79,26 @@ type listEntry struct {
 	// public keys (or "passphrase") its sidecar records.
 	Encrypted  bool     `json:"encrypted,omitempty"`
 	Recipients []string `json:"recipients,omitempty"`
+	// Retention is the archive's Object Lock retention, in a bucket.
+	Retention *store.Retention `json:"retention,omitempty"`
+	// Tampered is set when the bucket holds a later version or a delete
+	// marker of the name: someone deleted or overwrote it after efbackup
+	// wrote it. The snapshot is still read at the version efbackup wrote.
+	Tampered *store.Tamper `json:"tampered,omitempty"`
 }
 
 type listOutput struct {
 	Folder    string            `json:"folder"`
 	Snapshots []listEntry       `json:"snapshots"`
 	Partial   []string          `json:"partial_files"`
+	Prefixes  []string          `json:"prefixes,omitempty"`
 	LastRun   *lastScheduledRun `json:"last_scheduled_run,omitempty"`
 }
 
-// runList lists the snapshots in a folder, each verified in full unless
-// NoVerify. When one fails verification the result comes back with an
-// *integrityFinding.
+// runList lists the snapshots in a folder or bucket prefix, each verified
+// in full unless NoVerify; in a bucket also those one prefix further down
+// (a consultant's clients). When one fails verification, or was tampered
+// with, the result comes back with an *integrityFinding.
 func runList(ctx context.Context, u *ui, opts listOptions) (*listOutput, error) {
 	dir := opts.Out
 	if dir == "" {
@@ -91,49 +107,106 @@ func runList(ctx context.Context, u *ui, opts listOptions) (*listOutput, error) 
 	if dir == "" {
 		return nil, u.usageErr("err.listneedsout")
 	}
-	entries, err := os.ReadDir(dir)
+	st, err := openStore(dir, opts.Store)
 	if err != nil {
-		if os.IsNotExist(err) {
-			return nil, u.usageErr("err.nofolder", dir)
-		}
 		return nil, err
 	}
-	out := &listOutput{Folder: dir, Snapshots: []listEntry{}, Partial: []string{}}
-	bad := 0
-	for _, e := range entries {
-		name := e.Name()
-		if strings.HasSuffix(name, fsutil.PartialSuffix) {
-			out.Partial = append(out.Partial, name)
-			continue
+	out := &listOutput{Folder: store.Location(st), Snapshots: []listEntry{}, Partial: []string{}}
+	if !isS3(st) {
+		out.Folder = dir
+	}
+	bad, err := listStore(ctx, u, st, "", opts, out)
+	if errors.Is(err, fs.ErrNotExist) && !isS3(st) {
+		return nil, u.usageErr("err.nofolder", dir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if b, ok := st.(*s3.Store); ok {
+		prefixes, err := b.ListPrefixes(ctx)
+		if err != nil {
+			return nil, err
 		}
-		label, t, ok := backup.ParseArchiveName(name)
-		if !ok || e.IsDir() {
-			continue
+		for _, p := range prefixes {
+			sub, err := b.Sub(p)
+			if err != nil {
+				return nil, err
+			}
+			n, err := listStore(ctx, u, sub, p, opts, out)
+			if err != nil {
+				return nil, err
+			}
+			bad += n
+			out.Prefixes = append(out.Prefixes, p)
 		}
-		p := filepath.Join(dir, name)
-		le := listEntry{Snapshot: p, Label: label, Time: t.Format("2006-01-02 15:04:05Z"), Recorded: "-", Version: "?",
-			Checked: []string{}, State: string(engine.Unknown), Databases: []engine.Database{}}
-		if fi, err := e.Info(); err == nil {
-			le.ArchiveBytes = fi.Size()
+	}
+	sort.SliceStable(out.Snapshots, func(i, j int) bool {
+		a, b := out.Snapshots[i], out.Snapshots[j]
+		if a.Prefix != b.Prefix {
+			return a.Prefix < b.Prefix
 		}
-		le.Encrypted = backup.IsEncrypted(name)
-		m, err := backup.ReadSidecar(p)
-		if err == nil {
+		if a.Label != b.Label {
+			return a.Label < b.Label
+		}
+		return a.Time < b.Time
+	})
+	if !isS3(st) {
+		out.LastRun = lastScheduled(dir)
+	}
+	tampered := 0
+	for _, s := range out.Snapshots {
+		if s.Tampered != nil {
+			tampered++
+		}
+	}
+	switch {
+	case bad > 0:
+		return out, &integrityFinding{msg: u.T("list.bad", bad), hint: u.T("hint.integrity")}
+	case tampered > 0:
+		return out, &integrityFinding{msg: u.T("list.tampered", tampered), hint: u.T("hint.tampered")}
+	}
+	return out, nil
+}
+
+// listStore adds the snapshots of one store to out (retention's scan: the
+// same view prune has), and returns how many failed verification.
+func listStore(ctx context.Context, u *ui, st store.Store, prefix string, opts listOptions, out *listOutput) (bad int, err error) {
+	scan := retention.ScanStore
+	if isS3(st) {
+		scan = retention.ScanWithRetention
+	}
+	f, err := scan(ctx, st)
+	if err != nil {
+		return 0, err
+	}
+	for _, sk := range f.Skipped {
+		if sk.Reason == retention.SkipPartial {
+			out.Partial = append(out.Partial, baseName(sk.Path))
+		}
+	}
+	all := append(append(append([]*retention.Snapshot{}, f.Snapshots...), f.Unproven...), f.Mismatched...)
+	for _, s := range all {
+		le := listEntry{Snapshot: s.Path, Prefix: prefix, Label: s.Label, Time: s.Time.Format("2006-01-02 15:04:05Z"), Recorded: "-", Version: "?",
+			Checked: []string{}, State: string(engine.Unknown), Databases: []engine.Database{}, ArchiveBytes: s.Size,
+			Retention: s.Retention, Tampered: s.Tamper}
+		proof, _ := backup.ReadProofFrom(ctx, st, s.Name)
+		le.Encrypted = backup.IsEncrypted(s.Name)
+		if m := s.Manifest; m != nil {
 			le.Files, le.Bytes, le.Version, le.ContentID = m.Totals.Files, m.Totals.Bytes, m.EFakturVersion, m.ContentID
-			recordDatabases(&le, m, m.Databases)
+			recordDatabases(&le, m, m.Databases, proof)
 			le.Status = "unverified"
 			if m.Encryption != nil {
 				le.Recipients = m.Encryption.Recipients
 			}
 		} else {
 			le.Status = "no-sidecar"
-			if !os.IsNotExist(err) {
-				u.warn(err.Error(), "")
+			if s.SidecarErr != nil {
+				u.warn(s.SidecarErr.Error(), "")
 			}
 		}
 		if !opts.NoVerify {
-			progress, finish := u.progress(u.T("progress.verify", name), le.ArchiveBytes)
-			rep, err := backup.VerifyArchive(ctx, p, backup.ReadOptions{Engines: engines(), Progress: progress})
+			progress, finish := u.progress(u.T("progress.verify", s.Name), le.ArchiveBytes)
+			rep, err := backup.VerifySource(ctx, backup.StoreSource(st, s.Name), backup.ReadOptions{Engines: engines(), Progress: progress})
 			finish()
 			var ke *backup.KeyError
 			if errors.As(err, &ke) {
@@ -146,7 +219,7 @@ func runList(ctx context.Context, u *ui, opts listOptions) (*listOutput, error) 
 				continue
 			}
 			if err != nil {
-				return nil, err
+				return bad, err
 			}
 			if rep.Manifest != nil {
 				m := rep.Manifest
@@ -159,7 +232,7 @@ func runList(ctx context.Context, u *ui, opts listOptions) (*listOutput, error) 
 				case rep.OK():
 					dbs = withBytes(dbs)
 				}
-				recordDatabases(&le, m, dbs)
+				recordDatabases(&le, m, dbs, proof)
 			}
 			le.Problems = len(rep.Problems)
 			le.Status = "ok"
@@ -173,18 +246,7 @@ func runList(ctx context.Context, u *ui, opts listOptions) (*listOutput, error) 
 		}
 		out.Snapshots = append(out.Snapshots, le)
 	}
-	sort.Slice(out.Snapshots, func(i, j int) bool {
-		a, b := out.Snapshots[i], out.Snapshots[j]
-		if a.Label != b.Label {
-			return a.Label < b.Label
-		}
-		return a.Time < b.Time
-	})
-	out.LastRun = lastScheduled(dir)
-	if bad > 0 {
-		return out, &integrityFinding{msg: u.T("list.bad", bad), hint: u.T("hint.integrity")}
-	}
-	return out, nil
+	return bad, nil
 }
 
 func printList(u *ui, out *listOutput) error {
@@ -195,10 +257,26 @@ func printList(u *ui, out *listOutput) error {
 			tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
 			fmt.Fprintln(tw, u.T("list.header"))
 			for _, s := range out.Snapshots {
-				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Time, s.Label, s.Files, humanBytes(s.Bytes), humanBytes(s.ArchiveBytes),
-					s.Version, u.lang.TData("status.", s.Status), listDBCell(u, s), u.lang.TData("state.short.", s.State), listProofCell(u, s.Proof))
+				label := s.Label
+				if s.Prefix != "" {
+					label = s.Prefix + "/" + s.Label
+				}
+				status := u.lang.TData("status.", s.Status)
+				if s.Tampered != nil {
+					status += " " + u.T("list.tamperedcell")
+				}
+				if s.Retention != nil && s.Retention.Active(time.Now()) {
+					status += " " + u.T("list.lockedcell", s.Retention.Until.Local().Format("2006-01-02"))
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Time, label, s.Files, humanBytes(s.Bytes), humanBytes(s.ArchiveBytes),
+					s.Version, status, listDBCell(u, s), u.lang.TData("state.short.", s.State), listProofCell(u, s.Proof))
 			}
 			tw.Flush()
+		}
+		for _, s := range out.Snapshots {
+			if t := s.Tampered; t != nil {
+				fmt.Fprintln(w, tamperLine(u, s.Snapshot, t))
+			}
 		}
 		for _, p := range out.Partial {
 			fmt.Fprintln(w, u.T("list.partial", p))
@@ -213,7 +291,7 @@ func printList(u *ui, out *listOutput) error {
 // databases, what it rests on, and the state they were in, from the
 // snapshot's record (m) and the checks that ran now (dbs; the record's when
 // nothing ran now).
-func recordDatabases(le *listEntry, m *backup.Manifest, dbs []engine.Database) {
+func recordDatabases(le *listEntry, m *backup.Manifest, dbs []engine.Database, proof *backup.DeepRecord) {
 	le.Databases = m.Databases
 	if le.Databases == nil {
 		le.Databases = []engine.Database{}
@@ -247,7 +325,7 @@ func recordDatabases(le *listEntry, m *backup.Manifest, dbs []engine.Database) {
 			le.State = string(d.State)
 		}
 	}
-	le.Proof = readProof(le.Snapshot)
+	le.Proof = proof
 	if le.Proof != nil && le.Proof.Verdict == engine.OK && !seen[engine.CheckedEngine] {
 		le.Checked = append(le.Checked, engine.CheckedEngine)
 	}
@@ -273,4 +351,13 @@ func listProofCell(u *ui, p *backup.DeepRecord) string {
 		return u.T("list.proof.none")
 	}
 	return u.T("list.proof.at", p.Checked.Local().Format("2006-01-02"), u.lang.TData("verdict.", string(p.Verdict)))
+}
+
+// tamperLine says how a snapshot's name was changed after efbackup wrote
+// it, and that the snapshot itself is still the one efbackup wrote.
+func tamperLine(u *ui, where string, t *store.Tamper) string {
+	if t.DeleteMarker {
+		return u.T("tamper.deleted", where, t.Newer)
+	}
+	return u.T("tamper.overwritten", where, t.Newer)
 }

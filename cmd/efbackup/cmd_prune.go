@@ -11,9 +11,10 @@ import (
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
-	"github.com/efbackup/efbackup/internal/folderlock"
 	"github.com/efbackup/efbackup/migrate"
 	"github.com/efbackup/efbackup/retention"
+	"github.com/efbackup/efbackup/store"
+	"github.com/efbackup/efbackup/store/location"
 	"github.com/efbackup/efbackup/verify/appzip"
 	"github.com/urfave/cli/v2"
 )
@@ -25,6 +26,7 @@ type pruneOptions struct {
 	Keep     keepOptions
 	DryRun   bool
 	LockWait time.Duration
+	Store    storeOptions
 }
 
 // pruneAppBackupsOptions: the install whose backup/ folder is thinned,
@@ -54,11 +56,11 @@ func pruneCommand(u *ui) *cli.Command {
 	return &cli.Command{
 		Name:  "prune",
 		Usage: u.T("prune.usage"),
-		UsageText: "efbackup prune [--out DIR] [--label NAME]... [--keep-last N] [--keep-daily N] [--keep-weekly N] [--keep-monthly N]\n" +
-			"               [--keep-yearly N] [--keep-within DURATION] [--dry-run]\n" +
+		UsageText: "efbackup prune [--out DIR|s3://BUCKET/PREFIX] [--label NAME]... [--keep-last N] [--keep-daily N] [--keep-weekly N] [--keep-monthly N]\n" +
+			"               [--keep-yearly N] [--keep-within DURATION] [--dry-run] [--s3-endpoint URL] [--s3-profile NAME]\n" +
 			"efbackup prune --app-backups --install DIR --keep N [--dry-run]",
 		Description: u.T("prune.description"),
-		Flags:       append(flags, keepFlags(u)...),
+		Flags:       append(append(flags, keepFlags(u)...), storeFlags(u, &opts.Store)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return u.usageErr("err.extraargs", c.Args().First())
@@ -104,13 +106,16 @@ func pruneCommand(u *ui) *cli.Command {
 
 type pruneOutput struct {
 	*retention.Plan
-	DryRun        bool              `json:"dry_run"`
-	DefaultPolicy bool              `json:"default_policy"`
-	Removed       int               `json:"removed"`
-	RemovedBytes  int64             `json:"removed_bytes"`
-	TakenOver     *folderlock.Info  `json:"taken_over_lock,omitempty"`
-	Damaged       []string          `json:"damaged"`
-	Failed        map[string]string `json:"failed,omitempty"`
+	DryRun        bool            `json:"dry_run"`
+	DefaultPolicy bool            `json:"default_policy"`
+	Removed       int             `json:"removed"`
+	RemovedBytes  int64           `json:"removed_bytes"`
+	TakenOver     *store.LockInfo `json:"taken_over_lock,omitempty"`
+	// Locked counts the snapshots the rules would remove but whose Object
+	// Lock retention has not passed: they are kept until then.
+	Locked  int               `json:"locked"`
+	Damaged []string          `json:"damaged"`
+	Failed  map[string]string `json:"failed,omitempty"`
 }
 
 // runPrune plans which snapshots to keep and, unless DryRun, removes the
@@ -129,8 +134,14 @@ func runPrune(ctx context.Context, u *ui, opts pruneOptions) (*pruneOutput, erro
 	if dir == "" {
 		return nil, u.usageErr("err.pruneneedsout")
 	}
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return nil, u.usageErr("err.nofolder", dir)
+	if !location.IsS3(dir) {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return nil, u.usageErr("err.nofolder", dir)
+		}
+	}
+	st, err := openStore(dir, opts.Store)
+	if err != nil {
+		return nil, err
 	}
 	for _, l := range opts.Labels {
 		if l == "" || strings.ContainsAny(l, `/\`) {
@@ -147,20 +158,25 @@ func runPrune(ctx context.Context, u *ui, opts pruneOptions) (*pruneOutput, erro
 			},
 		},
 		DryRun: opts.DryRun,
-		Lock:   folderlock.Options{Wait: opts.LockWait, Command: "prune"},
+		Lock:   store.LockOptions{Wait: opts.LockWait, Command: "prune"},
 		Hook:   testHooks.At,
 	}
 	if opts.LockWait == 0 {
 		po.Lock.Wait = -1
 	}
-	plan, over, err := retention.Prune(ctx, dir, po)
+	plan, over, err := retention.PruneStore(ctx, st, po)
 	if plan == nil {
-		return nil, lockErr(u, err)
+		return nil, storeLockErr(u, st, err)
 	}
 	execErr := err
 	out := &pruneOutput{Plan: plan, DryRun: opts.DryRun, DefaultPolicy: isDefault, TakenOver: over, Damaged: []string{}}
-	warnTakeover(u, dir, over)
+	if over != nil {
+		u.warn(u.T("lock.takenover", plan.Dir, over.Command, over.PID, over.Host, over.Why), "")
+	}
 	reportLeftovers(u, plan.Leftovers)
+	if len(plan.Orphans) > 0 {
+		u.info("%s", u.T("snapshot.abortedupload", strings.Join(plan.Orphans, ", ")))
+	}
 	noneGood := 0
 	for _, g := range plan.Groups {
 		if g.NewestGood == "" {
@@ -169,6 +185,9 @@ func runPrune(ctx context.Context, u *ui, opts pruneOptions) (*pruneOutput, erro
 		for _, d := range g.Decisions {
 			if d.Verified == retention.VerifiedDamaged || d.Verified == retention.VerifiedDBDamage {
 				out.Damaged = append(out.Damaged, d.Path)
+			}
+			if d.LockedUntil != nil {
+				out.Locked++
 			}
 			if d.Removed || (opts.DryRun && !d.Keep) {
 				out.Removed++
@@ -227,6 +246,12 @@ func printPruneText(w io.Writer, u *ui, out *pruneOutput) {
 			if d.Verified == retention.VerifiedDamaged || d.Verified == retention.VerifiedDBDamage {
 				line += "  " + u.T("prune.verified."+d.Verified)
 			}
+			if d.LockedUntil != nil {
+				line += "  " + u.T("prune.lockeduntil", d.LockedUntil.Local().Format("2006-01-02 15:04"))
+			}
+			if d.Tamper != nil {
+				line += "  " + u.T("prune.tampered")
+			}
 			if d.Error != "" {
 				line += "  " + d.Error
 			}
@@ -239,13 +264,16 @@ func printPruneText(w io.Writer, u *ui, out *pruneOutput) {
 	for _, s := range out.Skipped {
 		fmt.Fprintf(w, "%s\n", u.T("prune.leftalone", filepath.Base(s.Path), u.T("skip."+s.Reason)))
 	}
-	for _, o := range out.Orphans {
+	for _, o := range out.OrphanSidecars {
 		switch {
 		case o.Removed:
 			fmt.Fprintln(w, u.T("prune.orphan", filepath.Base(o.Path)))
 		case out.DryRun:
 			fmt.Fprintln(w, u.T("prune.orphandry", filepath.Base(o.Path)))
 		}
+	}
+	if out.Locked > 0 {
+		fmt.Fprintln(w, u.T("prune.lockedsummary", out.Locked))
 	}
 	if out.DryRun {
 		fmt.Fprintln(w, u.T("prune.drysummary", out.Removed, humanBytes(out.RemovedBytes)))

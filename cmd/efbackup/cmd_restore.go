@@ -14,6 +14,7 @@ import (
 	"github.com/efbackup/efbackup/crypt"
 	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/migrate"
+	"github.com/efbackup/efbackup/store/location"
 	"github.com/urfave/cli/v2"
 )
 
@@ -27,6 +28,7 @@ type restoreOptions struct {
 	AsDatabase string
 	// Identities open an encrypted snapshot.
 	Identities []crypt.Identity
+	Store      storeOptions
 }
 
 func restoreCommand(u *ui) *cli.Command {
@@ -35,12 +37,12 @@ func restoreCommand(u *ui) *cli.Command {
 	return &cli.Command{
 		Name:      "restore",
 		Usage:     u.T("restore.usage"),
-		UsageText: "efbackup restore SNAPSHOT --install DIR [--dry-run] [--as-database NAME] [--identity FILE | --passphrase-file FILE]",
+		UsageText: "efbackup restore SNAPSHOT|s3://BUCKET/PREFIX/NAME --install DIR [--dry-run] [--as-database NAME] [--identity FILE | --passphrase-file FILE]",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "install", Usage: u.T("flag.restoreinstall"), Destination: &opts.Install},
 			&cli.BoolFlag{Name: "dry-run", Usage: u.T("flag.dryrun"), Destination: &opts.DryRun},
 			&cli.StringFlag{Name: "as-database", Usage: u.T("flag.asdatabase"), Destination: &opts.AsDatabase},
-		}, keys.flags(u)...),
+		}, append(keys.flags(u), storeFlags(u, &opts.Store)...)...),
 		Action: func(c *cli.Context) error {
 			switch {
 			case c.NArg() == 0:
@@ -95,11 +97,29 @@ type restoreReport struct {
 // snapshot's problems as the error when it fails verification.
 func runRestore(ctx context.Context, u *ui, opts restoreOptions) (*restoreReport, error) {
 	archive := opts.Snapshot
-	fi, err := os.Stat(archive)
-	if err != nil || fi.IsDir() {
-		return nil, u.usageErr("err.nosnapshot", archive)
+	var (
+		src  backup.Source
+		size int64
+	)
+	if location.IsS3(archive) {
+		s, e, err := snapshotSource(ctx, u, archive, opts.Store)
+		if err != nil {
+			return nil, err
+		}
+		if e.Tamper != nil {
+			// The version efbackup wrote is the one restored.
+			u.warn(tamperLine(u, s.Name, e.Tamper), "")
+		}
+		src, size = s, e.Size
+	} else {
+		fi, err := os.Stat(archive)
+		if err != nil || fi.IsDir() {
+			return nil, u.usageErr("err.nosnapshot", archive)
+		}
+		archive, _ = filepath.Abs(archive)
+		src, size = backup.FileSource(archive), fi.Size()
 	}
-	archive, _ = filepath.Abs(archive)
+	archive = src.Name
 	in, err := migrate.Detect(opts.Install)
 	if err != nil {
 		return nil, err
@@ -111,7 +131,7 @@ func runRestore(ctx context.Context, u *ui, opts restoreOptions) (*restoreReport
 	}
 	rep := &restoreReport{DryRun: opts.DryRun, Snapshot: archive, Target: in.DB}
 	if opts.DryRun {
-		vr, err := backup.VerifyArchive(ctx, archive, backup.ReadOptions{Engines: engines(), Identities: opts.Identities, RequireKey: true})
+		vr, err := backup.VerifySource(ctx, src, backup.ReadOptions{Engines: engines(), Identities: opts.Identities, RequireKey: true})
 		if err != nil {
 			return nil, err
 		}
@@ -140,7 +160,7 @@ func runRestore(ctx context.Context, u *ui, opts restoreOptions) (*restoreReport
 		return nil, err
 	}
 	defer release()
-	progress, finish := u.progress(u.T("progress.restore"), fi.Size())
+	progress, finish := u.progress(u.T("progress.restore"), size)
 	if mib := mibPoints("restore-verify-mib"); mib != nil {
 		bar := progress
 		progress = func(done int64) {
@@ -150,7 +170,7 @@ func runRestore(ctx context.Context, u *ui, opts restoreOptions) (*restoreReport
 			mib(done)
 		}
 	}
-	res, err := backup.Restore(ctx, archive, backup.RestoreOptions{
+	res, err := backup.RestoreSource(ctx, src, backup.RestoreOptions{
 		DB: in.DB, Engines: engines(), Progress: progress, AsDatabase: opts.AsDatabase,
 		ExtractProgress: mibPoints("restore-extract-mib"),
 		NoExchange:      testHooks.NoExchange != nil && testHooks.NoExchange(),

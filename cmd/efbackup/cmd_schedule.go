@@ -9,6 +9,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,6 +18,8 @@ import (
 	"github.com/efbackup/efbackup/migrate"
 	"github.com/efbackup/efbackup/retention"
 	"github.com/efbackup/efbackup/schedule"
+	"github.com/efbackup/efbackup/store/location"
+	"github.com/efbackup/efbackup/store/s3"
 	"github.com/urfave/cli/v2"
 )
 
@@ -39,6 +42,9 @@ type scheduleOptions struct {
 	// Encrypt are the public keys every scheduled snapshot is encrypted
 	// to; a passphrase is refused.
 	Encrypt encryptOptions
+	CopyTo  string
+	Store   storeOptions
+	Lock    lockOptions
 }
 
 // scheduleCommand is one command whose first argument says what to do:
@@ -58,13 +64,16 @@ func scheduleCommand(u *ui) *cli.Command {
 		&cli.GenericFlag{Name: "encrypt-to", Usage: u.T("flag.scheduleencryptto"), Value: &opts.Encrypt.To},
 		&cli.GenericFlag{Name: "encrypt-to-file", Usage: u.T("flag.scheduleencrypttofile"), Value: &opts.Encrypt.ToFiles},
 		&cli.StringFlag{Name: "passphrase-file", Usage: u.T("flag.schedulepassphrase"), Destination: &opts.Encrypt.PassphraseFile},
+		&cli.StringFlag{Name: "copy-to", Usage: u.T("flag.schedcopyto"), Destination: &opts.CopyTo},
 	}
+	flags = append(append(flags, storeFlags(u, &opts.Store)...), lockFlags(u, &opts.Lock)...)
 	return &cli.Command{
 		Name:  "schedule",
 		Usage: u.T("schedule.usage"),
-		UsageText: "efbackup schedule install|show --install DIR [--out DIR] [--label NAME] --daily HH:MM [--keep-... N]\n" +
+		UsageText: "efbackup schedule install|show --install DIR [--out DIR|s3://BUCKET/PREFIX] [--label NAME] --daily HH:MM [--keep-... N]\n" +
 			"                  [--skip-unchanged] [--backend auto|schtasks|systemd|cron|launchd] [--when-logged-on]\n" +
 			"                  [--encrypt-to age1... ...] [--encrypt-to-file FILE]\n" +
+			"                  [--copy-to s3://BUCKET/PREFIX] [--s3-endpoint URL] [--s3-profile NAME] [--lock-days N] [--lock-mode MODE]\n" +
 			"efbackup schedule remove --install DIR | --label NAME [--backend ...]",
 		Description: u.T("schedule.description"),
 		Flags:       append(flags, keepFlags(u)...),
@@ -125,6 +134,13 @@ func scheduleSpec(u *ui, opts scheduleOptions) (schedule.Spec, error) {
 	if err != nil {
 		return s, err
 	}
+	copyTo, err := resolveCopyTo(u, opts.CopyTo, t.Out)
+	if err != nil {
+		return s, err
+	}
+	if err := checkScheduleStores(u, &opts, t.Out, copyTo); err != nil {
+		return s, err
+	}
 	exe := opts.Exe
 	if exe == "" {
 		if exe, err = os.Executable(); err != nil {
@@ -149,6 +165,13 @@ func scheduleSpec(u *ui, opts scheduleOptions) (schedule.Spec, error) {
 	for _, r := range rs {
 		s.Args = append(s.Args, "--encrypt-to", r.PublicKey())
 	}
+	if copyTo != "" {
+		s.Args = append(s.Args, "--copy-to", copyTo)
+	}
+	// The keys stay where they are (a profile, the environment): the
+	// schedule names at most the profile.
+	s.Args = append(s.Args, opts.Store.args()...)
+	s.Args = append(s.Args, opts.Lock.args()...)
 	s.Args = append(s.Args, "--lang", string(u.lang))
 	if runtime.GOOS == "windows" {
 		if cur, err := user.Current(); err == nil {
@@ -189,6 +212,7 @@ func runScheduleInstall(ctx context.Context, u *ui, opts scheduleOptions, show b
 		if err != nil {
 			return nil, err
 		}
+		out.Plan.Notes = append(out.Plan.Notes, s3Notes(opts, s)...)
 		if st, err := b.Query(ctx, s.Label); err == nil {
 			out.Current = st
 		}
@@ -206,6 +230,7 @@ func runScheduleInstall(ctx context.Context, u *ui, opts scheduleOptions, show b
 		return nil, err
 	}
 	out.Installed = true
+	out.Plan.Notes = append(out.Plan.Notes, s3Notes(opts, s)...)
 	return out, nil
 }
 
@@ -308,6 +333,9 @@ type runScheduledOptions struct {
 	NoPrune       bool
 	// EncryptTo are the public keys the snapshot is encrypted to.
 	EncryptTo repeated
+	CopyTo    string
+	Store     storeOptions
+	Lock      lockOptions
 	// DeepEvery is how often the real engine proves the newest snapshot
 	// (when a Java runtime and Derby engine are found); 0 never.
 	DeepEvery string
@@ -318,7 +346,7 @@ func runScheduledCommand(u *ui) *cli.Command {
 	return &cli.Command{
 		Name:      "run-scheduled",
 		Usage:     u.T("runscheduled.usage"),
-		UsageText: "efbackup run-scheduled --install DIR --out DIR [--label NAME] [--keep-... N] [--skip-unchanged] [--no-prune]",
+		UsageText: "efbackup run-scheduled --install DIR --out DIR [--label NAME] [--keep-... N] [--skip-unchanged] [--no-prune] [--copy-to s3://BUCKET/PREFIX]",
 		Hidden:    true,
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "install", Usage: u.T("flag.install"), Destination: &opts.Install},
@@ -327,8 +355,9 @@ func runScheduledCommand(u *ui) *cli.Command {
 			&cli.BoolFlag{Name: "skip-unchanged", Usage: u.T("flag.skipunchanged"), Destination: &opts.SkipUnchanged},
 			&cli.BoolFlag{Name: "no-prune", Usage: u.T("flag.noprune"), Destination: &opts.NoPrune},
 			&cli.GenericFlag{Name: "encrypt-to", Usage: u.T("flag.scheduleencryptto"), Value: &opts.EncryptTo},
+			&cli.StringFlag{Name: "copy-to", Usage: u.T("flag.schedcopyto"), Destination: &opts.CopyTo},
 			&cli.StringFlag{Name: "deep-every", Usage: u.T("flag.deepevery"), Value: "7d", Destination: &opts.DeepEvery},
-		}, keepFlags(u)...),
+		}, append(append(keepFlags(u), storeFlags(u, &opts.Store)...), lockFlags(u, &opts.Lock)...)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return u.usageErr("err.extraargs", c.Args().First())
@@ -379,8 +408,13 @@ func runScheduled(ctx context.Context, u *ui, opts runScheduledOptions) (*schedu
 	// The commands it runs print no result and no progress: their
 	// warnings still reach the log of the task.
 	sub := u.quietResults()
+	st, err := openStore(t.Out, opts.Store)
+	if err != nil {
+		return finishScheduled(ctx, u, t.Out, rec, start, err)
+	}
+	made := "" // the snapshot made, or the one db/ still matches
 	if opts.SkipUnchanged && len(rs) == 0 {
-		un, err := snapshotUnchanged(ctx, t.DB, t.Out, t.Label)
+		un, err := snapshotUnchanged(ctx, t.DB, st, t.Label)
 		switch {
 		case err != nil && ctx.Err() != nil:
 			return finishScheduled(ctx, u, t.Out, rec, start, err)
@@ -389,28 +423,45 @@ func runScheduled(ctx context.Context, u *ui, opts runScheduledOptions) (*schedu
 			// decides and reports.
 			u.info("%s", u.T("runscheduled.nocompare", err))
 		case un != nil:
-			rec.Outcome, rec.Snapshot = schedule.OutcomeUnchanged, filepath.Base(un.Snapshot)
+			rec.Outcome, rec.Snapshot = schedule.OutcomeUnchanged, baseName(un.Snapshot)
+			made = un.Snapshot
 		}
 	}
 	if rec.Outcome != schedule.OutcomeUnchanged {
-		res, err := runSnapshot(ctx, sub, snapshotOptions{Install: t.Install, Out: t.Out, Label: t.Label, Recipients: rs})
+		res, err := runSnapshot(ctx, sub, snapshotOptions{Install: t.Install, Out: t.Out, Label: t.Label, Recipients: rs, Store: opts.Store, Lock: lockFor(opts.Lock, t.Out)})
 		if res != nil && res.Report != nil {
-			rec.Snapshot = filepath.Base(res.Report.Snapshot)
+			rec.Snapshot = baseName(res.Report.Snapshot)
+			made = res.Report.Snapshot
+		}
+		if err != nil {
+			return finishScheduled(ctx, u, t.Out, rec, start, err)
+		}
+	}
+	// Off-site: the same snapshot, read back and verified there.
+	if opts.CopyTo != "" && made != "" {
+		res, err := runCopy(ctx, sub, copyOptions{Snapshot: made, To: opts.CopyTo, Store: opts.Store, Lock: lockFor(opts.Lock, opts.CopyTo)})
+		if res != nil {
+			rec.Copied = res.Copy
 		}
 		if err != nil {
 			return finishScheduled(ctx, u, t.Out, rec, start, err)
 		}
 	}
 	if !opts.NoPrune {
-		res, err := runPrune(ctx, sub, pruneOptions{Out: t.Out, Labels: []string{t.Label}, Keep: opts.Keep, LockWait: defaultLockWait()})
-		if res != nil {
-			rec.Pruned = res.Removed
-		}
-		if isKind[*integrityFinding](err) {
-			err = &integrityFinding{msg: u.T("runscheduled.prunedamaged")}
-		}
-		if err != nil {
-			return finishScheduled(ctx, u, t.Out, rec, start, err)
+		for _, out := range []string{t.Out, opts.CopyTo} {
+			if out == "" {
+				continue
+			}
+			res, err := runPrune(ctx, sub, pruneOptions{Out: out, Labels: []string{t.Label}, Keep: opts.Keep, LockWait: defaultLockWait(), Store: opts.Store})
+			if res != nil {
+				rec.Pruned += res.Removed
+			}
+			if isKind[*integrityFinding](err) {
+				err = &integrityFinding{msg: u.T("runscheduled.prunedamaged")}
+			}
+			if err != nil {
+				return finishScheduled(ctx, u, t.Out, rec, start, err)
+			}
 		}
 	}
 	if deepEvery > 0 {
@@ -421,11 +472,88 @@ func runScheduled(ctx context.Context, u *ui, opts runScheduledOptions) (*schedu
 	return finishScheduled(ctx, u, t.Out, rec, start, nil)
 }
 
+// lockFor is the retention for the snapshots written into raw: only a
+// bucket holds one (the schedule's --lock-days is for whichever of --out
+// and --copy-to is a bucket).
+func lockFor(lo lockOptions, raw string) lockOptions {
+	if !location.IsS3(raw) {
+		return lockOptions{}
+	}
+	return lo
+}
+
+// baseName is the last element of a path or s3:// URL.
+func baseName(p string) string {
+	if location.IsS3(p) {
+		return p[strings.LastIndex(p, "/")+1:]
+	}
+	return filepath.Base(p)
+}
+
+// resolveCopyTo checks --copy-to: a bucket prefix, or an absolute folder
+// other than --out.
+func resolveCopyTo(u *ui, raw, out string) (string, error) {
+	if raw == "" {
+		return "", nil
+	}
+	if location.IsS3(raw) {
+		if _, _, err := s3.ParseURL(raw); err != nil {
+			return "", u.usageErr("err.s3url", raw, err)
+		}
+	} else {
+		abs, err := filepath.Abs(raw)
+		if err != nil {
+			return "", err
+		}
+		raw = abs
+	}
+	if raw == out {
+		return "", u.usageErr("err.copytoout", raw)
+	}
+	return raw, nil
+}
+
+// checkScheduleStores checks, before anything is installed, what the
+// scheduled run will need of its buckets: a --lock-days for one of them,
+// and keys it can find without this shell (a profile). The profile in use
+// (AWS_PROFILE) is named in the schedule; the keys never are.
+func checkScheduleStores(u *ui, opts *scheduleOptions, out, copyTo string) error {
+	var buckets []string
+	for _, raw := range []string{out, copyTo} {
+		if location.IsS3(raw) {
+			buckets = append(buckets, raw)
+		}
+	}
+	if opts.Lock.Days != 0 && len(buckets) == 0 {
+		return u.usageErr("err.locklocal", out)
+	}
+	if _, err := opts.Lock.create(u, "s3://x"); err != nil {
+		return err
+	}
+	if len(buckets) == 0 {
+		return nil
+	}
+	if opts.Store.Profile == "" {
+		opts.Store.Profile = os.Getenv("AWS_PROFILE")
+	}
+	for _, raw := range buckets {
+		if _, err := openStore(raw, opts.Store); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // proveWhenDue lets the real engine prove the newest snapshot of the label
 // when the last proof of it is older than every (or there is none), and a
 // Java runtime and Derby engine are found; without them the run goes on
 // without a proof. A damaged proof ends the run as damage.
 func proveWhenDue(ctx context.Context, u *ui, t *snapshotTarget, every time.Duration, rec *schedule.RunRecord) error {
+	if location.IsS3(t.Out) {
+		// The engine proves a snapshot on this computer; a bucket's
+		// snapshots are proven after a copy comes back.
+		return nil
+	}
 	newest, _, err := retention.NewestOfLabel(t.Out, t.Label)
 	if err != nil || newest == "" {
 		return nil
@@ -461,6 +589,19 @@ func proveWhenDue(ctx context.Context, u *ui, t *snapshotTarget, every time.Dura
 	return nil
 }
 
+// s3Notes are what the person installing a schedule that writes to a
+// bucket must know: where the scheduled run finds its keys.
+func s3Notes(opts scheduleOptions, s schedule.Spec) []string {
+	uses := location.IsS3(s.Out) || slices.ContainsFunc(s.Args, location.IsS3)
+	if !uses {
+		return nil
+	}
+	if opts.Store.Profile == "" {
+		return []string{"s3env"}
+	}
+	return []string{"s3profile"}
+}
+
 // finishScheduled completes the record from the error that ended the run
 // (nil: it succeeded) and appends it to the log. The log is written only
 // into an existing folder: a missing snapshot folder is often an unplugged
@@ -479,6 +620,14 @@ func finishScheduled(ctx context.Context, u *ui, out string, rec schedule.RunRec
 		rec.Outcome = schedule.OutcomeOK
 	}
 	rec.Seconds = float64(time.Since(start).Milliseconds()) / 1000
+	if location.IsS3(out) {
+		// A bucket's objects are written once: the log of a run into a
+		// bucket is kept on this computer.
+		out = runLogDir(out, rec.Label)
+		if err := os.MkdirAll(out, 0o700); err != nil {
+			u.warn(u.T("runscheduled.nolog", filepath.Join(out, schedule.RunLogName), err), "")
+		}
+	}
 	if fi, err := os.Stat(out); err == nil && fi.IsDir() {
 		left, err := schedule.AppendRun(out, rec)
 		if err != nil {
@@ -489,6 +638,15 @@ func finishScheduled(ctx context.Context, u *ui, out string, rec schedule.RunRec
 		u.warn(u.T("runscheduled.nolog", filepath.Join(out, schedule.RunLogName), u.T("runscheduled.nofolder")), "")
 	}
 	return &rec, cause
+}
+
+// runLogDir is the folder of the run log of scheduled runs into out: out
+// itself, or for a bucket a folder of this computer's efbackup settings.
+func runLogDir(out, label string) string {
+	if !location.IsS3(out) {
+		return out
+	}
+	return filepath.Join(scheduleEnv().ConfigDir, "efbackup", "runs", label)
 }
 
 func printScheduled(u *ui, rec *schedule.RunRecord) error {

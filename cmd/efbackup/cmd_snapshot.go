@@ -15,6 +15,9 @@ import (
 	"github.com/efbackup/efbackup/internal/fsutil"
 	"github.com/efbackup/efbackup/migrate"
 	"github.com/efbackup/efbackup/retention"
+	"github.com/efbackup/efbackup/store"
+	"github.com/efbackup/efbackup/store/location"
+	"github.com/efbackup/efbackup/store/s3"
 	"github.com/urfave/cli/v2"
 )
 
@@ -31,6 +34,8 @@ type snapshotOptions struct {
 	// Recipients encrypt the snapshot (public keys, or one passphrase);
 	// none writes it unencrypted.
 	Recipients []crypt.Recipient
+	Store      storeOptions
+	Lock       lockOptions
 	// Deep lets the real engine prove the snapshot just written.
 	Deep     bool
 	DeepOpts deepOptions
@@ -42,9 +47,10 @@ func snapshotCommand(u *ui) *cli.Command {
 	return &cli.Command{
 		Name:  "snapshot",
 		Usage: u.T("snapshot.usage"),
-		UsageText: "efbackup snapshot --install DIR | --db DIR [--out DIR] [--label NAME] [--level fastest|default|better|best] [--skip-unchanged] [--deep]\n" +
-			"                  [--encrypt-to age1... ...] [--encrypt-to-file FILE] [--passphrase-file FILE]",
-		Flags: append([]cli.Flag{
+		UsageText: "efbackup snapshot --install DIR | --db DIR [--out DIR|s3://BUCKET/PREFIX] [--label NAME] [--level fastest|default|better|best] [--skip-unchanged] [--deep]\n" +
+			"                  [--encrypt-to age1... ...] [--encrypt-to-file FILE] [--passphrase-file FILE]\n" +
+			"                  [--s3-endpoint URL] [--s3-profile NAME] [--lock-days N] [--lock-mode governance|compliance]",
+		Flags: append(append(append(append([]cli.Flag{
 			&cli.StringFlag{Name: "install", Usage: u.T("flag.install"), Destination: &opts.Install},
 			&cli.StringFlag{Name: "db", Usage: u.T("flag.db"), Destination: &opts.DB},
 			&cli.StringFlag{Name: "out", Usage: u.T("flag.out"), Destination: &opts.Out},
@@ -53,7 +59,7 @@ func snapshotCommand(u *ui) *cli.Command {
 			&cli.BoolFlag{Name: "allow-damaged", Usage: u.T("flag.allowdamaged"), Destination: &opts.AllowDamaged},
 			&cli.BoolFlag{Name: "skip-unchanged", Usage: u.T("flag.skipunchanged"), Destination: &opts.SkipUnchanged},
 			&cli.BoolFlag{Name: "deep", Usage: u.T("flag.snapshotdeep"), Destination: &opts.Deep},
-		}, append(deepFlags(u, &opts.DeepOpts), enc.flags(u)...)...),
+		}, storeFlags(u, &opts.Store)...), lockFlags(u, &opts.Lock)...), deepFlags(u, &opts.DeepOpts)...), enc.flags(u)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return u.usageErr("err.extraargs", c.Args().First())
@@ -134,16 +140,22 @@ func resolveSnapshotTarget(u *ui, opts snapshotOptions) (*snapshotTarget, error)
 	if t.Out == "" {
 		t.Out = filepath.Join(filepath.Dir(t.Install), "efbackup-snapshots")
 	}
-	out, err := filepath.Abs(t.Out)
-	if err != nil {
-		return nil, err
-	}
-	t.Out = out
-	if fi, err := os.Stat(t.Out); err == nil && !fi.IsDir() {
-		return nil, u.usageErr("err.outnotdir", t.Out)
-	}
-	if fsutil.Within(t.Out, t.DB) {
-		return nil, u.usageErr("err.outinsidedb", t.Out, t.DB)
+	if location.IsS3(t.Out) {
+		if _, _, err := s3.ParseURL(t.Out); err != nil {
+			return nil, u.usageErr("err.s3url", t.Out, err)
+		}
+	} else {
+		out, err := filepath.Abs(t.Out)
+		if err != nil {
+			return nil, err
+		}
+		t.Out = out
+		if fi, err := os.Stat(t.Out); err == nil && !fi.IsDir() {
+			return nil, u.usageErr("err.outnotdir", t.Out)
+		}
+		if fsutil.Within(t.Out, t.DB) {
+			return nil, u.usageErr("err.outinsidedb", t.Out, t.DB)
+		}
 	}
 	t.Label = opts.Label
 	if t.Label == "" {
@@ -173,6 +185,10 @@ type snapshotReport struct {
 	// Encryption is set for an encrypted snapshot: its recipients, and
 	// the SHA-256 and size of the encrypted file.
 	Encryption *backup.Encryption `json:"encryption,omitempty"`
+	// VersionID is the version the object store gave the archive, and
+	// Retention its Object Lock retention (both only in a bucket).
+	VersionID string           `json:"version_id,omitempty"`
+	Retention *store.Retention `json:"retention,omitempty"`
 	// Deep is the real engine's proof of the snapshot (snapshot --deep).
 	Deep *deepResult `json:"engine_proof,omitempty"`
 }
@@ -205,16 +221,23 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 	if err != nil {
 		return nil, err
 	}
-	release, err := lockFolder(u, t.Out, "snapshot")
+	create, err := opts.Lock.create(u, t.Out)
+	if err != nil {
+		return nil, err
+	}
+	st, err := openStore(t.Out, opts.Store)
+	if err != nil {
+		return nil, err
+	}
+	release, lk, err := lockStore(ctx, u, st, "snapshot")
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	// With the folder held, a .partial can only be left by a run that was
-	// killed: it is never a snapshot, so it goes.
-	if removed, err := backup.RemoveStalePartials(t.Out); err == nil && len(removed) > 0 {
-		u.info("%s", u.T("snapshot.removedpartial", strings.Join(removed, ", ")))
-	}
+	// With the store held, an unfinished create (a .partial file, an
+	// incomplete upload) can only be left by a run that was killed: it is
+	// never a snapshot, so it goes.
+	cleanupOrphans(ctx, u, st, retention.OursName)
 	var warnings []string
 	sigs, err := checkInUse(ctx, t.DB)
 	if err != nil {
@@ -228,7 +251,7 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 	// Compare only a database that is not in use: a torn read proves
 	// nothing either way.
 	if opts.SkipUnchanged && len(opts.Recipients) == 0 {
-		if un, err := snapshotUnchanged(ctx, t.DB, t.Out, t.Label); un != nil || err != nil {
+		if un, err := snapshotUnchanged(ctx, t.DB, st, t.Label); un != nil || err != nil {
 			return &snapshotResult{Unchanged: un}, err
 		}
 	}
@@ -242,7 +265,8 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 	res, err := backup.Snapshot(ctx, backup.SnapshotOptions{
 		DB:             t.DB,
 		Install:        t.Install,
-		OutDir:         t.Out,
+		Store:          st,
+		Create:         create,
 		Label:          t.Label,
 		Level:          level,
 		ToolVersion:    version,
@@ -259,8 +283,12 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 		BeforeCommit: func() error {
 			// The app may have started while we read: a copy taken then
 			// cannot be trusted.
-			_, err := checkInUse(ctx, t.DB)
-			return err
+			if _, err := checkInUse(ctx, t.DB); err != nil {
+				return err
+			}
+			// A run whose lock was taken over (it could not refresh it)
+			// no longer owns the store: it must not commit.
+			return lk.Check()
 		},
 		Hook:       testHooks.At,
 		Recipients: opts.Recipients,
@@ -276,7 +304,10 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 		Files: m.Totals.Files, Bytes: m.Totals.Bytes, ArchiveBytes: res.ArchiveSize,
 		Seconds: time.Since(start).Seconds(), Version: m.EFakturVersion, ContentID: m.ContentID,
 		Databases: m.Databases, Excluded: m.Excluded, Checks: fileChecks(m.Files),
-		Verdict: summaryVerdict(m), Warnings: warnings, Encryption: res.Encryption,
+		Verdict: summaryVerdict(m), Warnings: warnings, Encryption: res.Encryption, VersionID: res.Committed.VersionID,
+	}
+	if r := res.Committed.Retention; r.Mode != "" {
+		rep.Retention = &r
 	}
 	if rep.Databases == nil {
 		rep.Databases = []engine.Database{}
@@ -285,7 +316,11 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 	if sidecarErr != nil {
 		return out, sidecarErr
 	}
-	if opts.Deep {
+	if opts.Deep && location.IsS3(t.Out) {
+		w := u.T("deep.s3")
+		rep.Warnings = append(rep.Warnings, w)
+		u.warn(w, "")
+	} else if opts.Deep {
 		o := opts.DeepOpts
 		if o.Install == "" {
 			o.Install = t.Install
@@ -316,8 +351,8 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 // means a snapshot is needed. An encrypted snapshot is never skipped: the
 // sidecar of the newest holds no content id to compare with, on purpose,
 // and a plain one does not stand in for the encrypted one asked for.
-func snapshotUnchanged(ctx context.Context, db, out, label string) (*unchangedReport, error) {
-	same, newest, err := retention.Unchanged(ctx, db, out, label, engines())
+func snapshotUnchanged(ctx context.Context, db string, st store.Store, label string) (*unchangedReport, error) {
+	same, newest, err := retention.UnchangedIn(ctx, db, st, label, engines())
 	if err != nil || !same {
 		return nil, err
 	}
@@ -336,6 +371,9 @@ func printSnapshot(u *ui, res *snapshotResult) error {
 		fmt.Fprintln(w, u.T("snapshot.version", rep.Version))
 		if rep.Encryption != nil {
 			fmt.Fprintln(w, encryptionText(u, rep.Encryption))
+		}
+		if r := rep.Retention; r != nil {
+			fmt.Fprintln(w, u.T("snapshot.locked", r.Until.Local().Format("2006-01-02 15:04"), strings.ToLower(r.Mode)))
 		}
 		printDatabases(w, u, rep.Databases)
 		printDeep(w, u, rep.Deep)

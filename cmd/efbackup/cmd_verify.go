@@ -2,16 +2,21 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
+	"time"
 
 	"github.com/efbackup/efbackup/backup"
 	"github.com/efbackup/efbackup/crypt"
 	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/migrate"
+	"github.com/efbackup/efbackup/store"
+	"github.com/efbackup/efbackup/store/location"
 	"github.com/urfave/cli/v2"
 )
 
@@ -26,6 +31,7 @@ type verifyOptions struct {
 	// Identities open encrypted snapshots; without any, an encrypted
 	// snapshot is checked without its key, against its sidecar.
 	Identities []crypt.Identity
+	Store      storeOptions
 	// Deep lets the real engine prove each snapshot (or a scratch copy of
 	// the live folder): boot, check every table, read every row.
 	Deep     bool
@@ -38,14 +44,14 @@ func verifyCommand(u *ui) *cli.Command {
 	return &cli.Command{
 		Name:      "verify",
 		Usage:     u.T("verify.usage"),
-		UsageText: "efbackup verify [--deep] SNAPSHOT... [--identity FILE | --passphrase-file FILE]\nefbackup verify --db DIR [--against SNAPSHOT_OR_MANIFEST] [--deep]",
-		Flags: append([]cli.Flag{
+		UsageText: "efbackup verify [--deep] SNAPSHOT|s3://BUCKET/PREFIX/NAME... [--identity FILE | --passphrase-file FILE]\nefbackup verify --db DIR [--against SNAPSHOT_OR_MANIFEST] [--deep]",
+		Flags: append(append(append([]cli.Flag{
 			&cli.BoolFlag{Name: "deep", Usage: u.T("flag.deep"), Destination: &opts.Deep},
 			&cli.StringFlag{Name: "db", Usage: u.T("flag.verifydb"), Destination: &opts.DB},
 			&cli.StringFlag{Name: "install", Usage: u.T("flag.install"), Destination: &opts.Install},
 			&cli.StringFlag{Name: "against", Usage: u.T("flag.against"), Destination: &opts.Against},
 			&cli.BoolFlag{Name: "app-backups", Usage: u.T("flag.verifyappbackups"), Destination: &opts.AppBackups},
-		}, append(deepFlags(u, &opts.DeepOpts), keys.flags(u)...)...),
+		}, storeFlags(u, &opts.Store)...), deepFlags(u, &opts.DeepOpts)...), keys.flags(u)...),
 		Action: func(c *cli.Context) error {
 			opts.Paths = c.Args().Slice()
 			ids, err := keys.identities(u)
@@ -100,6 +106,12 @@ type verifyResult struct {
 	// Encryption is set for an encrypted snapshot: whether it was
 	// checked without the key, and the encrypted file's SHA-256.
 	Encryption *backup.EncryptionReport `json:"encryption,omitempty"`
+	// Tampered is set for a snapshot in a bucket whose name someone
+	// deleted or overwrote after efbackup wrote it; the bytes checked are
+	// still the version efbackup wrote.
+	Tampered *store.Tamper `json:"tampered,omitempty"`
+	// Retention is the snapshot's Object Lock retention, in a bucket.
+	Retention *store.Retention `json:"retention,omitempty"`
 }
 
 type verifyOutput struct {
@@ -118,28 +130,62 @@ func runVerify(ctx context.Context, u *ui, opts verifyOptions) (*verifyOutput, e
 	return runVerifySnapshots(ctx, u, opts)
 }
 
-func runVerifySnapshots(ctx context.Context, u *ui, opts verifyOptions) (*verifyOutput, error) {
-	paths := opts.Paths
-	out := &verifyOutput{OK: true}
-	deepBad := false
-	for _, p := range paths {
+// snapshotSource finds a snapshot named on the command line: a file, or
+// s3://BUCKET/PREFIX/NAME (with what the bucket says of it).
+func snapshotSource(ctx context.Context, u *ui, p string, so storeOptions) (backup.Source, store.Entry, error) {
+	if !location.IsS3(p) {
 		fi, err := os.Stat(p)
 		if err != nil {
-			return nil, u.usageErr("err.nosnapshot", p)
+			return backup.Source{}, store.Entry{}, u.usageErr("err.nosnapshot", p)
 		}
 		if fi.IsDir() {
-			return nil, u.usageErr("err.snapshotisdir", p)
+			return backup.Source{}, store.Entry{}, u.usageErr("err.snapshotisdir", p)
+		}
+		return backup.FileSource(p), store.Entry{Name: filepath.Base(p), Size: fi.Size()}, nil
+	}
+	st, name, err := openObject(p, so)
+	if err != nil {
+		return backup.Source{}, store.Entry{}, err
+	}
+	e, err := st.Stat(ctx, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return backup.Source{}, store.Entry{}, u.usageErr("err.nosnapshot", p)
+	}
+	if err != nil {
+		return backup.Source{}, store.Entry{}, err
+	}
+	return backup.StoreSource(st, name), e, nil
+}
+
+func runVerifySnapshots(ctx context.Context, u *ui, opts verifyOptions) (*verifyOutput, error) {
+	paths, so := opts.Paths, opts.Store
+	out := &verifyOutput{OK: true}
+	deepBad := false
+	srcs := make([]backup.Source, len(paths))
+	entries := make([]store.Entry, len(paths))
+	for i, p := range paths {
+		var err error
+		if srcs[i], entries[i], err = snapshotSource(ctx, u, p, so); err != nil {
+			return nil, err
 		}
 	}
-	for _, p := range paths {
-		fi, _ := os.Stat(p)
-		progress, finish := u.progress(u.T("progress.verify", filepath.Base(p)), fi.Size())
-		rep, err := backup.VerifyArchive(ctx, p, backup.ReadOptions{Engines: engines(), Progress: progress, Identities: opts.Identities})
+	tampered := 0
+	for i, src := range srcs {
+		e := entries[i]
+		progress, finish := u.progress(u.T("progress.verify", e.Name), e.Size)
+		rep, err := backup.VerifySource(ctx, src, backup.ReadOptions{Engines: engines(), Progress: progress, Identities: opts.Identities})
 		finish()
 		if err != nil {
 			return nil, err
 		}
-		r := verifyResult{Target: p, OK: rep.OK(), Files: rep.Files, Bytes: rep.Bytes, Problems: rep.Problems, Encryption: rep.Encryption}
+		r := verifyResult{Target: src.Name, OK: rep.OK(), Files: rep.Files, Bytes: rep.Bytes, Problems: rep.Problems, Encryption: rep.Encryption, Tampered: e.Tamper}
+		if e.Retention.Mode != "" {
+			ret := e.Retention
+			r.Retention = &ret
+		}
+		if e.Tamper != nil {
+			tampered++
+		}
 		present := rep.SidecarPresent
 		r.Sidecar = &present
 		if m := rep.Manifest; m != nil {
@@ -159,10 +205,12 @@ func runVerifySnapshots(ctx context.Context, u *ui, opts verifyOptions) (*verify
 			out.OK = false
 		}
 		if opts.Deep {
-			if rep.OK() && rep.Manifest != nil {
+			if location.IsS3(paths[i]) {
+				r.Warnings = append(r.Warnings, u.T("deep.s3"))
+			} else if rep.OK() && rep.Manifest != nil {
 				o := opts.DeepOpts
 				o.Identities = opts.Identities
-				d, err := proveSnapshot(ctx, u, p, rep.Manifest, o)
+				d, err := proveSnapshot(ctx, u, paths[i], rep.Manifest, o)
 				if err != nil {
 					return nil, err
 				}
@@ -186,6 +234,9 @@ func runVerifySnapshots(ctx context.Context, u *ui, opts verifyOptions) (*verify
 	}
 	if !out.OK {
 		return out, verifyFailed(u, *out)
+	}
+	if tampered > 0 {
+		return out, &integrityFinding{msg: u.T("verify.tamperedfound", tampered), hint: u.T("hint.tampered")}
 	}
 	return out, nil
 }
@@ -260,6 +311,12 @@ func printVerify(w io.Writer, u *ui, out verifyOutput) {
 		if r.Sidecar != nil && !*r.Sidecar && r.Encryption == nil {
 			fmt.Fprintln(w, "  "+u.T("verify.nosidecar"))
 		}
+		if r.Tampered != nil {
+			fmt.Fprintln(w, "  "+tamperLine(u, r.Target, r.Tampered))
+		}
+		if ret := r.Retention; ret != nil && ret.Active(time.Now()) {
+			fmt.Fprintln(w, "  "+u.T("snapshot.locked", ret.Until.Local().Format("2006-01-02 15:04"), strings.ToLower(ret.Mode)))
+		}
 		if r.Encryption == nil || !r.Encryption.Keyless {
 			// Without the key nothing inside was read: only what the
 			// snapshot recorded is known (below).
@@ -281,7 +338,21 @@ func printVerify(w io.Writer, u *ui, out verifyOutput) {
 // or manifest JSON file, or a snapshot, which is verified in full first so
 // that its manifest can be trusted (an encrypted one with its key: its
 // sidecar holds no list of files).
-func loadAgainst(ctx context.Context, u *ui, p string, ids []crypt.Identity) (*backup.Manifest, error) {
+func loadAgainst(ctx context.Context, u *ui, p string, so storeOptions, ids []crypt.Identity) (*backup.Manifest, error) {
+	if location.IsS3(p) {
+		src, _, err := snapshotSource(ctx, u, p, so)
+		if err != nil {
+			return nil, err
+		}
+		rep, err := backup.VerifySource(ctx, src, backup.ReadOptions{Identities: ids, RequireKey: backup.IsEncrypted(p)})
+		if err != nil {
+			return nil, err
+		}
+		if err := rep.Err(); err != nil {
+			return nil, err
+		}
+		return rep.Manifest, nil
+	}
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, u.usageErr("err.nosnapshot", p)
@@ -333,7 +404,7 @@ func runVerifyDB(ctx context.Context, u *ui, opts verifyOptions) (*verifyOutput,
 	}
 	var m *backup.Manifest
 	if opts.Against != "" {
-		if m, err = loadAgainst(ctx, u, opts.Against, opts.Identities); err != nil {
+		if m, err = loadAgainst(ctx, u, opts.Against, opts.Store, opts.Identities); err != nil {
 			return nil, err
 		}
 	}

@@ -165,17 +165,6 @@ func summaryVerdict(m *backup.Manifest) string {
 	return m.Checks.Verdict
 }
 
-// readProof reads the record of the newest proof of a snapshot by the
-// real engine (verify --deep), written beside it; nil when there is none
-// or it cannot be read.
-func readProof(archive string) *backup.DeepRecord {
-	r, err := backup.ReadProof(archive)
-	if err != nil {
-		return nil
-	}
-	return r
-}
-
 // printIndented is printDatabases, two spaces further in.
 func printIndented(w io.Writer, u *ui, dbs []engine.Database) {
 	var b strings.Builder

@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/efbackup/efbackup/migrate"
+	"github.com/efbackup/efbackup/store/s3"
 )
 
 // testHooks are the switches the tests turn. Each is nil in the program
@@ -25,6 +26,9 @@ var testHooks struct {
 	// 256 MiB (many seconds under the race detector) on each. Opening a
 	// file costs what its header says, so nothing else changes.
 	ScryptWorkFactor func() int
+	// S3 adjusts the settings of every S3 store a command opens (fewer
+	// retries, so that a test of a network cut ends quickly).
+	S3 func(*s3.Config)
 }
 
 // reach calls testHooks.At at point.

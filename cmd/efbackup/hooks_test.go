@@ -14,6 +14,7 @@ import (
 	"github.com/efbackup/efbackup/internal/faultio"
 	"github.com/efbackup/efbackup/internal/fsutil"
 	"github.com/efbackup/efbackup/migrate"
+	"github.com/efbackup/efbackup/store/s3"
 )
 
 // The switches of the test binary. TestMain sets efbackup's test hooks to
@@ -40,6 +41,8 @@ import (
 //   - EFBACKUP_TEST_NO_EXCHANGE=1 makes restore use two renames, as on
 //     Windows.
 //   - EFBACKUP_TEST_FREE_BYTES=N is the free space migrate sees.
+//   - EFBACKUP_TEST_S3_RETRIES=N is how often an S3 request is tried again
+//     (a test of a network cut ends quickly).
 const (
 	envKillAt     = "EFBACKUP_TEST_KILL_AT"
 	envPauseAt    = "EFBACKUP_TEST_PAUSE_AT"
@@ -48,6 +51,7 @@ const (
 	envReadFault  = "EFBACKUP_TEST_READ_FAULT"
 	envNoExchange = "EFBACKUP_TEST_NO_EXCHANGE"
 	envFreeBytes  = "EFBACKUP_TEST_FREE_BYTES"
+	envS3Retries  = "EFBACKUP_TEST_S3_RETRIES"
 )
 
 func installTestHooks() {
@@ -60,6 +64,11 @@ func installTestHooks() {
 		}
 	}
 	testHooks.ScryptWorkFactor = func() int { return 10 }
+	testHooks.S3 = func(c *s3.Config) {
+		if n, err := strconv.Atoi(os.Getenv(envS3Retries)); err == nil {
+			c.MaxRetries = n
+		}
+	}
 	// Through testHooks.At, so that a test that swaps it sees these too.
 	fsutil.Hook = func(point, final string) { reach(point + ":" + stableName(final)) }
 }

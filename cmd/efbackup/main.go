@@ -23,6 +23,7 @@ import (
 	"github.com/efbackup/efbackup/internal/inuse"
 	"github.com/efbackup/efbackup/migrate"
 	"github.com/efbackup/efbackup/schedule"
+	"github.com/efbackup/efbackup/store"
 	"github.com/urfave/cli/v2"
 )
 
@@ -151,7 +152,8 @@ var exitTable = []struct {
 		exitClass{ExitInterrupted, "interrupted", schedule.OutcomeInterrupted}},
 	{func(err error) bool {
 		return isKind[*usageError](err) || isKind[*migrate.NotInstallError](err) ||
-			isKind[*migrate.EngineTooOldError](err) || isKind[*backup.DatabaseFolderError](err)
+			isKind[*migrate.EngineTooOldError](err) || isKind[*backup.DatabaseFolderError](err) ||
+			store.KindOf(err) == store.KindConfig || store.KindOf(err) == store.KindNoCredentials
 	},
 		exitClass{ExitUsage, "usage", schedule.OutcomeUsage}},
 	{func(err error) bool { return isKind[*inuse.InUseError](err) || isKind[*backup.ChangedError](err) },
@@ -167,8 +169,15 @@ var exitTable = []struct {
 	// kind of its own so that scripts and the run log can tell.
 	{func(err error) bool { return isKind[*noRuntimeError](err) },
 		exitClass{ExitCannotCheck, "no-runtime", schedule.OutcomeFailed}},
-	{func(err error) bool { return isKind[*lockedError](err) },
+	{func(err error) bool { return isKind[*lockedError](err) || isKind[*store.LockedError](err) },
 		exitClass{ExitFailed, "locked", schedule.OutcomeLocked}},
+	// The object store failed (network, credentials, permissions, bucket):
+	// a failure, with a kind of its own; the message says which.
+	{func(err error) bool {
+		k := store.KindOf(err)
+		return k != "" && k != store.KindLocal || isKind[*store.RetainedError](err) || isKind[*store.LockLostError](err)
+	},
+		exitClass{ExitFailed, "storage", schedule.OutcomeFailed}},
 	{func(error) bool { return true },
 		exitClass{ExitFailed, "failed", schedule.OutcomeFailed}},
 }
@@ -235,6 +244,9 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		nr  *noRuntimeError
 		dfe *backup.DatabaseFolderError
 		bke *backup.KeyError
+		se  *store.Error
+		rte *store.RetainedError
+		lle *store.LockLostError
 	)
 	switch {
 	case isKind[*interruptedError](err), errors.Is(err, context.Canceled):
@@ -277,11 +289,22 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		return l.T("err.unsupported", uf.Path, uf.Type), l.T("hint.unsupported")
 	case errors.As(err, &sce):
 		h := ioHint(l, err, commandHints) + "; " + l.T("hint.sidecar")
-		return l.T("err.sidecar", sce.Archive, sce.Archive+backup.SidecarSuffix, unwrapPath(sce.Err)), h
+		if errors.As(sce.Err, &se) && se.Kind != store.KindLocal {
+			h = storeHint(l, se) + "; " + l.T("hint.sidecar")
+		}
+		return l.T("err.sidecar", sce.Archive, sce.Archive+backup.SidecarSuffix, plainErr(sce.Err)), h
 	case errors.As(err, &re):
 		return l.T("err.read", re.Path, re.Offset, re.Size, re.Err), l.T("hint.read")
+	case errors.As(err, &se) && se.Kind != store.KindLocal:
+		return storeMessage(l, se), storeHint(l, se)
 	case errors.As(err, &pe):
 		return l.T("err.io", pe.Op, pe.Path, pe.Err), ioHint(l, err, commandHints)
+	case errors.As(err, &se):
+		return l.T("store.err.local", storeWhere(se), se.Detail), ioHint(l, err, commandHints)
+	case errors.As(err, &rte):
+		return l.T("err.retained", rte.Where, rte.Name, strings.ToLower(rte.Retention.Mode), rte.Retention.Until.Local().Format("2006-01-02 15:04")), l.T("hint.retained")
+	case errors.As(err, &lle):
+		return l.T("err.locklost", lle.Where), l.T("hint.locklost")
 	}
 	var h interface{ Hint() string }
 	if errors.As(err, &h) {
@@ -313,6 +336,42 @@ func ioHint(l i18n.Lang, err error, h ioHints) string {
 		return l.T(h.permission)
 	}
 	return l.T(h.other)
+}
+
+// storeWhere is the store and object an error is about.
+func storeWhere(e *store.Error) string {
+	if e.Name != "" {
+		return e.Where + ": " + e.Name
+	}
+	return e.Where
+}
+
+// storeMessage words an object store's failure in the user's language:
+// what kind of thing went wrong (the lead), and the store's detail.
+func storeMessage(l i18n.Lang, e *store.Error) string {
+	key := "store.err." + string(e.Kind)
+	if !i18n.Has(key) {
+		key = "store.err.server"
+	}
+	return l.T(key, storeWhere(e), e.Detail)
+}
+
+// storeHint is what the user can do about a store's failure.
+func storeHint(l i18n.Lang, e *store.Error) string {
+	if key := "store.hint." + string(e.Kind); i18n.Has(key) {
+		return l.T(key)
+	}
+	return ""
+}
+
+// plainErr is an error's own words, without the path or store the
+// message names already.
+func plainErr(err error) any {
+	var se *store.Error
+	if errors.As(err, &se) {
+		return se.Detail
+	}
+	return unwrapPath(err)
 }
 
 // unwrapPath drops the path from an *os.PathError when the message names

@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/efbackup/efbackup/fixtures/install"
+	"github.com/efbackup/efbackup/store/s3/s3test"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -28,10 +29,16 @@ func TestMain(m *testing.M) {
 	if os.Getenv("EFBACKUP_AS_MAIN") == "1" {
 		main() // exactly what the built program does, memory limit included
 	}
-	testscript.Main(m, map[string]func(){
+	// The S3 tests share one server; it stops when the tests end.
+	testscript.Main(runFunc(func() int { return s3test.Main(m) }), map[string]func(){
 		"efbackup": func() { os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr)) },
 	})
 }
+
+// runFunc is a testscript.TestingM.
+type runFunc func() int
+
+func (f runFunc) Run() int { return f() }
 
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{

@@ -28,6 +28,7 @@ import (
 	"github.com/efbackup/efbackup/internal/i18n"
 	"github.com/efbackup/efbackup/retention"
 	"github.com/efbackup/efbackup/schedule"
+	"github.com/efbackup/efbackup/store/local"
 	"github.com/klauspost/compress/zstd"
 )
 
@@ -169,7 +170,7 @@ func TestSkipUnchanged(t *testing.T) {
 	if third.Outcome != schedule.OutcomeOK || third.Snapshot == first.Snapshot || len(archives(t, out)) != 2 {
 		t.Fatalf("third run %+v", third)
 	}
-	if un, _ := snapshotUnchanged(context.Background(), filepath.Join(inst, "db"), t.TempDir(), first.Label); un != nil {
+	if un, _ := snapshotUnchanged(context.Background(), filepath.Join(inst, "db"), local.New(t.TempDir()), first.Label); un != nil {
 		t.Error("unchanged against an empty folder")
 	}
 }

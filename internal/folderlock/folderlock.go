@@ -460,3 +460,25 @@ func removeFile(path string) error {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// BootID identifies the current boot on Linux ("" elsewhere): a lock that
+// records it is known stale once the computer has restarted.
+func BootID() string { return bootID() }
+
+// Gone reports why a lock holder recorded by host, boot and pid has
+// certainly ended: it ran on this computer, and the computer has restarted
+// since or the process no longer runs. "" when that cannot be told (another
+// computer, or the process may still run).
+func Gone(host, boot string, pid int) string {
+	me, _ := os.Hostname()
+	if host != me || me == "" || pid <= 0 {
+		return ""
+	}
+	if boot != "" && boot != bootID() {
+		return "the computer has restarted since"
+	}
+	if pid == os.Getpid() || processAlive(pid) {
+		return ""
+	}
+	return fmt.Sprintf("process %d is gone", pid)
+}

@@ -290,8 +290,12 @@ func (f *folderLock) Release() error {
 	return f.l.Release()
 }
 
-func (f *folderLock) Info() store.LockInfo       { return lockInfo(f.l.Info()) }
-func (f *folderLock) TakenOver() *store.LockInfo { return f.old }
+func (f *folderLock) Info() store.LockInfo { return lockInfo(f.l.Info()) }
+
+// Leftovers lists what killed efbackup processes had left of their lock
+// files in the folder, and taking the lock removed.
+func (f *folderLock) Leftovers() []fsutil.Leftover { return f.l.Leftovers() }
+func (f *folderLock) TakenOver() *store.LockInfo   { return f.old }
 
 // Check: a folder lock is taken over only when it is hours old; the lock
 // file is re-read to tell.

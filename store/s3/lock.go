@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/efbackup/efbackup/internal/folderlock"
 	"github.com/efbackup/efbackup/store"
 	"github.com/minio/minio-go/v7"
 )
@@ -210,7 +211,7 @@ func (s *Store) Lock(ctx context.Context, opts store.LockOptions) (store.Lock, e
 	start := time.Now()
 	for {
 		now := time.Now().UTC().Truncate(time.Millisecond)
-		in := store.LockInfo{Tool: "efbackup", Host: host, PID: os.Getpid(), Time: now, Heartbeat: now, Command: opts.Command, Token: newToken()}
+		in := store.LockInfo{Tool: "efbackup", Host: host, PID: os.Getpid(), Boot: folderlock.BootID(), Time: now, Heartbeat: now, Command: opts.Command, Token: newToken()}
 		st, err := s.readLock(ctx)
 		if err != nil {
 			return nil, s.fail("lock", "", err)
@@ -235,7 +236,9 @@ func (s *Store) Lock(ctx context.Context, opts store.LockOptions) (store.Lock, e
 			default:
 				return nil, s.fail("lock", "", err)
 			}
-		case st.age > opts.Stale:
+		case st.age > opts.Stale || st.info != nil && folderlock.Gone(st.info.Host, st.info.Boot, st.info.PID) != "":
+			// Stale, or held by a process of this computer that has ended
+			// (a killed run): nobody will release it.
 			etag, vid, err = s.writeLock(ctx, in, lockCond{match: st.etag})
 			switch {
 			case err == nil:
@@ -244,6 +247,9 @@ func (s *Store) Lock(ctx context.Context, opts store.LockOptions) (store.Lock, e
 				if st.info != nil {
 					old = *st.info
 					old.Why = fmt.Sprintf("no heartbeat for %s", st.age.Round(time.Second))
+					if why := folderlock.Gone(st.info.Host, st.info.Boot, st.info.PID); st.age <= opts.Stale && why != "" {
+						old.Why = why
+					}
 				}
 				takenOver = &old
 				if st.vid != "" && st.vid != vid {

@@ -5,7 +5,7 @@
 // What makes it safe to keep snapshots there:
 //   - A create streams into a multipart upload of the final key as the
 //     bytes arrive, in parts of DefaultPartSize with at most
-//     DefaultPartsInFlight at once: no local copy, about 10 MiB of memory.
+//     DefaultPartsInFlight at once: no local copy, about 5 MiB of memory.
 //     Only Commit completes the upload, with If-None-Match: * so that a
 //     name is never written twice; a killed process leaves an incomplete
 //     upload, never an object, and CleanupOrphans aborts it.
@@ -141,6 +141,21 @@ func (s *Store) String() string {
 	}
 	if s.showEndpoint {
 		u += " at " + s.endpoint.Scheme + "://" + s.endpoint.Host
+	}
+	return u
+}
+
+// Path is where name lives, as a URL a person can give back to efbackup
+// (s3://bucket/prefix/name); the endpoint is not part of it.
+func (s *Store) Path(name string) string {
+	return "s3://" + s.bucket + "/" + s.key(name)
+}
+
+// URL is the store's own s3://bucket/prefix, without the endpoint.
+func (s *Store) URL() string {
+	u := "s3://" + s.bucket
+	if s.prefix != "" {
+		u += "/" + s.prefix
 	}
 	return u
 }

@@ -89,6 +89,13 @@ func main() {
 		}
 	}
 	scratch := filepath.Join(*work, "scratch")
+	if *onlyS3 {
+		tp := s3Rows(db, add)
+		if a, c := find(rows, rowS3Snapshot), find(rows, rowS3Peer); a != nil && c != nil {
+			log.Printf("S3 snapshot / (local snapshot + rclone copy): %.2f; throughput %.1f MiB/s", ratioWall(a, c), tp/(1<<20))
+		}
+		return
+	}
 
 	peerTar := filepath.Join(*work, "peer.tar.zst")
 	add(row{name: "tar | zstd -1 -T0", m: median(func() measurement {
@@ -139,6 +146,7 @@ func main() {
 	add(lib("library snapshot (checks on)", true, "snapshot", db, scratch))
 	add(lib("library snapshot (checks off)", false, "snapshot", db, scratch))
 	add(snap("efbackup snapshot --level better", nil, "better"))
+	s3Throughput = s3Rows(db, add)
 	efSnap := filepath.Join(*work, "efbackup_snapshot_(checks_on).tar.zst")
 
 	if has("restic") {
@@ -370,6 +378,10 @@ type target struct {
 func ratioWall(a, b *row) float64 { return a.m.wall.Seconds() / b.m.wall.Seconds() }
 func ratioSize(a, b *row) float64 { return float64(a.m.size) / float64(b.m.size) }
 
+// s3Throughput is the database's bytes per second of the snapshot streamed
+// into a bucket (0: not measured).
+var s3Throughput float64
+
 func writeReport(rows []row, dbBytes int64, dbFiles int) {
 	var b strings.Builder
 	host, _ := os.Hostname()
@@ -405,6 +417,10 @@ func writeReport(rows []row, dbBytes int64, dbFiles int) {
 		{"verify wall time vs restic check --read-data", "efbackup verify (checks on)", "restic check --read-data", 0.7, ratioWall},
 		{"restore wall time vs zstd -d | tar -x", "efbackup restore", "zstd -d | tar -x (peer archive)", 2.0, ratioWall},
 		{"migrate wall time vs tar | zstd -1 -T0", "efbackup migrate 3.2 -> 4.0", "tar | zstd -1 -T0", 2.5, ratioWall},
+		{"snapshot to S3 vs local snapshot + rclone copy", rowS3Snapshot, rowS3Peer, 0.8, ratioWall},
+	}
+	if s3Throughput > 0 {
+		fmt.Fprintf(&b, "\n`snapshot --out s3://` streams the database into a local versitygw at %.1f MiB/s of db/.\n", s3Throughput/(1<<20))
 	}
 	if a, c := find(rows, "efbackup verify --deep"), find(rows, "efbackup restore"); a != nil && c != nil {
 		fmt.Fprintf(&b, "\n`verify --deep` takes %.1f × the time of a plain restore of the same snapshot (%.1f s against %.1f s).\n",
