@@ -82,7 +82,11 @@ func IsEncrypted(name string) bool {
 // encryptedStream reports whether the snapshot called name, whose bytes r
 // begins, is encrypted: by its name, or, for a file renamed by hand, by
 // its first line. The reader it returns yields every byte of r.
+//
+// Faults a test sets for the file apply here, from its first byte, once:
+// the reader returned is never wrapped again.
 func encryptedStream(name string, r io.Reader) (bool, io.Reader) {
+	r = faultio.Reader(name, r)
 	if IsEncrypted(name) {
 		return true, r
 	}
@@ -351,7 +355,7 @@ type plainSource struct {
 // a changed last chunk. Errors are package crypt's, or reading errors.
 func openEncrypted(f io.Reader, name string, side *Manifest, ids []crypt.Identity, progress func(int64)) (*plainSource, error) {
 	src := &plainSource{sum: sha256.New()}
-	src.n = &countingReader{r: io.TeeReader(faultio.Reader(name, f), src.sum), progress: progress}
+	src.n = &countingReader{r: io.TeeReader(f, src.sum), progress: progress}
 	var opts crypt.DecryptOptions
 	if side != nil && side.Encryption != nil {
 		opts.Recipients, opts.Size = side.Encryption.PublicKeys(), side.Encryption.Size
@@ -478,7 +482,7 @@ func verifyEncrypted(ctx context.Context, source Source, f io.Reader, opt ReadOp
 func verifyKeyless(ctx context.Context, archive string, f io.Reader, opt ReadOptions, rep *VerifyReport, side *Manifest, present bool) (*VerifyReport, error) {
 	rep.Encryption.Keyless = true
 	rep.Manifest = side
-	cr := &countingReader{r: faultio.Reader(archive, f), progress: opt.Progress}
+	cr := &countingReader{r: f, progress: opt.Progress}
 	fi, err := crypt.InspectFile(&ctxReader{ctx: ctx, r: cr})
 	if ctx.Err() != nil {
 		return rep, ctx.Err()

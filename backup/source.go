@@ -1,7 +1,6 @@
 package backup
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -67,7 +66,7 @@ func ReadSidecarFrom(ctx context.Context, st store.Store, name string) (*Manifes
 	if err != nil {
 		return nil, err
 	}
-	m, _, err := ReadManifest(bytes.NewReader(b))
+	m, err := ParseSidecar(b)
 	if err != nil {
 		// Name the file, as a read of the file itself does.
 		return nil, fmt.Errorf("%s: %w", store.Path(st, name+SidecarSuffix), err)
