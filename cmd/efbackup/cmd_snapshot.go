@@ -171,7 +171,7 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 	if err != nil {
 		return nil, err
 	}
-	release, err := lockFolder(u, t.Out, "snapshot")
+	release, held, err := lockHeld(u, t.Out, "snapshot", lockErr)
 	if err != nil {
 		return nil, err
 	}
@@ -223,6 +223,11 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 			}
 		},
 		BeforeCommit: func() error {
+			// A folder another efbackup took over meanwhile is no longer
+			// ours to write a snapshot into.
+			if err := held(); err != nil {
+				return err
+			}
 			// The app may have started while we read: a copy taken then
 			// cannot be trusted.
 			_, err := checkInUse(ctx, t.DB)
