@@ -43,6 +43,10 @@ type RestoreOptions struct {
 	// can exchange the folders in one step: the path Windows always takes.
 	// Tests use it to exercise that path elsewhere.
 	NoExchange bool
+	// Committing, when set, is called once the restore has passed its
+	// point of no return (the journal records the swap about to begin):
+	// from there on it no longer stops for ctx, and finishes.
+	Committing func()
 	Hook       func(point string)
 }
 
@@ -243,6 +247,9 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 	res.Plan = plan
 	if err := writeRestoreJournal(dir, j); err != nil {
 		return res, err
+	}
+	if opt.Committing != nil {
+		opt.Committing()
 	}
 	hook("restore-before-swap")
 	// From here on the journal decides what happens to every folder; a

@@ -51,7 +51,7 @@ func TestInterruptedPruneFinishesNextRun(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		return plan.execute(hook)
+		return plan.execute(context.Background(), hook)
 	}
 	ref := filepath.Join(dir, "reference")
 	copyDir(ref)

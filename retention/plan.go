@@ -295,14 +295,21 @@ func (p *Plan) ToRemove() []*Decision {
 // never a sidecar that looks like a snapshot that is not there. A file
 // that changed since the scan is kept. It returns the first error; every
 // decision records its own outcome.
-func (p *Plan) Execute() error { return p.execute(func(string) {}) }
+func (p *Plan) Execute() error { return p.execute(context.Background(), func(string) {}) }
 
 // execute is Execute with the test hook: "prune-sidecar-removed" between a
 // snapshot's sidecar and its archive, "prune-snapshot-removed" after each
-// snapshot.
-func (p *Plan) execute(hook func(point string)) error {
+// snapshot. When ctx ends (Ctrl-C), it stops between two snapshots: those
+// not yet removed are kept (ReasonInterrupted), and it returns ctx's error.
+func (p *Plan) execute(ctx context.Context, hook func(point string)) error {
 	var first error
 	for _, d := range p.ToRemove() {
+		if err := ctx.Err(); err != nil {
+			d.Keep = true
+			d.Reasons = append(d.Reasons, ReasonInterrupted)
+			first = err
+			continue
+		}
 		if err := removeSnapshot(d.Snapshot, hook); err != nil {
 			d.Keep = true
 			d.Error = err.Error()
@@ -397,7 +404,7 @@ func Prune(ctx context.Context, dir string, opts PruneOptions) (plan *Plan, take
 		return plan, takenOver, err
 	}
 	hook("prune-before-remove")
-	err = plan.execute(hook)
+	err = plan.execute(ctx, hook)
 	hook("prune-removed")
 	return plan, takenOver, err
 }

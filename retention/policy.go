@@ -29,6 +29,7 @@ const (
 	ReasonFuture        = "future"             // dated after now: a clock was wrong; kept only as --keep-last counts it, after every correctly dated one
 	ReasonRemoveFailed  = "remove-failed"      // chosen for removal, but the removal failed
 	ReasonChangedOnDisk = "changed-on-disk"    // the file changed between the scan and the removal
+	ReasonInterrupted   = "interrupted"        // chosen for removal, but the run was interrupted first
 )
 
 // Unlimited as a count keeps one snapshot per bucket, without limit

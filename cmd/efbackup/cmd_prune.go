@@ -183,6 +183,9 @@ func runPrune(ctx context.Context, u *ui, opts pruneOptions) (*pruneOutput, erro
 		}
 	}
 	switch {
+	case execErr != nil && ctx.Err() != nil:
+		// Stopped between two removals: say what is gone and what stays.
+		return out, &interruptedError{msg: u.T("prune.interrupted", out.Removed, humanBytes(out.RemovedBytes)), hint: u.T("hint.pruneinterrupted")}
 	case execErr != nil:
 		return out, execErr
 	case noneGood > 0:

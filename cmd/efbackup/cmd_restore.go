@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
@@ -75,6 +77,40 @@ type restoreReport struct {
 	// interrupted; Pending is such a restore, found by --dry-run.
 	Recovered *backup.RestoreRecovery `json:"recovered,omitempty"`
 	Pending   *backup.RestoreJournal  `json:"pending,omitempty"`
+	// Interrupted is set when Ctrl-C or a signal came after the point of
+	// no return: the restore went on to the end rather than leave db/
+	// half swapped.
+	Interrupted bool `json:"interrupted_after_commit,omitempty"`
+}
+
+// restoreCommitting watches for an interruption once a restore has passed
+// its point of no return: it says at once that the restore will finish
+// (the swap takes a moment; stopping half-way would help nobody), and
+// finishing reports, when the restore has returned, whether that happened.
+func restoreCommitting(ctx context.Context, u *ui) (committing func(), finishing func() bool) {
+	var (
+		committed atomic.Bool
+		returned  = make(chan struct{})
+		watching  sync.WaitGroup
+	)
+	committing = func() {
+		committed.Store(true)
+		watching.Add(1)
+		go func() {
+			defer watching.Done()
+			select {
+			case <-ctx.Done():
+				u.warn(u.T("restore.finishing"), "")
+			case <-returned:
+			}
+		}()
+	}
+	finishing = func() bool {
+		close(returned)
+		watching.Wait()
+		return committed.Load() && ctx.Err() != nil
+	}
+	return committing, finishing
 }
 
 // runRestore puts a snapshot's db/ in place of the install's, after
@@ -137,13 +173,24 @@ func runRestore(ctx context.Context, u *ui, opts restoreOptions) (*restoreReport
 			mib(done)
 		}
 	}
+	committing, finishing := restoreCommitting(ctx, u)
 	res, err := backup.Restore(ctx, archive, backup.RestoreOptions{
 		DB: in.DB, Engines: engines(), Progress: progress, AsDatabase: opts.AsDatabase,
 		ExtractProgress: mibPoints("restore-extract-mib"),
 		NoExchange:      testHooks.NoExchange != nil && testHooks.NoExchange(),
+		Committing:      committing,
 		Hook:            testHooks.At,
 	})
 	finish()
+	if finishing() {
+		rep.Interrupted = true
+		if err == nil {
+			u.warn(u.T("restore.finishedanyway", in.DB), "")
+		} else {
+			// What the swap left is in err, not "interrupted".
+			err = &pastInterruptError{err}
+		}
+	}
 	if res != nil {
 		rep.Recovered = res.Recovered
 		reportRecovery(u, res.Recovered)

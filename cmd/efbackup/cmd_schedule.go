@@ -375,7 +375,7 @@ func runScheduled(ctx context.Context, u *ui, opts runScheduledOptions) (*schedu
 // into an existing folder: a missing snapshot folder is often an unplugged
 // USB drive, and creating it would put the log on the internal disk.
 func finishScheduled(ctx context.Context, u *ui, out string, rec schedule.RunRecord, start time.Time, cause error) (*schedule.RunRecord, error) {
-	if cause != nil && ctx.Err() != nil && !isKind[*usageError](cause) {
+	if cause != nil && ctx.Err() != nil && !isKind[*usageError](cause) && !isKind[*interruptedError](cause) {
 		cause = &interruptedError{}
 	}
 	class := classify(cause)

@@ -18,6 +18,38 @@ func init() {
 			"nothing was committed after the lock was lost; run the command again",
 			"tidak ada yang disimpan setelah kunci hilang; jalankan perintah lagi",
 		},
+
+		// Interruptions (Ctrl-C, a stopped task, a closed terminal).
+		"reason.interrupted": {"not removed: interrupted", "tidak dihapus: dihentikan"},
+		"prune.interrupted": {
+			"interrupted: %d snapshot(s) were removed before it stopped (%s freed); every other snapshot is kept",
+			"dihentikan: %d snapshot sudah dihapus sebelum berhenti (%s dibebaskan); snapshot lainnya tetap disimpan",
+		},
+		"hint.pruneinterrupted": {"run the same command again to finish the prune", "jalankan perintah yang sama lagi untuk menyelesaikan pemangkasan"},
+		"migrate.interrupted.clean": {
+			"interrupted at step %q: nothing was swapped; the temporary copy and the journal were removed, and the target is exactly as it was",
+			"dihentikan pada langkah %q: belum ada pertukaran folder; salinan sementara dan jurnal sudah dihapus, dan tujuan persis seperti semula",
+		},
+		"migrate.interrupted.rolledback": {
+			"interrupted at step %q: the original db/ was put back, and the migrated copy is kept at %s",
+			"dihentikan pada langkah %q: db/ asli sudah dikembalikan, dan salinan hasil migrasi disimpan di %s",
+		},
+		"migrate.interrupted.left": {
+			"interrupted at step %q, after the swap: the migrated db/ is in place, not yet checked again; the journal %s records where everything is",
+			"dihentikan pada langkah %q, setelah pertukaran folder: db/ hasil migrasi sudah terpasang, belum diperiksa ulang; jurnal %s mencatat letak semuanya",
+		},
+		"migrate.hint.interrupted": {
+			"run the same command again to finish (it checks the new db/ and writes the report), or undo with 'efbackup migrate --undo --target %s'",
+			"jalankan perintah yang sama lagi untuk menyelesaikan (memeriksa db/ baru dan menulis laporan), atau batalkan dengan 'efbackup migrate --undo --target %s'",
+		},
+		"restore.finishing": {
+			"interrupted after the point of no return: the restore is finishing the swap so that db/ is whole, then it stops (a moment)",
+			"dihentikan setelah titik tanpa kembali: pemulihan menyelesaikan pertukaran folder agar db/ utuh, lalu berhenti (sebentar)",
+		},
+		"restore.finishedanyway": {
+			"the interruption came after the point of no return, so the restore was finished: %s holds the snapshot",
+			"penghentian datang setelah titik tanpa kembali, jadi pemulihan diselesaikan: %s berisi snapshot itu",
+		},
 	} {
 		messages[k] = v
 	}
