@@ -45,6 +45,10 @@ type RunRecord struct {
 	Host     string  `json:"host,omitempty"`
 	Message  string  `json:"message,omitempty"`
 	Hint     string  `json:"hint,omitempty"`
+	// Proved names the snapshot the real Derby engine proved in this run
+	// (the weekly proof), with its verdict in ProofVerdict.
+	Proved       string `json:"proved,omitempty"`
+	ProofVerdict string `json:"proof_verdict,omitempty"`
 }
 
 // Success reports whether the run left an up-to-date, good copy.
