@@ -47,7 +47,10 @@ type RestoreOptions struct {
 	// point of no return (the journal records the swap about to begin):
 	// from there on it no longer stops for ctx, and finishes.
 	Committing func()
-	Hook       func(point string)
+	// Accept, when set, is asked about the verified manifest before
+	// anything is written; its error ends the restore there.
+	Accept func(m *Manifest) error
+	Hook   func(point string)
 }
 
 // RestorePlan is what a restore will do, and what --dry-run prints.
@@ -138,6 +141,11 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 	m := rep.Manifest
 	if err := CheckLayout(archive, m, opt.AsDatabase); err != nil {
 		return res, err
+	}
+	if opt.Accept != nil {
+		if err := opt.Accept(m); err != nil {
+			return res, err
+		}
 	}
 	now := opt.Now()
 	plan := PlanRestore(archive, opt.DB, now)

@@ -25,6 +25,9 @@ type pruneOptions struct {
 	Keep     keepOptions
 	DryRun   bool
 	LockWait time.Duration
+	// Install, when set, limits the prune to the snapshots of this
+	// install on this computer: a scheduled run prunes only its own.
+	Install string
 }
 
 // pruneAppBackupsOptions: the install whose backup/ folder is thinned,
@@ -139,7 +142,7 @@ func runPrune(ctx context.Context, u *ui, opts pruneOptions) (*pruneOutput, erro
 	}
 	po := retention.PruneOptions{
 		PlanOptions: retention.PlanOptions{
-			Policy: policy, Labels: opts.Labels,
+			Policy: policy, Labels: opts.Labels, Install: opts.Install,
 			Read: readOptions(),
 			OnVerify: func(p string) {
 				u.info("%s", u.T("prune.verifying", filepath.Base(p)))

@@ -26,6 +26,9 @@ type restoreOptions struct {
 	// AsDatabase restores a snapshot of one database's own folder (made by
 	// an earlier release from --db pointing into db/) into db/AsDatabase.
 	AsDatabase string
+	// FromOtherInstall lets a snapshot taken of another install replace
+	// this install's db/.
+	FromOtherInstall bool
 }
 
 func restoreCommand(u *ui) *cli.Command {
@@ -33,11 +36,12 @@ func restoreCommand(u *ui) *cli.Command {
 	return &cli.Command{
 		Name:      "restore",
 		Usage:     u.T("restore.usage"),
-		UsageText: "efbackup restore SNAPSHOT --install DIR [--dry-run] [--as-database NAME]",
+		UsageText: "efbackup restore SNAPSHOT --install DIR [--dry-run] [--as-database NAME] [--from-other-install]",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "install", Usage: u.T("flag.restoreinstall"), Destination: &opts.Install},
 			&cli.BoolFlag{Name: "dry-run", Usage: u.T("flag.dryrun"), Destination: &opts.DryRun},
 			&cli.StringFlag{Name: "as-database", Usage: u.T("flag.asdatabase"), Destination: &opts.AsDatabase},
+			&cli.BoolFlag{Name: "from-other-install", Usage: u.T("flag.fromotherinstall"), Destination: &opts.FromOtherInstall},
 		},
 		Action: func(c *cli.Context) error {
 			switch {
@@ -134,6 +138,14 @@ func runRestore(ctx context.Context, u *ui, opts restoreOptions) (*restoreReport
 		}
 	}
 	rep := &restoreReport{DryRun: opts.DryRun, Snapshot: archive, Target: in.DB}
+	// Whose snapshot it is: refused early on what its sidecar says, and
+	// again on the verified manifest before anything is written.
+	accept := func(m *backup.Manifest) error { return acceptInstall(u, rep, m, in.Root, in.HasDB, opts.FromOtherInstall) }
+	if m, err := backup.ReadSidecar(archive); err == nil {
+		if err := acceptInstall(u, &restoreReport{}, m, in.Root, in.HasDB, opts.FromOtherInstall); err != nil {
+			return nil, err
+		}
+	}
 	if opts.DryRun {
 		vr, err := backup.VerifyArchive(ctx, archive, backup.ReadOptions{Engines: engines()})
 		if err != nil {
@@ -151,6 +163,9 @@ func runRestore(ctx context.Context, u *ui, opts restoreOptions) (*restoreReport
 			rep.Warnings = damageWarnings(u, vr.Manifest, vr)
 			rep.Databases = recordedDatabases(vr.Manifest)
 			if err := backup.CheckLayout(archive, vr.Manifest, opts.AsDatabase); err != nil {
+				return nil, err
+			}
+			if err := accept(vr.Manifest); err != nil {
 				return nil, err
 			}
 		}
@@ -179,6 +194,7 @@ func runRestore(ctx context.Context, u *ui, opts restoreOptions) (*restoreReport
 		ExtractProgress: mibPoints("restore-extract-mib"),
 		NoExchange:      testHooks.NoExchange != nil && testHooks.NoExchange(),
 		Committing:      committing,
+		Accept:          accept,
 		Hook:            testHooks.At,
 	})
 	finish()
@@ -200,9 +216,10 @@ func runRestore(ctx context.Context, u *ui, opts restoreOptions) (*restoreReport
 	}
 	rep.Staging, rep.MovedTo, rep.Verified = res.Plan.Staging, res.MovedTo, true
 	rep.Files, rep.Bytes = res.Manifest.Totals.Files, res.Manifest.Totals.Bytes
-	rep.Warnings = damageWarnings(u, res.Manifest, res.Verify)
+	damage := damageWarnings(u, res.Manifest, res.Verify)
+	rep.Warnings = append(rep.Warnings, damage...)
 	rep.Databases = recordedDatabases(res.Manifest)
-	for _, w := range rep.Warnings {
+	for _, w := range damage {
 		u.warn(w, u.T("hint.damaged"))
 	}
 	return rep, nil

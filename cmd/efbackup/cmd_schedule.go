@@ -161,6 +161,9 @@ func runScheduleInstall(ctx context.Context, u *ui, opts scheduleOptions, show b
 	if err != nil {
 		return nil, u.usageErr("err.backend", opts.Backend, strings.Join(schedule.Backends, ", "))
 	}
+	if err := keyScheduleByInstall(u, env, opts, &s); err != nil {
+		return nil, err
+	}
 	out := &scheduleOutput{Spec: s, Command: append([]string{s.Exe}, s.Command()...), DryRun: show}
 	if show {
 		out.Plan, err = env.PlanWithRecord(b, s)
@@ -236,18 +239,20 @@ type scheduleRemoved struct {
 // runScheduleRemove removes the daily run of a label (or of an install's
 // default label).
 func runScheduleRemove(ctx context.Context, u *ui, opts scheduleOptions) (*scheduleRemoved, error) {
+	env := scheduleEnv()
 	label := opts.Label
 	if label == "" && opts.Install != "" {
 		in, err := migrate.Detect(opts.Install)
 		if err != nil {
 			return nil, err
 		}
-		label = backup.SafeLabel(filepath.Base(in.Root))
+		if label, err = installScheduleLabel(u, env, in.Root); err != nil {
+			return nil, err
+		}
 	}
 	if label == "" {
 		return nil, u.usageErr("err.removeneeds")
 	}
-	env := scheduleEnv()
 	b, err := env.Backend(ctx, opts.Backend)
 	if err != nil {
 		return nil, u.usageErr("err.backend", opts.Backend, strings.Join(schedule.Backends, ", "))
@@ -370,7 +375,7 @@ func runScheduled(ctx context.Context, u *ui, opts runScheduledOptions) (*schedu
 		}
 	}
 	if !opts.NoPrune {
-		res, err := runPrune(ctx, sub, pruneOptions{Out: t.Out, Labels: []string{t.Label}, Keep: opts.Keep, LockWait: defaultLockWait()})
+		res, err := runPrune(ctx, sub, pruneOptions{Out: t.Out, Labels: []string{t.Label}, Install: t.Install, Keep: opts.Keep, LockWait: defaultLockWait()})
 		if res != nil {
 			rec.Pruned = res.Removed
 		}

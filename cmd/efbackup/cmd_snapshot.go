@@ -188,6 +188,11 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 		u.info("%s", u.T("snapshot.removedpartial", strings.Join(removed, ", ")))
 	}
 	var warnings []string
+	if m := otherInstallOfLabel(t.Out, t.Label, t.Install); m != nil {
+		w := u.T("snapshot.labelshared", t.Label, t.Out, installOfManifest(u, m))
+		warnings = append(warnings, w)
+		u.warn(w, "")
+	}
 	sigs, err := checkInUse(ctx, t.DB)
 	if err != nil {
 		return nil, err

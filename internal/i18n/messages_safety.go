@@ -19,6 +19,45 @@ func init() {
 			"tidak ada yang disimpan setelah kunci hilang; jalankan perintah lagi",
 		},
 
+		// Labels shared by two installs whose folders have the same name.
+		"install.onhost": {"%q on %q", "%q di %q"},
+		"schedule.labeltaken": {
+			"the label %q is already used by the install %q; this install's daily run uses the label %q",
+			"label %q sudah dipakai oleh instalasi %q; jadwal harian instalasi ini memakai label %q",
+		},
+		"schedule.labelother": {
+			"the schedule %q is the daily run of another install, %q: installing would replace it",
+			"jadwal %q adalah jadwal harian instalasi lain, %q: memasang akan menggantikannya",
+		},
+		"hint.labelother": {
+			"choose another --label for this install, or leave --label out (efbackup then picks one of this install's own)",
+			"pilih --label lain untuk instalasi ini, atau jangan beri --label (efbackup lalu memilih label milik instalasi ini)",
+		},
+		"schedule.noneforinstall": {
+			"no efbackup schedule of the install %s is recorded (the schedule %q is another install's: %q)",
+			"tidak ada jadwal efbackup yang tercatat untuk instalasi %s (jadwal %q milik instalasi lain: %q)",
+		},
+		"snapshot.labelshared": {
+			"the label %q in %s also holds snapshots of another install, %s: prune and restore keep the installs apart, but list shows them under one label; give this install its own label with --label",
+			"label %q di %s juga berisi snapshot instalasi lain, %s: pemangkasan dan pemulihan tetap memisahkan instalasi, tetapi daftar menampilkannya di bawah satu label; beri instalasi ini label sendiri dengan --label",
+		},
+		"restore.otherinstall": {
+			"this snapshot was taken of another install, %s, not of %s: restoring it would replace this install's database with that install's",
+			"snapshot ini diambil dari instalasi lain, %s, bukan dari %s: memulihkannya akan mengganti database instalasi ini dengan milik instalasi itu",
+		},
+		"hint.otherinstall": {
+			"check that you chose the right snapshot; if it is right (the same install moved to another folder or computer), run the same command with --from-other-install",
+			"pastikan snapshot yang dipilih benar; bila benar (instalasi yang sama dipindah ke folder atau komputer lain), jalankan perintah yang sama dengan --from-other-install",
+		},
+		"restore.otherinstallok": {
+			"this snapshot was taken of another install, %s; restored here as asked",
+			"snapshot ini diambil dari instalasi lain, %s; dipulihkan di sini sesuai permintaan",
+		},
+		"flag.fromotherinstall": {
+			"restore a snapshot taken of another install (another folder or computer) over this install's db/",
+			"pulihkan snapshot yang diambil dari instalasi lain (folder atau komputer lain) menggantikan db/ instalasi ini",
+		},
+
 		// Interruptions (Ctrl-C, a stopped task, a closed terminal).
 		"reason.interrupted": {"not removed: interrupted", "tidak dihapus: dihentikan"},
 		"prune.interrupted": {
