@@ -140,7 +140,9 @@ func runRestore(ctx context.Context, u *ui, opts restoreOptions) (*restoreReport
 	rep := &restoreReport{DryRun: opts.DryRun, Snapshot: archive, Target: in.DB}
 	// Whose snapshot it is: refused early on what its sidecar says, and
 	// again on the verified manifest before anything is written.
-	accept := func(m *backup.Manifest) error { return acceptInstall(u, rep, m, in.Root, in.HasDB, opts.FromOtherInstall) }
+	accept := func(m *backup.Manifest) error {
+		return acceptInstall(u, rep, m, in.Root, in.HasDB, opts.FromOtherInstall)
+	}
 	if m, err := backup.ReadSidecar(archive); err == nil {
 		if err := acceptInstall(u, &restoreReport{}, m, in.Root, in.HasDB, opts.FromOtherInstall); err != nil {
 			return nil, err
