@@ -76,6 +76,7 @@ const (
 	CodeEngineFound      = "engine-found"       // info: the install's own Java runtime and Derby engine
 	CodeEngineMissing    = "engine-missing"     // info: neither found in the install: verify --deep needs one
 	CodeFutureSnapshot   = "future-snapshot"    // warning: a snapshot dated in the future (a wrong clock)
+	CodeDBLink           = "db-link"            // critical: db is a link (or junction): every command refuses it, so no backup is made
 )
 
 // MainDatabase is the database every e-Faktur install has in db/.
@@ -88,6 +89,7 @@ var Codes = []string{
 	CodeLastRunFailed, CodeAutoBackupOff, CodeAppBackupBad, CodeAppBackupsMany, CodeAppBackupsNone,
 	CodeSeveralInstalls, CodeNoInstall, CodeScheduleNotCheck, CodeRestorePending, CodeNoMainDB, CodeNotADatabase,
 	CodeNeedsRecovery, CodeDBNotChecked, CodeDBElsewhere, CodeEngineFound, CodeEngineMissing, CodeFutureSnapshot,
+	CodeDBLink,
 }
 
 // Finding is one thing doctor has to say.
@@ -365,6 +367,8 @@ func examine(ctx context.Context, in *install.Install, opts Options) (*InstallRe
 			ir.Databases = append(ir.Databases, dbs...)
 			examineDatabases(ir, dbs, busy, err == nil, add)
 		}
+	} else if target, link := install.DBLink(in.DB); link {
+		add(Critical, CodeDBLink, "", []any{in.DB, target}, target)
 	} else if !restorePending {
 		add(Info, CodeNoDB, "", []any{in.DB})
 	}

@@ -151,6 +151,11 @@ type migrateOutput struct {
 // verified safety snapshot of both first and the target's db/ kept aside;
 // a dry run only plans.
 func runMigrate(ctx context.Context, u *ui, opts migrateOptions) (*migrateOutput, error) {
+	for _, dir := range []string{opts.Source, opts.Target} {
+		if err := refuseInstallDBLink(u, dir); err != nil {
+			return nil, err
+		}
+	}
 	snapDir := opts.SnapshotDir
 	if snapDir == "" {
 		snapDir = defaultSnapshotDir(opts.Source)
@@ -626,6 +631,9 @@ func migrateInterrupted(u *ui, st *migrate.StepError, target string) error {
 // runMigrateUndo puts back the target's db/ as it was before the last
 // migration into it (a dry run only says what it would do).
 func runMigrateUndo(ctx context.Context, u *ui, opts migrateOptions) (*migrate.UndoResult, error) {
+	if err := refuseInstallDBLink(u, opts.Target); err != nil {
+		return nil, err
+	}
 	res, err := migrate.Undo(ctx, migrate.UndoOptions{
 		Target: opts.Target,
 		DryRun: opts.DryRun,

@@ -132,6 +132,9 @@ func runRestore(ctx context.Context, u *ui, opts restoreOptions) (*restoreReport
 	if err != nil {
 		return nil, err
 	}
+	if err := refuseDBLink(u, in.DB); err != nil {
+		return nil, err
+	}
 	if in.HasDB {
 		if _, err := checkInUse(ctx, in.DB); err != nil {
 			return nil, err

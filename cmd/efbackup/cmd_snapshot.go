@@ -79,6 +79,9 @@ func resolveSnapshotTarget(u *ui, opts snapshotOptions) (*snapshotTarget, error)
 		if err != nil {
 			return nil, err
 		}
+		if err := refuseDBLink(u, in.DB); err != nil {
+			return nil, err
+		}
 		if !in.HasDB {
 			return nil, u.usageErr("err.nodb", in.DB)
 		}
@@ -86,6 +89,9 @@ func resolveSnapshotTarget(u *ui, opts snapshotOptions) (*snapshotTarget, error)
 	case opts.DB != "":
 		db, err := filepath.Abs(opts.DB)
 		if err != nil {
+			return nil, err
+		}
+		if err := refuseDBLink(u, db); err != nil {
 			return nil, err
 		}
 		fi, err := os.Stat(db)

@@ -58,6 +58,24 @@ func init() {
 			"pulihkan snapshot yang diambil dari instalasi lain (folder atau komputer lain) menggantikan db/ instalasi ini",
 		},
 
+		// db as a link (a symbolic link, a Windows junction).
+		"err.dblink": {
+			"%s is a link to %s, not a folder: efbackup does not work through a link at db (it would back up one folder and restore into another, and a restore would replace the link itself); nothing was done",
+			"%s adalah tautan ke %s, bukan folder: efbackup tidak bekerja melalui tautan di db (akan membackup satu folder dan memulihkan ke folder lain, dan pemulihan akan mengganti tautannya sendiri); tidak ada yang dikerjakan",
+		},
+		"hint.dblink": {
+			"give the folder itself to snapshot and verify: 'efbackup snapshot --db %[1]s', 'efbackup verify --db %[1]s'; to restore or migrate, first close e-Faktur and move that folder back into the install as db",
+			"berikan foldernya langsung untuk snapshot dan verify: 'efbackup snapshot --db %[1]s', 'efbackup verify --db %[1]s'; untuk memulihkan atau migrasi, tutup e-Faktur lalu pindahkan folder itu kembali ke instalasi sebagai db",
+		},
+		"doctor.db-link": {
+			"%s is a link to %s: snapshot, verify, restore and migrate refuse it",
+			"%s adalah tautan ke %s: snapshot, verify, restore dan migrate menolaknya",
+		},
+		"doctor.next.db-link": {
+			"back up the folder itself with 'efbackup snapshot --db %s', or move it back into the install as db (close e-Faktur first)",
+			"backup foldernya langsung dengan 'efbackup snapshot --db %s', atau pindahkan kembali ke instalasi sebagai db (tutup e-Faktur dahulu)",
+		},
+
 		// Interruptions (Ctrl-C, a stopped task, a closed terminal).
 		"reason.interrupted": {"not removed: interrupted", "tidak dihapus: dihentikan"},
 		"prune.interrupted": {
