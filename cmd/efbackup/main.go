@@ -256,7 +256,11 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 	case errors.As(err, &ue):
 		return ue.msg, ue.hint
 	case errors.As(err, &ni):
-		return l.T("err.notinstall", ni.Path, ni.Reason), l.T("hint.notinstall")
+		reason := ni.Reason
+		if i18n.Has("notinstall." + reason) {
+			reason = l.T("notinstall." + reason)
+		}
+		return l.T("err.notinstall", ni.Path, reason), l.T("hint.notinstall")
 	case errors.As(err, &nr):
 		return nr.msg, nr.hint
 	case errors.As(err, &eo):
@@ -269,6 +273,13 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		detail := ""
 		if len(iu.Report.Signals) > 0 {
 			detail = iu.Report.Signals[0].Detail
+		}
+		for _, s := range iu.Report.Signals {
+			if s.Program == inuse.ProgramEFBackup {
+				// Closing e-Faktur would not help: another efbackup
+				// (a scheduled run, a restore in another window) has it.
+				return l.T("err.inuse", iu.Dir, detail), l.T("hint.inuse.efbackup")
+			}
 		}
 		return l.T("err.inuse", iu.Dir, detail), l.T("hint.inuse")
 	case errors.As(err, &ce):
