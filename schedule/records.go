@@ -59,3 +59,19 @@ func UniqueLabel(plain, install string) string {
 	}
 	return plain + "-" + hex.EncodeToString(sum[:4])
 }
+
+// CommandLine is args as one line a person can copy into the shell the
+// backend runs it with: quoted for Windows (CommandLineToArgvW) for
+// schtasks, for a POSIX shell otherwise. A path with spaces stays one
+// argument.
+func CommandLine(backend string, args []string) string {
+	q := quoteSh
+	if backend == "schtasks" {
+		q = quoteWindows
+	}
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = q(a)
+	}
+	return strings.Join(out, " ")
+}

@@ -198,7 +198,7 @@ func printScheduleInstall(u *ui, out *scheduleOutput) error {
 		} else {
 			fmt.Fprintln(w, u.T("schedule.installed", out.Plan.Backend, s.Daily))
 		}
-		fmt.Fprintln(w, u.T("schedule.runs", strings.Join(out.Command, " ")))
+		fmt.Fprintln(w, u.T("schedule.runs", schedule.CommandLine(out.Plan.Backend, out.Command)))
 		if show {
 			for _, f := range out.Plan.Files {
 				key := "schedule.file"
@@ -213,7 +213,7 @@ func printScheduleInstall(u *ui, out *scheduleOutput) error {
 				}
 			}
 			for _, cmd := range out.Plan.Commands {
-				fmt.Fprintln(w, u.T("schedule.command", strings.Join(cmd.Args, " ")))
+				fmt.Fprintln(w, u.T("schedule.command", schedule.CommandLine(out.Plan.Backend, cmd.Args)))
 				if cmd.Stdin != "" {
 					fmt.Fprint(w, u.T("schedule.stdin")+"\n    "+cmd.Stdin)
 				}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/efbackup/efbackup/fixtures/install"
 	"github.com/efbackup/efbackup/internal/i18n"
 	"github.com/efbackup/efbackup/internal/inuse"
 )
@@ -60,5 +61,36 @@ func TestInUseByEFBackupSaysSo(t *testing.T) {
 	}
 	if !strings.Contains(i18n.EN.T("hint.inuse.efbackup"), "another efbackup is using it") {
 		t.Error("the English hint does not say another efbackup is using it")
+	}
+}
+
+// schedule show prints the command a schedule runs quoted as the shell or
+// Task Scheduler reads it: a path with spaces stays one argument.
+func TestScheduleShowQuotesPaths(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	inst := filepath.Join(t.TempDir(), "PT Maju", "e Faktur")
+	if _, err := install.Generate(inst, install.Options{Version: "4.0", Seed: 5, AppBackups: -1}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(filepath.Dir(inst), "my backups")
+	for backend, want := range map[string][]string{
+		"systemd":  {"--install '" + inst + "'", "--out '" + out + "'"},
+		"schtasks": {`--install "` + inst + `"`, `--out "` + out + `"`},
+	} {
+		code, stdout, stderr := runCLI(t, "schedule", "show", "--install", inst, "--out", out, "--daily", "18:30", "--backend", backend)
+		if code != ExitOK {
+			t.Fatalf("%s: exit %d\n%s", backend, code, stderr)
+		}
+		line := ""
+		for _, l := range strings.Split(stdout, "\n") {
+			if strings.HasPrefix(l, "runs: ") {
+				line = l
+			}
+		}
+		for _, w := range want {
+			if !strings.Contains(line, w) {
+				t.Errorf("%s: %q lacks %s", backend, line, w)
+			}
+		}
 	}
 }
