@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"sort"
 	"strings"
 	"time"
 
@@ -849,16 +850,40 @@ func extract(ctx context.Context, archive, dir string, m *Manifest, progress fun
 	if len(rep.Problems) > 0 {
 		return &IntegrityError{Target: archive, Problems: rep.Problems}
 	}
-	for rel, d := range wantDir {
+	// Every folder first, then their modes, the deepest first: a folder
+	// made read-only (0500) before the folders inside it exist would
+	// refuse them. Each keeps the snapshot's mode; only read and search
+	// for the owner are added when it lacks them, so that the folder can
+	// be verified now and copied or moved aside later. (Moving db/ aside
+	// renames it inside the install folder, which needs write permission
+	// on the install folder, not on the folders inside db/.)
+	rels := make([]string, 0, len(wantDir))
+	for rel := range wantDir {
 		if err := mkdirs(dir, rel+"/x"); err != nil {
 			return err
 		}
+		rels = append(rels, rel)
+	}
+	sort.Slice(rels, func(i, j int) bool {
+		if a, b := strings.Count(rels[i], "/"), strings.Count(rels[j], "/"); a != b {
+			return a > b
+		}
+		return rels[i] < rels[j]
+	})
+	for _, rel := range rels {
 		target, _ := safeJoin(dir, rel)
-		if err := os.Chmod(target, fs.FileMode(d.Mode)&0o777|0o700); err != nil {
+		if err := os.Chmod(target, RestoredDirMode(wantDir[rel].Mode)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// RestoredDirMode is the mode a restore gives a folder inside db/ whose
+// recorded mode is mode: that mode, with read and search for the owner
+// added when it lacks them (0500 stays 0500; 0300 becomes 0700).
+func RestoredDirMode(mode Mode) fs.FileMode {
+	return fs.FileMode(mode)&0o777 | 0o500
 }
 
 // safeJoin joins a checked relative path to dir and makes sure the result
