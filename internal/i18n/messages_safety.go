@@ -77,14 +77,14 @@ func init() {
 		},
 
 		// Words of the output itself.
-		"ui.hint":      {"hint: %s", "saran: %s"},
-		"ui.default":   {"(default: ", "(bawaan: "},
+		"ui.hint":    {"hint: %s", "saran: %s"},
+		"ui.default": {"(default: ", "(bawaan: "},
 		// Why a folder is not an install (install.NotInstallError).
 		"notinstall.missing":               {"missing", "tidak ada"},
 		"notinstall.not a folder":          {"not a folder", "bukan folder"},
 		"notinstall.no launcher and no db": {"no launcher and no db", "tidak ada program e-Faktur dan tidak ada db"},
-		"flag.help":    {"show help", "tampilkan bantuan"},
-		"flag.version": {"print the version", "tampilkan versi"},
+		"flag.help":                        {"show help", "tampilkan bantuan"},
+		"flag.version":                     {"print the version", "tampilkan versi"},
 		"hint.inuse.efbackup": {
 			"another efbackup is using it (a scheduled run, or a restore or migration in another window): wait until it has finished, then run the command again",
 			"efbackup lain sedang memakainya (jalan terjadwal, atau pemulihan atau migrasi di jendela lain): tunggu sampai selesai, lalu jalankan perintah lagi",
