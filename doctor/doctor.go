@@ -133,6 +133,10 @@ type Options struct {
 	Engines engine.Set
 	// Schedule finds the efbackup schedule of a label.
 	Schedule func(ctx context.Context, label string) (*schedule.Status, error)
+	// LabelOf, when set, gives the label of the install root's schedule
+	// and scheduled runs, whose plain label (its folder's name) another
+	// install with the same folder name may have.
+	LabelOf func(root, plain string) string
 	// SnapshotDirs are searched for snapshots besides each install's
 	// efbackup-snapshots folder and its schedule's --out.
 	SnapshotDirs []string
@@ -306,6 +310,9 @@ func examine(ctx context.Context, in *install.Install, opts Options) (*InstallRe
 		DB: in.DB, HasDB: in.HasDB, Databases: []engine.Database{}, Findings: []Finding{}}
 	add := func(sev Severity, code, etax string, args []any, next ...any) {
 		ir.Findings = append(ir.Findings, Finding{Severity: sev, Code: code, Install: in.Root, ETAX: etax, Args: args, NextArgs: next})
+	}
+	if opts.LabelOf != nil {
+		ir.Label = opts.LabelOf(in.Root, ir.Label)
 	}
 	if dev, err := deviceOfFunc(in.Root); err == nil {
 		ir.Device = dev

@@ -176,6 +176,7 @@ func runDoctor(ctx context.Context, u *ui, opts doctorOptions) (*doctorOutput, e
 		Schedule: func(ctx context.Context, label string) (*schedule.Status, error) {
 			return env.Find(ctx, label)
 		},
+		LabelOf: func(root, plain string) string { return doctorScheduleLabel(env, root, plain) },
 	}
 	if !opts.Quick {
 		do.CheckDB = doctorCheckDB

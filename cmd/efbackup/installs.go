@@ -177,3 +177,22 @@ func acceptInstall(u *ui, rep *restoreReport, m *backup.Manifest, root string, h
 	u.warn(w, "")
 	return nil
 }
+
+// doctorScheduleLabel is the label doctor looks up the schedule and the
+// scheduled runs of the install root by: its schedule's, when one is
+// recorded; its plain label, unless that is recorded as another install's
+// schedule, then the label its own would get (none is installed yet).
+func doctorScheduleLabel(env schedule.Env, root, plain string) string {
+	recs, _ := env.Records()
+	for _, r := range recs {
+		if sameScheduledInstall(r, root) {
+			return r.Label
+		}
+	}
+	for _, r := range recs {
+		if r.Label == plain {
+			return schedule.UniqueLabel(plain, root)
+		}
+	}
+	return plain
+}
