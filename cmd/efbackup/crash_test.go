@@ -264,7 +264,7 @@ func (h *restoreHarness) restore(rename bool) *exec.Cmd {
 	if rename {
 		env = append(env, envNoExchange+"=1")
 	}
-	return child([]string{"restore", h.snap, "--install", h.inst}, env...)
+	return child([]string{"restore", h.snap, "--install", h.inst, "--from-other-install"}, env...)
 }
 
 func (h *restoreHarness) isRestored(dir string) bool {

@@ -194,7 +194,7 @@ func TestRealDiskFillsDuringRestore(t *testing.T) {
 			t.Fatal(err)
 		}
 		old, _ := treeHash(db)
-		code, stderr, filler := runFilledAt(t, []string{"restore", snap, "--install", inst}, c.point, disk, c.leave)
+		code, stderr, filler := runFilledAt(t, []string{"restore", snap, "--install", inst, "--from-other-install"}, c.point, disk, c.leave)
 		checkFailedCleanly(t, when, code, stderr, c.mustFail)
 		if h, _ := treeHash(db); code == ExitFailed && h != old {
 			t.Fatalf("%s: the restore failed but db/ is not the previous one", when)
@@ -215,7 +215,7 @@ func TestRealDiskFillsDuringRestore(t *testing.T) {
 			os.Remove(filler)
 		}
 		if code == ExitFailed {
-			if b, err := child([]string{"restore", snap, "--install", inst}).CombinedOutput(); err != nil {
+			if b, err := child([]string{"restore", snap, "--install", inst, "--from-other-install"}).CombinedOutput(); err != nil {
 				t.Fatalf("%s: once space was freed, the next restore failed: %v\n%s", when, err, b)
 			}
 			if !isRestored(db) {
