@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"sort"
 	"strings"
 	"time"
 
@@ -44,7 +45,14 @@ type RestoreOptions struct {
 	// can exchange the folders in one step: the path Windows always takes.
 	// Tests use it to exercise that path elsewhere.
 	NoExchange bool
-	Hook       func(point string)
+	// Committing, when set, is called once the restore has passed its
+	// point of no return (the journal records the swap about to begin):
+	// from there on it no longer stops for ctx, and finishes.
+	Committing func()
+	// Accept, when set, is asked about the verified manifest before
+	// anything is written; its error ends the restore there.
+	Accept func(m *Manifest) error
+	Hook   func(point string)
 	// Identities open an encrypted snapshot (package crypt). It is
 	// decrypted as it is read, twice (verified, then extracted), and the
 	// decrypted stream is never written: only the restored files are.
@@ -147,6 +155,11 @@ func RestoreSource(ctx context.Context, src Source, opt RestoreOptions) (*Restor
 	m := rep.Manifest
 	if err := CheckLayout(archive, m, opt.AsDatabase); err != nil {
 		return res, err
+	}
+	if opt.Accept != nil {
+		if err := opt.Accept(m); err != nil {
+			return res, err
+		}
 	}
 	now := opt.Now()
 	plan := PlanRestore(archive, opt.DB, now)
@@ -256,6 +269,9 @@ func RestoreSource(ctx context.Context, src Source, opt RestoreOptions) (*Restor
 	res.Plan = plan
 	if err := writeRestoreJournal(dir, j); err != nil {
 		return res, err
+	}
+	if opt.Committing != nil {
+		opt.Committing()
 	}
 	hook("restore-before-swap")
 	// From here on the journal decides what happens to every folder; a
@@ -890,16 +906,40 @@ func extract(ctx context.Context, source Source, dir string, m *Manifest, opt Re
 	if len(rep.Problems) > 0 {
 		return &IntegrityError{Target: archive, Problems: rep.Problems}
 	}
-	for rel, d := range wantDir {
+	// Every folder first, then their modes, the deepest first: a folder
+	// made read-only (0500) before the folders inside it exist would
+	// refuse them. Each keeps the snapshot's mode; only read and search
+	// for the owner are added when it lacks them, so that the folder can
+	// be verified now and copied or moved aside later. (Moving db/ aside
+	// renames it inside the install folder, which needs write permission
+	// on the install folder, not on the folders inside db/.)
+	rels := make([]string, 0, len(wantDir))
+	for rel := range wantDir {
 		if err := mkdirs(dir, rel+"/x"); err != nil {
 			return err
 		}
+		rels = append(rels, rel)
+	}
+	sort.Slice(rels, func(i, j int) bool {
+		if a, b := strings.Count(rels[i], "/"), strings.Count(rels[j], "/"); a != b {
+			return a > b
+		}
+		return rels[i] < rels[j]
+	})
+	for _, rel := range rels {
 		target, _ := safeJoin(dir, rel)
-		if err := os.Chmod(target, fs.FileMode(d.Mode)&0o777|0o700); err != nil {
+		if err := os.Chmod(target, RestoredDirMode(wantDir[rel].Mode)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// RestoredDirMode is the mode a restore gives a folder inside db/ whose
+// recorded mode is mode: that mode, with read and search for the owner
+// added when it lacks them (0500 stays 0500; 0300 becomes 0700).
+func RestoredDirMode(mode Mode) fs.FileMode {
+	return fs.FileMode(mode)&0o777 | 0o500
 }
 
 // safeJoin joins a checked relative path to dir and makes sure the result

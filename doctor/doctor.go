@@ -77,6 +77,7 @@ const (
 	CodeEngineFound      = "engine-found"       // info: the install's own Java runtime and Derby engine
 	CodeEngineMissing    = "engine-missing"     // info: neither found in the install: verify --deep needs one
 	CodeFutureSnapshot   = "future-snapshot"    // warning: a snapshot dated in the future (a wrong clock)
+	CodeDBLink           = "db-link"            // critical: db is a link (or junction): every command refuses it, so no backup is made
 )
 
 // MainDatabase is the database every e-Faktur install has in db/.
@@ -89,6 +90,7 @@ var Codes = []string{
 	CodeLastRunFailed, CodeAutoBackupOff, CodeAppBackupBad, CodeAppBackupsMany, CodeAppBackupsNone,
 	CodeSeveralInstalls, CodeNoInstall, CodeScheduleNotCheck, CodeRestorePending, CodeNoMainDB, CodeNotADatabase,
 	CodeNeedsRecovery, CodeDBNotChecked, CodeDBElsewhere, CodeEngineFound, CodeEngineMissing, CodeFutureSnapshot,
+	CodeDBLink,
 }
 
 // Finding is one thing doctor has to say.
@@ -132,6 +134,10 @@ type Options struct {
 	Engines engine.Set
 	// Schedule finds the efbackup schedule of a label.
 	Schedule func(ctx context.Context, label string) (*schedule.Status, error)
+	// LabelOf, when set, gives the label of the install root's schedule
+	// and scheduled runs, whose plain label (its folder's name) another
+	// install with the same folder name may have.
+	LabelOf func(root, plain string) string
 	// SnapshotDirs are searched for snapshots besides each install's
 	// efbackup-snapshots folder and its schedule's --out.
 	SnapshotDirs []string
@@ -342,6 +348,9 @@ func examine(ctx context.Context, in *install.Install, opts Options) (*InstallRe
 	add := func(sev Severity, code, etax string, args []any, next ...any) {
 		ir.Findings = append(ir.Findings, Finding{Severity: sev, Code: code, Install: in.Root, ETAX: etax, Args: args, NextArgs: next})
 	}
+	if opts.LabelOf != nil {
+		ir.Label = opts.LabelOf(in.Root, ir.Label)
+	}
 	if dev, err := deviceOfFunc(in.Root); err == nil {
 		ir.Device = dev
 	}
@@ -402,6 +411,8 @@ func examine(ctx context.Context, in *install.Install, opts Options) (*InstallRe
 			ir.Databases = append(ir.Databases, dbs...)
 			examineDatabases(ir, dbs, busy, err == nil, add)
 		}
+	} else if target, link := install.DBLink(in.DB); link {
+		add(Critical, CodeDBLink, "", []any{in.DB, target}, target)
 	} else if !restorePending {
 		add(Info, CodeNoDB, "", []any{in.DB})
 	}

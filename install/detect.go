@@ -94,8 +94,13 @@ func Detect(dir string) (*Install, error) {
 			in.DB = filepath.Join(abs, name)
 			in.HasDB = true
 		}
+		if strings.EqualFold(name, "db") && !in.HasDB && e.Type()&(fs.ModeSymlink|fs.ModeIrregular) != 0 {
+			// A link (or junction) named db: not a db folder (DBLink); the
+			// commands refuse it by name.
+			in.DB = filepath.Join(abs, name)
+		}
 	}
-	if len(in.Launchers) == 0 && !in.HasDB {
+	if _, link := DBLink(in.DB); len(in.Launchers) == 0 && !in.HasDB && !link {
 		return nil, &NotInstallError{Path: abs, Reason: "no launcher and no db"}
 	}
 	in.Version, in.VersionSource = detectVersion(abs, entries)

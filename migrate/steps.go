@@ -689,6 +689,10 @@ func (r *run) swap(kind swap.Kind) error {
 		return &backup.ChangedError{Path: d, Detail: "it appeared during the migration: is e-Faktur running in the new folder?"}
 	}
 	r.hook("migrate-before-swap")
+	// The last moment an interruption leaves the target as it was.
+	if err := r.ctx.Err(); err != nil {
+		return err
+	}
 	if err := sw.Swap(true); err != nil {
 		return err
 	}

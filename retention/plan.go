@@ -361,7 +361,9 @@ func (p *Plan) Execute() error { return p.execute(context.Background(), func(str
 // execute is Execute with the test hook: "prune-sidecar-removed" between a
 // snapshot's sidecar and its archive ("prune-archive-removed" between an
 // encrypted snapshot's archive and its sidecar), "prune-snapshot-removed"
-// after each snapshot.
+// after each snapshot. When ctx ends (Ctrl-C), it stops between two
+// snapshots: those not yet removed are kept (ReasonInterrupted), and it
+// returns ctx's error. A snapshot whose removal began is removed whole.
 func (p *Plan) execute(ctx context.Context, hook func(point string)) error {
 	var first error
 	for i := range p.OrphanSidecars {
@@ -375,7 +377,13 @@ func (p *Plan) execute(ctx context.Context, hook func(point string)) error {
 		o.Removed = true
 	}
 	for _, d := range p.ToRemove() {
-		if err := removeSnapshot(ctx, p.store, d.Snapshot, hook); err != nil {
+		if err := ctx.Err(); err != nil {
+			d.Keep = true
+			d.Reasons = append(d.Reasons, ReasonInterrupted)
+			first = err
+			continue
+		}
+		if err := removeSnapshot(context.WithoutCancel(ctx), p.store, d.Snapshot, hook); err != nil {
 			d.Keep = true
 			var re *store.RetainedError
 			if errors.As(err, &re) {

@@ -30,6 +30,7 @@ const (
 	ReasonRemoveFailed  = "remove-failed"      // chosen for removal, but the removal failed
 	ReasonChangedOnDisk = "changed-on-disk"    // the file changed between the scan and the removal
 	ReasonLocked        = "locked"             // chosen for removal, but an Object Lock retention forbids it before its date
+	ReasonInterrupted   = "interrupted"        // chosen for removal, but the run was interrupted first
 )
 
 // Unlimited as a count keeps one snapshot per bucket, without limit

@@ -196,9 +196,11 @@ type LockOptions struct {
 	// Wait is how long to wait for a lock another process holds: 0 means
 	// DefaultLockWait, below 0 means not at all.
 	Wait time.Duration
-	// Stale is when a lock counts as abandoned and is taken over. In a
-	// local folder it is the lock's age (0: 6 h); in an object store, the
-	// time since its holder last refreshed it (0: DefaultLockStale).
+	// Stale is when a lock counts as abandoned and is taken over: the
+	// time since its holder last refreshed it. In a local folder that is
+	// the lock of another computer, by the folder's own clock (0:
+	// folderlock.DefaultStale; a live process on this computer keeps its
+	// lock); in an object store, any lock (0: DefaultLockStale).
 	Stale time.Duration
 	// Heartbeat is how often the holder of an object-store lock refreshes
 	// it (0: DefaultHeartbeat). It must be well below Stale.

@@ -24,6 +24,7 @@ var (
 	baseAppHelp        = cli.AppHelpTemplate
 	baseCommandHelp    = cli.CommandHelpTemplate
 	baseSubcommandHelp = cli.SubcommandHelpTemplate
+	baseFlagStringer   = cli.FlagStringer
 )
 
 func newApp(u *ui) *cli.App {
@@ -33,6 +34,13 @@ func newApp(u *ui) *cli.App {
 	cli.AppHelpTemplate = helpTemplate(u, baseAppHelp) + "\n" + exitTable
 	cli.CommandHelpTemplate = helpTemplate(u, baseCommandHelp) + "\n" + exitTable
 	cli.SubcommandHelpTemplate = helpTemplate(u, baseSubcommandHelp) + "\n" + exitTable
+	// The library's own words, in the user's language too.
+	def := u.T("ui.default")
+	cli.FlagStringer = func(f cli.Flag) string {
+		return strings.Replace(baseFlagStringer(f), "(default: ", def, 1)
+	}
+	cli.HelpFlag = &cli.BoolFlag{Name: "help", Aliases: []string{"h"}, Usage: u.T("flag.help")}
+	cli.VersionFlag = &cli.BoolFlag{Name: "version", Aliases: []string{"v"}, Usage: u.T("flag.version")}
 	cli.VersionPrinter = func(c *cli.Context) {
 		fmt.Fprintf(c.App.Writer, "efbackup %s\n", c.App.Version)
 	}

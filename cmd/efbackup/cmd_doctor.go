@@ -191,6 +191,7 @@ func runDoctor(ctx context.Context, u *ui, opts doctorOptions) (*doctorOutput, e
 		Offsite:    buckets,
 		OpenStore:  func(raw string) (store.Store, error) { return openStore(raw, opts.Store) },
 		RunLogDirs: func(label string) []string { return []string{runLogDir("s3://", label)} },
+		LabelOf:    func(root, plain string) string { return doctorScheduleLabel(env, root, plain) },
 	}
 	if !opts.Quick {
 		do.CheckDB = doctorCheckDB

@@ -210,6 +210,11 @@ type migrateOutput struct {
 // verified safety snapshot of both first and the target's db/ kept aside;
 // a dry run only plans.
 func runMigrate(ctx context.Context, u *ui, opts migrateOptions) (*migrateOutput, error) {
+	for _, dir := range []string{opts.Source, opts.Target} {
+		if err := refuseInstallDBLink(u, dir); err != nil {
+			return nil, err
+		}
+	}
 	snapDir := opts.SnapshotDir
 	if snapDir == "" {
 		snapDir = defaultSnapshotDir(opts.Source)
@@ -621,6 +626,9 @@ func inUseChanged(u *ui, dir, detail string) error {
 func stepErr(u *ui, st *migrate.StepError, target string) error {
 	step := u.stepName(st.Step)
 	canceled := errors.Is(st.Err, context.Canceled) || errors.Is(st.Err, context.DeadlineExceeded)
+	if canceled {
+		return migrateInterrupted(u, st, target)
+	}
 	switch {
 	case st.RolledBack && st.KeptAt != "":
 		u.warn(u.T("migrate.failed.rolledback", step, st.KeptAt), "")
@@ -628,8 +636,6 @@ func stepErr(u *ui, st *migrate.StepError, target string) error {
 		u.warn(u.T("migrate.failed.clean", step), "")
 	case st.Step == migrate.StepReport:
 		u.warn(u.T("migrate.failed.leftreport", target), "")
-	case canceled:
-		u.warn(u.T("migrate.failed.interrupted", target), "")
 	default:
 		u.warn(u.T("migrate.failed.left", step, filepath.Join(target, migrate.JournalName)), "")
 	}
@@ -645,8 +651,6 @@ func stepErr(u *ui, st *migrate.StepError, target string) error {
 		pe *os.PathError
 	)
 	switch {
-	case canceled:
-		return st.Err
 	case errors.As(st.Err, &re):
 		return &migrateFailure{msg: u.T("migrate.err.step", step, u.T("err.read", re.Path, re.Offset, re.Size, re.Err)), hint: u.T("hint.read")}
 	case errors.As(st.Err, &de):
@@ -665,9 +669,31 @@ func stepErr(u *ui, st *migrate.StepError, target string) error {
 	return &migrateFailure{msg: u.T("migrate.err.step", step, st.Err.Error()), hint: u.T("migrate.hint.step")}
 }
 
+// migrateInterrupted is a migration stopped by Ctrl-C or a signal, worded
+// by what it left: before the swap the target is as it was (the copy and
+// the journal are gone); after it the new db/ is in place and the journal
+// says how to finish or undo. Never "unfinished files were removed" when
+// the swap happened.
+func migrateInterrupted(u *ui, st *migrate.StepError, target string) error {
+	if len(st.Snapshots) > 0 {
+		u.warn(u.T("migrate.failed.snapshots", strings.Join(st.Snapshots, ", ")), "")
+	}
+	if st.RolledBack && st.KeptAt == "" {
+		return &interruptedError{msg: u.T("migrate.interrupted.clean", u.stepName(st.Step)), hint: u.T("hint.interrupted")}
+	}
+	if st.RolledBack {
+		return &interruptedError{msg: u.T("migrate.interrupted.rolledback", u.stepName(st.Step), st.KeptAt), hint: u.T("hint.interrupted")}
+	}
+	return &interruptedError{msg: u.T("migrate.interrupted.left", u.stepName(st.Step), filepath.Join(target, migrate.JournalName)),
+		hint: u.T("migrate.hint.interrupted", target)}
+}
+
 // runMigrateUndo puts back the target's db/ as it was before the last
 // migration into it (a dry run only says what it would do).
 func runMigrateUndo(ctx context.Context, u *ui, opts migrateOptions) (*migrate.UndoResult, error) {
+	if err := refuseInstallDBLink(u, opts.Target); err != nil {
+		return nil, err
+	}
 	res, err := migrate.Undo(ctx, migrate.UndoOptions{
 		Target: opts.Target,
 		DryRun: opts.DryRun,

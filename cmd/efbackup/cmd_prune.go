@@ -27,6 +27,9 @@ type pruneOptions struct {
 	DryRun   bool
 	LockWait time.Duration
 	Store    storeOptions
+	// Install, when set, limits the prune to the snapshots of this
+	// install on this computer: a scheduled run prunes only its own.
+	Install string
 }
 
 // pruneAppBackupsOptions: the install whose backup/ folder is thinned,
@@ -150,7 +153,7 @@ func runPrune(ctx context.Context, u *ui, opts pruneOptions) (*pruneOutput, erro
 	}
 	po := retention.PruneOptions{
 		PlanOptions: retention.PlanOptions{
-			Policy: policy, Labels: opts.Labels,
+			Policy: policy, Labels: opts.Labels, Install: opts.Install,
 			Read: readOptions(),
 			OnVerify: func(p string) {
 				u.info("%s", u.T("prune.verifying", filepath.Base(p)))
@@ -202,6 +205,9 @@ func runPrune(ctx context.Context, u *ui, opts pruneOptions) (*pruneOutput, erro
 		}
 	}
 	switch {
+	case execErr != nil && ctx.Err() != nil:
+		// Stopped between two removals: say what is gone and what stays.
+		return out, &interruptedError{msg: u.T("prune.interrupted", out.Removed, humanBytes(out.RemovedBytes)), hint: u.T("hint.pruneinterrupted")}
 	case execErr != nil:
 		return out, execErr
 	case noneGood > 0:

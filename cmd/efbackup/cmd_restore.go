@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
@@ -29,6 +31,9 @@ type restoreOptions struct {
 	// Identities open an encrypted snapshot.
 	Identities []crypt.Identity
 	Store      storeOptions
+	// FromOtherInstall lets a snapshot taken of another install replace
+	// this install's db/.
+	FromOtherInstall bool
 }
 
 func restoreCommand(u *ui) *cli.Command {
@@ -37,11 +42,12 @@ func restoreCommand(u *ui) *cli.Command {
 	return &cli.Command{
 		Name:      "restore",
 		Usage:     u.T("restore.usage"),
-		UsageText: "efbackup restore SNAPSHOT|s3://BUCKET/PREFIX/NAME --install DIR [--dry-run] [--as-database NAME] [--identity FILE | --passphrase-file FILE]",
+		UsageText: "efbackup restore SNAPSHOT|s3://BUCKET/PREFIX/NAME --install DIR [--dry-run] [--as-database NAME] [--from-other-install] [--identity FILE | --passphrase-file FILE]",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "install", Usage: u.T("flag.restoreinstall"), Destination: &opts.Install},
 			&cli.BoolFlag{Name: "dry-run", Usage: u.T("flag.dryrun"), Destination: &opts.DryRun},
 			&cli.StringFlag{Name: "as-database", Usage: u.T("flag.asdatabase"), Destination: &opts.AsDatabase},
+			&cli.BoolFlag{Name: "from-other-install", Usage: u.T("flag.fromotherinstall"), Destination: &opts.FromOtherInstall},
 		}, append(keys.flags(u), storeFlags(u, &opts.Store)...)...),
 		Action: func(c *cli.Context) error {
 			switch {
@@ -89,6 +95,40 @@ type restoreReport struct {
 	// Encrypted is set when the snapshot was encrypted: it was decrypted
 	// as it was read, and never written out.
 	Encrypted bool `json:"encrypted,omitempty"`
+	// Interrupted is set when Ctrl-C or a signal came after the point of
+	// no return: the restore went on to the end rather than leave db/
+	// half swapped.
+	Interrupted bool `json:"interrupted_after_commit,omitempty"`
+}
+
+// restoreCommitting watches for an interruption once a restore has passed
+// its point of no return: it says at once that the restore will finish
+// (the swap takes a moment; stopping half-way would help nobody), and
+// finishing reports, when the restore has returned, whether that happened.
+func restoreCommitting(ctx context.Context, u *ui) (committing func(), finishing func() bool) {
+	var (
+		committed atomic.Bool
+		returned  = make(chan struct{})
+		watching  sync.WaitGroup
+	)
+	committing = func() {
+		committed.Store(true)
+		watching.Add(1)
+		go func() {
+			defer watching.Done()
+			select {
+			case <-ctx.Done():
+				u.warn(u.T("restore.finishing"), "")
+			case <-returned:
+			}
+		}()
+	}
+	finishing = func() bool {
+		close(returned)
+		watching.Wait()
+		return committed.Load() && ctx.Err() != nil
+	}
+	return committing, finishing
 }
 
 // runRestore puts a snapshot's db/ in place of the install's, after
@@ -124,12 +164,25 @@ func runRestore(ctx context.Context, u *ui, opts restoreOptions) (*restoreReport
 	if err != nil {
 		return nil, err
 	}
+	if err := refuseDBLink(u, in.DB); err != nil {
+		return nil, err
+	}
 	if in.HasDB {
 		if _, err := checkInUse(ctx, in.DB); err != nil {
 			return nil, err
 		}
 	}
 	rep := &restoreReport{DryRun: opts.DryRun, Snapshot: archive, Target: in.DB}
+	// Whose snapshot it is: refused early on what its sidecar says, and
+	// again on the verified manifest before anything is written.
+	accept := func(m *backup.Manifest) error {
+		return acceptInstall(u, rep, m, in.Root, in.HasDB, opts.FromOtherInstall)
+	}
+	if m, err := backup.ReadSidecar(archive); err == nil {
+		if err := acceptInstall(u, &restoreReport{}, m, in.Root, in.HasDB, opts.FromOtherInstall); err != nil {
+			return nil, err
+		}
+	}
 	if opts.DryRun {
 		vr, err := backup.VerifySource(ctx, src, backup.ReadOptions{Engines: engines(), Identities: opts.Identities, RequireKey: true})
 		if err != nil {
@@ -148,6 +201,9 @@ func runRestore(ctx context.Context, u *ui, opts restoreOptions) (*restoreReport
 			rep.Warnings = damageWarnings(u, vr.Manifest, vr)
 			rep.Databases = recordedDatabases(vr.Manifest)
 			if err := backup.CheckLayout(archive, vr.Manifest, opts.AsDatabase); err != nil {
+				return nil, err
+			}
+			if err := accept(vr.Manifest); err != nil {
 				return nil, err
 			}
 		}
@@ -170,14 +226,26 @@ func runRestore(ctx context.Context, u *ui, opts restoreOptions) (*restoreReport
 			mib(done)
 		}
 	}
+	committing, finishing := restoreCommitting(ctx, u)
 	res, err := backup.RestoreSource(ctx, src, backup.RestoreOptions{
 		DB: in.DB, Engines: engines(), Progress: progress, AsDatabase: opts.AsDatabase,
 		ExtractProgress: mibPoints("restore-extract-mib"),
 		NoExchange:      testHooks.NoExchange != nil && testHooks.NoExchange(),
+		Committing:      committing,
+		Accept:          accept,
 		Hook:            testHooks.At,
 		Identities:      opts.Identities,
 	})
 	finish()
+	if finishing() {
+		rep.Interrupted = true
+		if err == nil {
+			u.warn(u.T("restore.finishedanyway", in.DB), "")
+		} else {
+			// What the swap left is in err, not "interrupted".
+			err = &pastInterruptError{err}
+		}
+	}
 	if res != nil {
 		rep.Recovered = res.Recovered
 		reportRecovery(u, res.Recovered)
@@ -188,9 +256,10 @@ func runRestore(ctx context.Context, u *ui, opts restoreOptions) (*restoreReport
 	rep.Staging, rep.MovedTo, rep.Verified = res.Plan.Staging, res.MovedTo, true
 	rep.Encrypted = res.Verify != nil && res.Verify.Encryption != nil
 	rep.Files, rep.Bytes = res.Manifest.Totals.Files, res.Manifest.Totals.Bytes
-	rep.Warnings = damageWarnings(u, res.Manifest, res.Verify)
+	damage := damageWarnings(u, res.Manifest, res.Verify)
+	rep.Warnings = append(rep.Warnings, damage...)
 	rep.Databases = recordedDatabases(res.Manifest)
-	for _, w := range rep.Warnings {
+	for _, w := range damage {
 		u.warn(w, u.T("hint.damaged"))
 	}
 	return rep, nil

@@ -206,6 +206,9 @@ func runScheduleInstall(ctx context.Context, u *ui, opts scheduleOptions, show b
 	if err != nil {
 		return nil, u.usageErr("err.backend", opts.Backend, strings.Join(schedule.Backends, ", "))
 	}
+	if err := keyScheduleByInstall(u, env, opts, &s); err != nil {
+		return nil, err
+	}
 	out := &scheduleOutput{Spec: s, Command: append([]string{s.Exe}, s.Command()...), DryRun: show}
 	if show {
 		out.Plan, err = env.PlanWithRecord(b, s)
@@ -242,7 +245,7 @@ func printScheduleInstall(u *ui, out *scheduleOutput) error {
 		} else {
 			fmt.Fprintln(w, u.T("schedule.installed", out.Plan.Backend, s.Daily))
 		}
-		fmt.Fprintln(w, u.T("schedule.runs", strings.Join(out.Command, " ")))
+		fmt.Fprintln(w, u.T("schedule.runs", schedule.CommandLine(out.Plan.Backend, out.Command)))
 		if show {
 			for _, f := range out.Plan.Files {
 				key := "schedule.file"
@@ -257,7 +260,7 @@ func printScheduleInstall(u *ui, out *scheduleOutput) error {
 				}
 			}
 			for _, cmd := range out.Plan.Commands {
-				fmt.Fprintln(w, u.T("schedule.command", strings.Join(cmd.Args, " ")))
+				fmt.Fprintln(w, u.T("schedule.command", schedule.CommandLine(out.Plan.Backend, cmd.Args)))
 				if cmd.Stdin != "" {
 					fmt.Fprint(w, u.T("schedule.stdin")+"\n    "+cmd.Stdin)
 				}
@@ -283,18 +286,20 @@ type scheduleRemoved struct {
 // runScheduleRemove removes the daily run of a label (or of an install's
 // default label).
 func runScheduleRemove(ctx context.Context, u *ui, opts scheduleOptions) (*scheduleRemoved, error) {
+	env := scheduleEnv()
 	label := opts.Label
 	if label == "" && opts.Install != "" {
 		in, err := migrate.Detect(opts.Install)
 		if err != nil {
 			return nil, err
 		}
-		label = backup.SafeLabel(filepath.Base(in.Root))
+		if label, err = installScheduleLabel(u, env, in.Root); err != nil {
+			return nil, err
+		}
 	}
 	if label == "" {
 		return nil, u.usageErr("err.removeneeds")
 	}
-	env := scheduleEnv()
 	b, err := env.Backend(ctx, opts.Backend)
 	if err != nil {
 		return nil, u.usageErr("err.backend", opts.Backend, strings.Join(schedule.Backends, ", "))
@@ -452,7 +457,7 @@ func runScheduled(ctx context.Context, u *ui, opts runScheduledOptions) (*schedu
 			if out == "" {
 				continue
 			}
-			res, err := runPrune(ctx, sub, pruneOptions{Out: out, Labels: []string{t.Label}, Keep: opts.Keep, LockWait: defaultLockWait(), Store: opts.Store})
+			res, err := runPrune(ctx, sub, pruneOptions{Out: out, Labels: []string{t.Label}, Install: t.Install, Keep: opts.Keep, LockWait: defaultLockWait(), Store: opts.Store})
 			if res != nil {
 				rec.Pruned += res.Removed
 			}
@@ -607,7 +612,7 @@ func s3Notes(opts scheduleOptions, s schedule.Spec) []string {
 // into an existing folder: a missing snapshot folder is often an unplugged
 // USB drive, and creating it would put the log on the internal disk.
 func finishScheduled(ctx context.Context, u *ui, out string, rec schedule.RunRecord, start time.Time, cause error) (*schedule.RunRecord, error) {
-	if cause != nil && ctx.Err() != nil && !isKind[*usageError](cause) {
+	if cause != nil && ctx.Err() != nil && !isKind[*usageError](cause) && !isKind[*interruptedError](cause) {
 		cause = &interruptedError{}
 	}
 	class := classify(cause)

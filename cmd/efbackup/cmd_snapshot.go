@@ -110,6 +110,9 @@ func resolveSnapshotTarget(u *ui, opts snapshotOptions) (*snapshotTarget, error)
 		if err != nil {
 			return nil, err
 		}
+		if err := refuseDBLink(u, in.DB); err != nil {
+			return nil, err
+		}
 		if !in.HasDB {
 			return nil, u.usageErr("err.nodb", in.DB)
 		}
@@ -117,6 +120,9 @@ func resolveSnapshotTarget(u *ui, opts snapshotOptions) (*snapshotTarget, error)
 	case opts.DB != "":
 		db, err := filepath.Abs(opts.DB)
 		if err != nil {
+			return nil, err
+		}
+		if err := refuseDBLink(u, db); err != nil {
 			return nil, err
 		}
 		fi, err := os.Stat(db)
@@ -239,6 +245,11 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 	// never a snapshot, so it goes.
 	cleanupOrphans(ctx, u, st, retention.OursName)
 	var warnings []string
+	if m := otherInstallOfLabel(t.Out, t.Label, t.Install); m != nil {
+		w := u.T("snapshot.labelshared", t.Label, t.Out, installOfManifest(u, m))
+		warnings = append(warnings, w)
+		u.warn(w, "")
+	}
 	sigs, err := checkInUse(ctx, t.DB)
 	if err != nil {
 		return nil, err

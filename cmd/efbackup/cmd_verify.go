@@ -396,6 +396,9 @@ func runVerifyDB(ctx context.Context, u *ui, opts verifyOptions) (*verifyOutput,
 	if err != nil {
 		return nil, err
 	}
+	if err := refuseDBLink(u, db); err != nil {
+		return nil, err
+	}
 	if fi, err := os.Stat(db); err != nil || !fi.IsDir() {
 		return nil, u.usageErr("err.nodb", db)
 	}

@@ -264,7 +264,7 @@ func (h *restoreHarness) restore(rename bool) *exec.Cmd {
 	if rename {
 		env = append(env, envNoExchange+"=1")
 	}
-	return child([]string{"restore", h.snap, "--install", h.inst}, env...)
+	return child([]string{"restore", h.snap, "--install", h.inst, "--from-other-install"}, env...)
 }
 
 func (h *restoreHarness) isRestored(dir string) bool {
@@ -457,4 +457,10 @@ func (h *restoreHarness) checkNames(when string, allow ...*regexp.Regexp) {
 		keep[n] = true
 	}
 	checkNames(h.t, when, h.inst, keep, allow...)
+}
+
+// finalsIn lists the snapshots under their final names in dir.
+func finalsIn(dir string) []string {
+	m, _ := filepath.Glob(filepath.Join(dir, "*"+backup.ArchiveSuffix))
+	return m
 }

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -26,24 +24,6 @@ import (
 // lets it go on. Whatever point the disk fills at, the command either
 // finishes correctly or exits 1 with the disk-full hint, nothing that
 // existed is lost, and once space is freed the same command succeeds.
-
-// syncBuffer is a bytes.Buffer safe for a reader while exec writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // fillDisk writes a filler file on disk until at most leave bytes are free.
 func fillDisk(t *testing.T, disk string, leave int64) string {
@@ -214,7 +194,7 @@ func TestRealDiskFillsDuringRestore(t *testing.T) {
 			t.Fatal(err)
 		}
 		old, _ := treeHash(db)
-		code, stderr, filler := runFilledAt(t, []string{"restore", snap, "--install", inst}, c.point, disk, c.leave)
+		code, stderr, filler := runFilledAt(t, []string{"restore", snap, "--install", inst, "--from-other-install"}, c.point, disk, c.leave)
 		checkFailedCleanly(t, when, code, stderr, c.mustFail)
 		if h, _ := treeHash(db); code == ExitFailed && h != old {
 			t.Fatalf("%s: the restore failed but db/ is not the previous one", when)
@@ -235,7 +215,7 @@ func TestRealDiskFillsDuringRestore(t *testing.T) {
 			os.Remove(filler)
 		}
 		if code == ExitFailed {
-			if b, err := child([]string{"restore", snap, "--install", inst}).CombinedOutput(); err != nil {
+			if b, err := child([]string{"restore", snap, "--install", inst, "--from-other-install"}).CombinedOutput(); err != nil {
 				t.Fatalf("%s: once space was freed, the next restore failed: %v\n%s", when, err, b)
 			}
 			if !isRestored(db) {
@@ -314,9 +294,4 @@ func TestRealDiskFillsDuringMigrate(t *testing.T) {
 			t.Fatalf("%s: after the rerun the target db/ is not the source", when)
 		}
 	}
-}
-
-func finalsIn(dir string) []string {
-	m, _ := filepath.Glob(filepath.Join(dir, "*"+backup.ArchiveSuffix))
-	return m
 }

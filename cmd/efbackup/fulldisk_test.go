@@ -72,7 +72,7 @@ func TestRealFullDiskRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := treeHash(inst)
-	code, _, stderr := runCLI(t, "restore", snap, "--install", inst)
+	code, _, stderr := runCLI(t, "restore", snap, "--install", inst, "--from-other-install")
 	if code != ExitFailed {
 		t.Fatalf("restore onto a full disk: exit %d, want %d\n%s", code, ExitFailed, stderr)
 	}

@@ -148,7 +148,7 @@ func TestKilledEngineIsNotInUse(t *testing.T) {
 	}
 	snap := onlySnapshot(t, out)
 	target := genInstall(t, "4.0")
-	if code, _, stderr := runCLI(t, "restore", snap, "--install", target); code != 0 {
+	if code, _, stderr := runCLI(t, "restore", snap, "--install", target, "--from-other-install"); code != 0 {
 		t.Fatalf("restore: %d %s", code, stderr)
 	}
 	for _, f := range []string{"db.lck", "dbex.lck", "tmp"} {

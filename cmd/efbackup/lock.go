@@ -55,7 +55,20 @@ func warnTakeover(u *ui, dir string, over *folderlock.Info) {
 	if over == nil {
 		return
 	}
-	u.warn(u.T("lock.takenover", dir, over.Command, over.PID, over.Host, over.Why), "")
+	u.warn(u.T("lock.takenover", dir, over.Command, over.PID, over.Host, takeoverWhy(u, over)), "")
+}
+
+// takeoverWhy says in the user's language why a lock was judged stale.
+func takeoverWhy(u *ui, over *folderlock.Info) string {
+	switch over.Reason {
+	case folderlock.ReasonGone, folderlock.ReasonReused:
+		return u.T("lock.why."+over.Reason, over.PID)
+	case folderlock.ReasonSilent:
+		return u.T("lock.why.silent", over.Silent.String())
+	case folderlock.ReasonRestarted, folderlock.ReasonUnreadable:
+		return u.T("lock.why." + over.Reason)
+	}
+	return over.Why
 }
 
 // lockFolder takes the folder lock for a command that writes into a
@@ -73,17 +86,47 @@ func lockInstall(u *ui, dir string) (release func(), err error) {
 }
 
 func lockWith(u *ui, dir, command string, word func(*ui, error) error) (release func(), err error) {
+	release, _, err = lockHeld(u, dir, command, word)
+	return release, err
+}
+
+// lockHeld is lockWith that also returns held, which says (as an error in
+// the user's language) when the lock is no longer this process's: another
+// computer took the folder over while this one slept. A command checks it
+// before it commits anything.
+func lockHeld(u *ui, dir, command string, word func(*ui, error) error) (release func(), held func() error, err error) {
 	l, over, err := folderlock.Acquire(dir, folderlock.Options{Wait: defaultLockWait(), Command: command})
 	if err != nil {
-		return func() {}, word(u, err)
+		return func() {}, func() error { return nil }, word(u, err)
 	}
 	warnTakeover(u, dir, over)
 	reportLeftovers(u, l.Leftovers())
+	lost := false // said already, by held's error
+	held = func() error {
+		err := l.Held()
+		lost = lost || isKind[*folderlock.LostError](err)
+		return lostErr(u, err)
+	}
 	return func() {
 		if err := l.Release(); err != nil {
+			if isKind[*folderlock.LostError](err) {
+				if !lost {
+					u.warn(lostErr(u, err).Error(), "")
+				}
+				return
+			}
 			u.warn(err.Error(), "")
 		}
-	}, nil
+	}, held, nil
+}
+
+// lostErr words a *folderlock.LostError; other errors pass through.
+func lostErr(u *ui, err error) error {
+	var le *folderlock.LostError
+	if !errors.As(err, &le) {
+		return err
+	}
+	return &lockedError{msg: u.T("lock.lost", le.Path), hint: u.T("hint.lost")}
 }
 
 // installLockedErr is an install folder held by another efbackup process

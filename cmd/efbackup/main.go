@@ -67,7 +67,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return ExitUsage
 		}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// Ctrl-C, a stopped task (SIGTERM) and a closed terminal (SIGHUP) all
+	// end a run the same way: it stops at the next safe point, removes what
+	// it had not finished, releases its locks and says what state it left.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	ui := &ui{lang: lang, stdout: stdout, stderr: stderr, stdin: stdin}
 	app := newApp(ui)
@@ -80,7 +83,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err == nil {
 		return ExitOK
 	}
-	if ctx.Err() != nil && !isKind[*usageError](err) && !isKind[*reportedError](err) {
+	if ctx.Err() != nil && !isKind[*usageError](err) && !isKind[*reportedError](err) && !isKind[*interruptedError](err) &&
+		!isKind[*pastInterruptError](err) {
 		err = &interruptedError{}
 	}
 	class := classify(err)
@@ -117,9 +121,26 @@ type usageError struct {
 
 func (e *usageError) Error() string { return e.msg }
 
-type interruptedError struct{}
+// interruptedError is a run stopped by Ctrl-C or a signal. msg and hint,
+// when set, say what state the command left, where the general words
+// ("unfinished files were removed") would not be true.
+type interruptedError struct{ msg, hint string }
 
-func (e *interruptedError) Error() string { return "interrupted" }
+func (e *interruptedError) Error() string {
+	if e.msg != "" {
+		return e.msg
+	}
+	return "interrupted"
+}
+
+// pastInterruptError is the failure of work that went on after an
+// interruption because stopping would have left things worse (a restore
+// past its point of no return): it is reported as itself, since it, not
+// the interruption, says what state was left.
+type pastInterruptError struct{ err error }
+
+func (e *pastInterruptError) Error() string { return e.err.Error() }
+func (e *pastInterruptError) Unwrap() error { return e.err }
 
 // integrityFinding is returned when a command finished its work but found
 // damage (verify, or a snapshot of a damaged database).
@@ -248,13 +269,20 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		rte *store.RetainedError
 		lle *store.LockLostError
 	)
+	var intr *interruptedError
 	switch {
+	case errors.As(err, &intr) && intr.msg != "":
+		return intr.msg, intr.hint
 	case isKind[*interruptedError](err), errors.Is(err, context.Canceled):
 		return l.T("err.interrupted"), l.T("hint.interrupted")
 	case errors.As(err, &ue):
 		return ue.msg, ue.hint
 	case errors.As(err, &ni):
-		return l.T("err.notinstall", ni.Path, ni.Reason), l.T("hint.notinstall")
+		reason := ni.Reason
+		if i18n.Has("notinstall." + reason) {
+			reason = l.T("notinstall." + reason)
+		}
+		return l.T("err.notinstall", ni.Path, reason), l.T("hint.notinstall")
 	case errors.As(err, &nr):
 		return nr.msg, nr.hint
 	case errors.As(err, &eo):
@@ -267,6 +295,13 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		detail := ""
 		if len(iu.Report.Signals) > 0 {
 			detail = iu.Report.Signals[0].Detail
+		}
+		for _, s := range iu.Report.Signals {
+			if s.Program == inuse.ProgramEFBackup {
+				// Closing e-Faktur would not help: another efbackup
+				// (a scheduled run, a restore in another window) has it.
+				return l.T("err.inuse", iu.Dir, detail), l.T("hint.inuse.efbackup")
+			}
 		}
 		return l.T("err.inuse", iu.Dir, detail), l.T("hint.inuse")
 	case errors.As(err, &ce):

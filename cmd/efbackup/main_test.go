@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/efbackup/efbackup/fixtures/install"
 	"github.com/efbackup/efbackup/store/s3/s3test"
@@ -59,6 +60,7 @@ func TestScripts(t *testing.T) {
 			"nofile":    cmdNoFile,
 			"casealias": cmdCaseAlias,
 			"rmalias":   cmdRmAlias,
+			"agefile":   cmdAgeFile,
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
@@ -180,6 +182,21 @@ func cmdCaseAlias(ts *testscript.TestScript, neg bool, args []string) {
 		return
 	}
 	ts.Check(os.Symlink(filepath.Base(dir), alias))
+}
+
+// agefile FILE DURATION: sets FILE's modification time DURATION back, as
+// if nothing had written it since (a lock whose holder stopped).
+func cmdAgeFile(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: agefile FILE DURATION")
+	}
+	d, err := time.ParseDuration(args[1])
+	ts.Check(err)
+	p := ts.MkAbs(args[0])
+	fi, err := os.Stat(p)
+	ts.Check(err)
+	old := fi.ModTime().Add(-d)
+	ts.Check(os.Chtimes(p, old, old))
 }
 
 // rmalias ALIAS: removes what casealias made (nothing where the file

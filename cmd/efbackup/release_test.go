@@ -119,7 +119,7 @@ func TestReleaseBuildIgnoresTestSwitches(t *testing.T) {
 	}
 	runBin("verify", snap.Snapshot)
 	dst := genInstall(t, "3.2")
-	runBin("restore", snap.Snapshot, "--install", dst, "--quiet")
+	runBin("restore", snap.Snapshot, "--install", dst, "--quiet", "--from-other-install")
 	tgt := genInstall(t, "4.0")
 	runBin("migrate", "--from", "3.2", "--to", "4.0", "--source", src, "--target", tgt, "--snapshot-dir", filepath.Join(root, "migrate-snaps"), "--quiet")
 	for _, p := range []string{trace, peak} {

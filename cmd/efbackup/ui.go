@@ -84,7 +84,7 @@ func (u *ui) warn(msg string, hint string) {
 	}
 	fmt.Fprintf(u.stderr, "efbackup: %s\n", msg)
 	if hint != "" {
-		fmt.Fprintf(u.stderr, "hint: %s\n", hint)
+		fmt.Fprintln(u.stderr, u.T("ui.hint", hint))
 	}
 }
 
@@ -131,7 +131,7 @@ func (u *ui) fail(class exitClass, err error) {
 	}
 	fmt.Fprintf(u.stderr, "efbackup: %s\n", lowerFirst(strings.TrimSuffix(msg, ".")))
 	if hint != "" {
-		fmt.Fprintf(u.stderr, "hint: %s\n", hint)
+		fmt.Fprintln(u.stderr, u.T("ui.hint", hint))
 	}
 }
 

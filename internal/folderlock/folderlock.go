@@ -4,14 +4,26 @@
 // never race for the same name.
 //
 // The lock is a small JSON file, efbackup.lock, created with O_EXCL and
-// owner-only permissions. It records host, PID, boot and time, so that a
-// lock left behind by a crash (kill -9, a power cut) is recognised as
-// stale and taken over instead of blocking every later scheduled run:
-//   - on the same host, when its process is gone (or a zombie), or the
-//     machine has rebooted since (Linux boot id);
-//   - anywhere, when it is older than Options.Stale (6 h by default);
-//   - when it is unreadable and older than a minute (a crash between
-//     creating and writing it).
+// owner-only permissions. It records host, PID, the process's start and
+// the boot, so that a lock left behind by a crash (kill -9, a power cut)
+// is recognised as stale and taken over instead of blocking every later
+// scheduled run. Its age never decides on its own: a clock that is hours
+// off (an NTP correction, a PC on a NAS with the wrong time zone) must not
+// make a live lock look old.
+//   - On the same host, a lock is stale when its process is gone (or a
+//     zombie, or its number now belongs to a process that started later),
+//     or the machine has restarted since (Linux boot id). A lock whose
+//     process is alive is never taken over, however long it runs.
+//   - The holder refreshes its lock file (a heartbeat: it writes the same
+//     bytes again every Options.Heartbeat), so a lock of another computer
+//     sharing the folder (two PCs on a NAS) is stale when its file has not
+//     been written for Options.Stale (10 min by default) by the folder's
+//     own clock: the modification times that file system gives, compared
+//     with the time it gives a file written now, never the local clock.
+//     A lock written by a release without the heartbeat is stale after
+//     6 h by the same clock.
+//   - An unreadable lock is stale when, by the same clock, it is older
+//     than a minute (a crash between creating and writing it).
 //
 // The lock file is never written in place: its record goes to a private
 // temporary file (efbackup.lock.<pid>.<token>.tmp) that is then linked to
@@ -32,11 +44,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/efbackup/efbackup/internal/fsutil"
@@ -52,8 +66,15 @@ const takeoverName = "efbackup.lock.takeover"
 
 // Defaults.
 const (
-	DefaultWait  = 5 * time.Second
-	DefaultStale = 6 * time.Hour
+	DefaultWait = 5 * time.Second
+	// DefaultStale is how long the lock of another computer may go without
+	// a heartbeat before it is stale.
+	DefaultStale = 10 * time.Minute
+	// DefaultHeartbeat is how often a holder refreshes its lock file.
+	DefaultHeartbeat = time.Minute
+	// legacyStale is DefaultStale for a lock of a release that wrote no
+	// heartbeat: its file is written once, so only a long silence tells.
+	legacyStale = 6 * time.Hour
 	// unreadableGrace is how long an empty or garbled lock file is
 	// respected: its writer may be between creating and writing it.
 	unreadableGrace = time.Minute
@@ -68,19 +89,56 @@ type Info struct {
 	Time    time.Time `json:"time"`
 	Command string    `json:"command,omitempty"`
 	Token   string    `json:"token"` // tells our own lock from a successor's
-	// Why says, for a lock that was taken over, why it was judged stale
-	// ("process gone", "older than 6h0m0s", ...). Never written to disk.
+	// Start identifies the holder process's start (its start time as the
+	// system gives it), so that a later process that got the same number
+	// is not taken for the holder. "" where the system does not tell.
+	Start string `json:"start,omitempty"`
+	// Heartbeat is how often, in seconds, the holder rewrites the lock
+	// file; 0 for a lock of a release that did not.
+	Heartbeat int `json:"heartbeat_seconds,omitempty"`
+	// Why says in English, for a lock that was taken over, why it was
+	// judged stale ("process 42 is gone", ...). Never written to disk.
 	Why string `json:"-"`
+	// Reason is Why as a stable word (Reason...), for scripts and for
+	// messages in other languages, with Silent for ReasonSilent.
+	Reason string        `json:"reason,omitempty"`
+	Silent time.Duration `json:"-"`
 }
 
-// Options tunes Acquire. The zero value waits DefaultWait and treats locks
-// older than DefaultStale as stale.
+// Why a lock was judged stale.
+const (
+	ReasonGone       = "process-gone" // its process on this computer has ended
+	ReasonReused     = "pid-reused"   // its process number now belongs to a later process
+	ReasonRestarted  = "restarted"    // this computer has restarted since
+	ReasonSilent     = "silent"       // another computer's lock, not refreshed for Silent
+	ReasonUnreadable = "unreadable"   // unreadable for longer than a minute
+)
+
+// stale is judge's verdict on a stale lock.
+func stale(reason string, silent time.Duration, why string, args ...any) *Info {
+	return &Info{Reason: reason, Silent: silent, Why: fmt.Sprintf(why, args...)}
+}
+
+// Options tunes Acquire. The zero value waits DefaultWait, refreshes the
+// lock every DefaultHeartbeat and treats the lock of another computer as
+// stale after DefaultStale without a heartbeat.
 type Options struct {
-	Wait    time.Duration // how long to wait for a held lock; 0 means DefaultWait, <0 means do not wait
-	Stale   time.Duration // age after which any lock is stale; 0 means DefaultStale
+	Wait time.Duration // how long to wait for a held lock; 0 means DefaultWait, <0 means do not wait
+	// Stale is how long the lock of another computer may go without a
+	// heartbeat, by the folder's clock, before it is stale; 0 means
+	// DefaultStale.
+	Stale   time.Duration
 	Command string        // recorded for the person reading the lock ("snapshot", "prune")
 	Poll    time.Duration // how often to look again while waiting; 0 means 100 ms
-	Now     func() time.Time
+	// Heartbeat is how often the holder rewrites its lock file; 0 means
+	// DefaultHeartbeat, <0 never (tests of older releases' locks).
+	Heartbeat time.Duration
+	// Now is the local clock, for the time the lock records (shown to
+	// people). Staleness never rests on it.
+	Now func() time.Time
+	// folderNow tells the time by the folder's own clock; nil probes it
+	// (tests replace it).
+	folderNow func(dir string) (time.Time, error)
 }
 
 // LockedError says another efbackup process holds the folder.
@@ -103,7 +161,52 @@ type Lock struct {
 	path string
 	info Info
 	left []fsutil.Leftover
+	// The heartbeat: stop ends it, done is closed when it has ended, lost
+	// is closed when it found the lock file gone or another's.
+	stop, done, lost chan struct{}
+	lostOnce         sync.Once
 }
+
+// Lost is closed when the heartbeat finds that the lock is no longer this
+// holder's (another process judged it stale and took it over, or someone
+// removed it). A holder that sees it must not commit anything into the
+// folder.
+func (l *Lock) Lost() <-chan struct{} { return l.lost }
+
+// Held returns nil while the lock file is still this holder's, else a
+// *LostError. It reads the file now.
+func (l *Lock) Held() error {
+	b, err := os.ReadFile(l.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		l.markLost()
+		return &LostError{Path: l.path, Removed: true}
+	}
+	if err != nil {
+		return err
+	}
+	var in Info
+	if json.Unmarshal(bytes.TrimSpace(b), &in) != nil || in.Token != l.info.Token {
+		l.markLost()
+		return &LostError{Path: l.path}
+	}
+	return nil
+}
+
+// LostError says a lock is no longer its holder's: another process took
+// it over (it judged it stale), or someone removed the file.
+type LostError struct {
+	Path    string
+	Removed bool
+}
+
+func (e *LostError) Error() string {
+	if e.Removed {
+		return fmt.Sprintf("%s was removed while this efbackup process held it", e.Path)
+	}
+	return fmt.Sprintf("%s was taken over by another efbackup process", e.Path)
+}
+
+func (l *Lock) markLost() { l.lostOnce.Do(func() { close(l.lost) }) }
 
 // Leftovers lists what killed efbackup processes had left of their lock
 // files (temporary files, a takeover marker) and Acquire removed.
@@ -132,40 +235,47 @@ func Acquire(dir string, opts Options) (l *Lock, takenOver *Info, err error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Heartbeat == 0 {
+		opts.Heartbeat = DefaultHeartbeat
+	}
+	if opts.folderNow == nil {
+		opts.folderNow = probeFolderClock
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, nil, err
 	}
 	path := filepath.Join(dir, Name)
 	start := time.Now()
+	clk := &folderClock{dir: dir, probe: opts.folderNow}
 	var left []fsutil.Leftover
 	for {
 		l, err := create(path, opts)
 		if err == nil {
 			// Only the holder sweeps: no other efbackup is creating a lock
 			// it could still link into place.
-			swept, err := sweepTemps(dir, opts)
+			swept, err := sweepTemps(dir, clk)
 			l.left = append(left, swept...)
 			if err != nil {
 				_ = l.Release()
 				return nil, nil, err
 			}
+			l.beat(opts.Heartbeat)
 			return l, takenOver, nil
 		}
 		if !errors.Is(err, fs.ErrExist) {
 			return nil, nil, err
 		}
-		holder, stale, why := judge(path, opts)
-		if stale {
-			old, ok, err := takeOver(dir, path, holder, opts, &left)
+		holder, verdict := judge(path, opts.Stale, legacyStale, clk)
+		if verdict != nil {
+			old, ok, err := takeOver(dir, path, holder, clk, opts, &left)
 			if err != nil {
 				return nil, nil, err
 			}
 			if ok {
-				if old != nil {
-					old.Why = why
-				} else {
-					old = &Info{Why: why}
+				if old == nil {
+					old = &Info{}
 				}
+				old.Why, old.Reason, old.Silent = verdict.Why, verdict.Reason, verdict.Silent
 				takenOver = old
 			}
 			continue // create again; another waiter may have won
@@ -185,19 +295,140 @@ func Acquire(dir string, opts Options) (l *Lock, takenOver *Info, err error) {
 // scheduled run until it looked stale). Where the file system has no hard
 // links (FAT, some NAS shares), it falls back to O_EXCL and a write.
 func create(path string, opts Options) (*Lock, error) {
-	host, _ := os.Hostname()
+	host, _ := hostName()
 	var tok [8]byte
 	_, _ = rand.Read(tok[:])
 	info := Info{
-		Tool: "efbackup", Host: host, PID: os.Getpid(), Boot: bootID(),
+		Tool: "efbackup", Host: host, PID: os.Getpid(), Boot: bootID(), Start: processStart(os.Getpid()),
 		Time: opts.Now().UTC().Truncate(time.Millisecond), Command: opts.Command, Token: hex.EncodeToString(tok[:]),
+	}
+	if opts.Heartbeat > 0 {
+		info.Heartbeat = max(1, int(opts.Heartbeat.Round(time.Second)/time.Second))
 	}
 	b, _ := json.Marshal(info)
 	b = append(b, '\n')
 	if err := linkNew(path, info.Token, b); err != nil {
 		return nil, err
 	}
-	return &Lock{path: path, info: info}, nil
+	return &Lock{path: path, info: info, lost: make(chan struct{})}, nil
+}
+
+// hostName is os.Hostname; the tests' child processes pose as another
+// computer through it.
+var hostName = os.Hostname
+
+// beat starts the heartbeat: every interval the lock file is rewritten
+// with the bytes it holds, so that its modification time, set by the file
+// system that holds the folder, tells other computers the holder is alive.
+// It rewrites only a file that still holds this lock's token, through the
+// handle it read it with; finding another's (or none), it marks the lock
+// lost and stops. interval <= 0: no heartbeat.
+func (l *Lock) beat(interval time.Duration) {
+	if interval <= 0 {
+		return
+	}
+	l.stop, l.done = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(l.done)
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-l.stop:
+				return
+			case <-t.C:
+			}
+			if l.refresh() {
+				return
+			}
+		}
+	}()
+}
+
+// refresh rewrites the lock file once; it reports whether the lock was
+// found lost. A failed write (a share gone for a moment) is tried again at
+// the next beat.
+func (l *Lock) refresh() (lost bool) {
+	f, err := os.OpenFile(l.path, os.O_RDWR, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		l.markLost()
+		return true
+	}
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, 64<<10))
+	if err != nil {
+		return false
+	}
+	var in Info
+	if json.Unmarshal(bytes.TrimSpace(b), &in) != nil || in.Token != l.info.Token {
+		l.markLost()
+		return true
+	}
+	if _, err := f.WriteAt(b, 0); err == nil {
+		_ = f.Sync()
+	}
+	return false
+}
+
+// folderClock tells the time by the clock of the file system that holds
+// the folder: it writes a file there once and reads the modification time
+// the file system gave it, then adds the time elapsed since on the local
+// monotonic clock (which a change of the wall clock does not move). A
+// lock's modification time, set by the same file system, compares with it
+// whatever the local clock says.
+type folderClock struct {
+	dir   string
+	probe func(dir string) (time.Time, error)
+	base  time.Time
+	at    time.Time
+	err   error
+	done  bool
+}
+
+func (c *folderClock) now() (time.Time, error) {
+	if !c.done {
+		c.base, c.err = c.probe(c.dir)
+		c.at, c.done = time.Now(), true
+	}
+	if c.err != nil {
+		return time.Time{}, c.err
+	}
+	return c.base.Add(time.Since(c.at)), nil
+}
+
+// age is how long ago, by the folder's clock, fi was last written; false
+// when the folder's clock cannot be read.
+func (c *folderClock) age(fi fs.FileInfo) (time.Duration, bool) {
+	now, err := c.now()
+	if err != nil {
+		return 0, false
+	}
+	return now.Sub(fi.ModTime()), true
+}
+
+// probeFolderClock writes a small file in dir (named like the lock's
+// temporary files, with a record, so that the sweep can tell whose it is
+// if a kill leaves it) and returns the modification time the file system
+// gave it.
+func probeFolderClock(dir string) (time.Time, error) {
+	host, _ := hostName()
+	var tok [8]byte
+	_, _ = rand.Read(tok[:])
+	in := Info{Tool: "efbackup", Host: host, PID: os.Getpid(), Boot: bootID(), Command: "clock", Token: hex.EncodeToString(tok[:])}
+	b, _ := json.Marshal(in)
+	p := filepath.Join(dir, fmt.Sprintf("%s.clock.%d.%s.tmp", Name, os.Getpid(), in.Token))
+	if err := writeSynced(p, append(b, '\n'), os.O_WRONLY|os.O_CREATE|os.O_EXCL); err != nil {
+		return time.Time{}, err
+	}
+	defer removeFile(p)
+	fi, err := os.Stat(p)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return fi.ModTime(), nil
 }
 
 // linkNew creates path holding b, failing with fs.ErrExist when the name is
@@ -228,19 +459,20 @@ func linkNew(path, token string, b []byte) error {
 
 // tempRe matches the temporary names linkNew uses for the lock and the
 // takeover marker: the writer's PID and a random token.
-var tempRe = regexp.MustCompile(`^` + regexp.QuoteMeta(Name) + `(\.takeover)?\.([0-9]{1,10})\.([0-9a-f]{16})\.tmp$`)
+var tempRe = regexp.MustCompile(`^` + regexp.QuoteMeta(Name) + `(\.takeover|\.clock)?\.([0-9]{1,10})\.([0-9a-f]{16})\.tmp$`)
 
 // sweepTemps removes the temporary files killed writers left in dir, and
 // returns them. A file whose writer may still be running is kept: one of a
 // live process on this host (by the record inside, or the PID in its name
 // when the record is unreadable), or one from another host that is younger
-// than unreadableGrace (a lock is created in milliseconds).
-func sweepTemps(dir string, opts Options) ([]fsutil.Leftover, error) {
+// than unreadableGrace by the folder's clock (a lock is created in
+// milliseconds).
+func sweepTemps(dir string, clk *folderClock) ([]fsutil.Leftover, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err
 	}
-	host, _ := os.Hostname()
+	host, _ := hostName()
 	var out []fsutil.Leftover
 	for _, e := range entries {
 		m := tempRe.FindStringSubmatch(e.Name())
@@ -258,10 +490,13 @@ func sweepTemps(dir string, opts Options) ([]fsutil.Leftover, error) {
 		case rerr == nil && json.Unmarshal(b, &in) == nil && in.PID > 0 && in.Host != "":
 			if in.Host != host || host == "" {
 				fi, err := os.Stat(p)
-				if err != nil || opts.Now().Sub(fi.ModTime()) <= unreadableGrace {
+				if err != nil {
 					continue
 				}
-			} else if (in.Boot == "" || in.Boot == bootID()) && processAlive(in.PID) {
+				if age, ok := clk.age(fi); !ok || age <= unreadableGrace {
+					continue
+				}
+			} else if (in.Boot == "" || in.Boot == bootID()) && sameProcess(in) {
 				continue
 			}
 		case processAlive(pid):
@@ -315,48 +550,80 @@ func Read(dir string) (*Info, error) {
 	return &in, nil
 }
 
-// judge reads the lock at path and decides whether it is stale.
-func judge(path string, opts Options) (holder *Info, stale bool, why string) {
+// judge reads the lock at path and decides whether it is stale. A lock
+// of this host is stale only when its process is gone; one of another
+// host when its file has gone unwritten for stale by the folder's clock
+// (legacy for a lock without a heartbeat). The lock's recorded time, set
+// by whatever clock its holder had, is never compared with anything.
+func judge(path string, staleAfter, legacy time.Duration, clk *folderClock) (holder *Info, verdict *Info) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, false, "" // released meanwhile: just try again
+		return nil, nil // released meanwhile: just try again
 	}
 	fi, serr := os.Stat(path)
 	var in Info
 	if err != nil || json.Unmarshal(b, &in) != nil || in.PID <= 0 {
-		if serr == nil && opts.Now().Sub(fi.ModTime()) > unreadableGrace {
-			return nil, true, "unreadable lock file"
+		if serr != nil {
+			return nil, nil
 		}
-		return nil, false, ""
+		if age, ok := clk.age(fi); ok && age > unreadableGrace {
+			return nil, stale(ReasonUnreadable, 0, "unreadable lock file")
+		}
+		return nil, nil
 	}
 	holder = &in
-	if age := opts.Now().Sub(in.Time); age > opts.Stale {
-		return holder, true, fmt.Sprintf("older than %s", opts.Stale)
-	}
-	host, _ := os.Hostname()
+	host, _ := hostName()
 	if in.Host != host || host == "" {
-		// Another PC sharing the folder (a NAS): only age can tell.
-		return holder, false, ""
+		// Another PC sharing the folder (a NAS): its process cannot be
+		// seen from here, only its heartbeat.
+		limit := staleAfter
+		if in.Heartbeat <= 0 {
+			limit = legacy
+		}
+		if serr != nil {
+			return holder, nil
+		}
+		if age, ok := clk.age(fi); ok && age > limit {
+			return holder, stale(ReasonSilent, limit, "not refreshed for %s", limit)
+		}
+		return holder, nil
 	}
 	if in.Boot != "" && in.Boot != bootID() {
-		return holder, true, "the computer has restarted since"
+		return holder, stale(ReasonRestarted, 0, "the computer has restarted since")
 	}
 	if in.PID == os.Getpid() {
-		return holder, false, ""
+		return holder, nil
 	}
 	if !processAlive(in.PID) {
-		return holder, true, fmt.Sprintf("process %d is gone", in.PID)
+		return holder, stale(ReasonGone, 0, "process %d is gone", in.PID)
 	}
-	return holder, false, ""
+	if !sameProcess(in) {
+		return holder, stale(ReasonReused, 0, "process %d is gone (its number now belongs to another program)", in.PID)
+	}
+	return holder, nil
+}
+
+// sameProcess reports whether the process numbered in.PID on this host is
+// the one that wrote in: alive, and started when in says (where both the
+// record and the system tell).
+func sameProcess(in Info) bool {
+	if !processAlive(in.PID) {
+		return false
+	}
+	if in.Start == "" {
+		return true
+	}
+	now := processStart(in.PID)
+	return now == "" || now == in.Start
 }
 
 // takeOver removes a stale lock, if it is still the same stale lock,
 // under the takeover marker. It reports whether it removed one; a marker
 // that a killed takeover left is removed (and added to left) as soon as
 // its process is known to be gone.
-func takeOver(dir, path string, stale *Info, opts Options, left *[]fsutil.Leftover) (*Info, bool, error) {
+func takeOver(dir, path string, stale *Info, clk *folderClock, opts Options, left *[]fsutil.Leftover) (*Info, bool, error) {
 	tpath := filepath.Join(dir, takeoverName)
-	host, _ := os.Hostname()
+	host, _ := hostName()
 	var tok [8]byte
 	_, _ = rand.Read(tok[:])
 	me := Info{Tool: "efbackup", Host: host, PID: os.Getpid(), Boot: bootID(), Time: opts.Now().UTC(), Command: "takeover", Token: hex.EncodeToString(tok[:])}
@@ -365,7 +632,7 @@ func takeOver(dir, path string, stale *Info, opts Options, left *[]fsutil.Leftov
 		if errors.Is(err, fs.ErrExist) {
 			// Another process is taking over right now (a takeover takes
 			// milliseconds), or was killed while doing so.
-			if h, dead, _ := judge(tpath, Options{Stale: unreadableGrace, Now: opts.Now}); dead && removeIfSame(tpath, h) {
+			if h, dead := judge(tpath, unreadableGrace, unreadableGrace, clk); dead != nil && removeIfSame(tpath, h) {
 				*left = append(*left, fsutil.Leftover{Path: tpath, Action: fsutil.LeftoverRemoved})
 			}
 			time.Sleep(20 * time.Millisecond)
@@ -423,6 +690,11 @@ func (l *Lock) Release() error {
 	if l == nil {
 		return nil
 	}
+	if l.stop != nil {
+		close(l.stop)
+		<-l.done
+		l.stop = nil
+	}
 	b, err := os.ReadFile(l.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -432,7 +704,7 @@ func (l *Lock) Release() error {
 	}
 	var in Info
 	if json.Unmarshal(bytes.TrimSpace(b), &in) != nil || in.Token != l.info.Token {
-		return fmt.Errorf("%s was taken over by another efbackup process", l.path)
+		return &LostError{Path: l.path}
 	}
 	if err := removeFile(l.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err

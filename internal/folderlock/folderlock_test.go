@@ -19,7 +19,19 @@ import (
 // crash test's victim.
 func TestMain(m *testing.M) {
 	if dir := os.Getenv("FOLDERLOCK_TEST_HOLD"); dir != "" {
-		if _, _, err := Acquire(dir, Options{Command: "test-holder"}); err != nil {
+		// The holder may pose as another computer, have a clock that is
+		// off, and beat faster than a real one.
+		opts := Options{Command: "test-holder"}
+		if h := os.Getenv("FOLDERLOCK_TEST_HOST"); h != "" {
+			hostName = func() (string, error) { return h, nil }
+		}
+		if d, err := time.ParseDuration(os.Getenv("FOLDERLOCK_TEST_SKEW")); err == nil {
+			opts.Now = func() time.Time { return time.Now().Add(d) }
+		}
+		if d, err := time.ParseDuration(os.Getenv("FOLDERLOCK_TEST_BEAT")); err == nil {
+			opts.Heartbeat = d
+		}
+		if _, _, err := Acquire(dir, opts); err != nil {
 			os.Stderr.WriteString("acquire: " + err.Error() + "\n")
 			os.Exit(1)
 		}
@@ -48,6 +60,21 @@ func writeLock(t *testing.T, dir string, in Info) {
 	t.Helper()
 	b, _ := json.Marshal(in)
 	if err := os.WriteFile(filepath.Join(dir, Name), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// ageLock sets the lock file's modification time d back: its holder has
+// not written it for d.
+func ageLock(t *testing.T, dir string, d time.Duration) {
+	t.Helper()
+	p := filepath.Join(dir, Name)
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := fi.ModTime().Add(-d)
+	if err := os.Chtimes(p, old, old); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -127,17 +154,20 @@ func TestWaiterGetsReleasedLock(t *testing.T) {
 	l2.Release()
 }
 
-// A lock older than Options.Stale is taken over, whoever holds it, and the
-// caller learns what it said.
+// The lock of another computer, written by a release without the
+// heartbeat, is taken over once its file has gone unwritten for 6 h by
+// the folder's clock, and the caller learns what it said. The time it
+// records plays no part: the holder's clock may have been hours off.
 func TestStaleByAge(t *testing.T) {
 	dir := t.TempDir()
-	writeLock(t, dir, Info{Tool: "efbackup", Host: "other-pc", PID: 4242, Time: time.Now().Add(-7 * time.Hour), Token: "old", Command: "snapshot"})
+	writeLock(t, dir, Info{Tool: "efbackup", Host: "other-pc", PID: 4242, Time: time.Now(), Token: "old", Command: "snapshot"})
+	ageLock(t, dir, 7*time.Hour)
 	l, over, err := Acquire(dir, Options{Wait: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer l.Release()
-	if over == nil || over.Host != "other-pc" || over.PID != 4242 || over.Why != "older than 6h0m0s" {
+	if over == nil || over.Host != "other-pc" || over.PID != 4242 || over.Why != "not refreshed for 6h0m0s" || over.Reason != ReasonSilent {
 		t.Fatalf("takenOver = %+v", over)
 	}
 }
@@ -241,6 +271,7 @@ func TestReleaseLeavesSuccessorsLock(t *testing.T) {
 func TestRaceForStaleLock(t *testing.T) {
 	dir := t.TempDir()
 	writeLock(t, dir, Info{Tool: "efbackup", Host: "h", PID: 1, Time: time.Now().Add(-24 * time.Hour), Token: "ancient"})
+	ageLock(t, dir, 24*time.Hour)
 	var inside, overs atomic.Int32
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)

@@ -2,6 +2,7 @@ package folderlock
 
 import (
 	"errors"
+	"strconv"
 
 	"golang.org/x/sys/windows"
 )
@@ -33,4 +34,20 @@ func bootID() string { return "" }
 // open in a way that keeps it from being removed.
 func isSharingViolation(err error) bool {
 	return errors.Is(err, windows.ERROR_SHARING_VIOLATION)
+}
+
+// processStart identifies the start of process pid: its creation time,
+// which tells a holder from a later process that got its number. "" when
+// it cannot be read.
+func processStart(pid int) string {
+	h, err := windows.OpenProcess(windows.PROCESS_QUERY_LIMITED_INFORMATION, false, uint32(pid))
+	if err != nil {
+		return ""
+	}
+	defer windows.CloseHandle(h)
+	var created, exited, kernel, user windows.Filetime
+	if err := windows.GetProcessTimes(h, &created, &exited, &kernel, &user); err != nil {
+		return ""
+	}
+	return strconv.FormatInt(created.Nanoseconds(), 10)
 }

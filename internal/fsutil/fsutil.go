@@ -272,7 +272,10 @@ func MoveAsideFrom(src, path, tag string, now time.Time) (string, error) {
 
 // RemoveAll removes a folder efbackup itself created (a staging folder),
 // like os.RemoveAll, with a slower file-by-file fallback for file systems
-// where the fast path fails (seen under Wine).
+// where the fast path fails (seen under Wine). The fallback also gives the
+// owner write permission on each folder first: a restored folder keeps a
+// read-only mode (0500) from its snapshot, and its files could not be
+// removed from it otherwise.
 func RemoveAll(path string) error {
 	err := os.RemoveAll(path)
 	if err == nil {
@@ -282,6 +285,11 @@ func RemoveAll(path string) error {
 	werr := filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
+		}
+		if d.IsDir() {
+			if fi, err := d.Info(); err == nil && fi.Mode().Perm()&0o700 != 0o700 {
+				_ = os.Chmod(p, fi.Mode().Perm()|0o700)
+			}
 		}
 		paths = append(paths, p)
 		return nil

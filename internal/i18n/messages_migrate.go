@@ -116,10 +116,6 @@ func init() {
 			"the new db/ is in place and verified, but the report could not be written; run the same command again to finish, or undo with 'efbackup migrate --undo --target %s'",
 			"db/ baru sudah terpasang dan terverifikasi, tetapi laporan tidak dapat ditulis; jalankan perintah yang sama lagi untuk menyelesaikan, atau batalkan dengan 'efbackup migrate --undo --target %s'",
 		},
-		"migrate.failed.interrupted": {
-			"interrupted after the swap: run the same command again to finish, or undo with 'efbackup migrate --undo --target %s'",
-			"dihentikan setelah pertukaran folder: jalankan perintah yang sama lagi untuk menyelesaikan, atau batalkan dengan 'efbackup migrate --undo --target %s'",
-		},
 		"migrate.failed.snapshots": {"safety snapshots (kept): %s", "snapshot pengaman (disimpan): %s"},
 		"migrate.err.step":         {"step %q failed: %s", "langkah %q gagal: %s"},
 		"migrate.hint.step":        {"fix the cause named above, then run the same command again", "perbaiki penyebab di atas, lalu jalankan perintah yang sama lagi"},

@@ -297,8 +297,8 @@ func (f *folderLock) Info() store.LockInfo { return lockInfo(f.l.Info()) }
 func (f *folderLock) Leftovers() []fsutil.Leftover { return f.l.Leftovers() }
 func (f *folderLock) TakenOver() *store.LockInfo   { return f.old }
 
-// Check: a folder lock is taken over only when it is hours old; the lock
-// file is re-read to tell.
+// Check re-reads the lock file: another efbackup took the lock over (it
+// judged it stale: see package folderlock) or someone removed it.
 func (f *folderLock) Check() error {
 	in, err := folderlock.Read(filepath.Dir(f.l.Path()))
 	if err != nil {
