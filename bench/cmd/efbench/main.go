@@ -148,6 +148,7 @@ func main() {
 	add(snap("efbackup snapshot --level better", nil, "better"))
 	s3Throughput = s3Rows(db, add)
 	efSnap := filepath.Join(*work, "efbackup_snapshot_(checks_on).tar.zst")
+	encSnap := encryptionRows(db, scratch, add)
 
 	if has("restic") {
 		add(row{name: "restic backup", m: median(func() measurement {
@@ -190,6 +191,15 @@ func main() {
 	add(row{name: "efbackup verify (checks on)", m: median(func() measurement {
 		return timeCmd("", nil, *bin, "verify", "--quiet", "--no-progress", efSnap)
 	})})
+	if encSnap != "" {
+		key := filepath.Join(*work, "bench-key.txt")
+		add(row{name: rowEncVerify, m: median(func() measurement {
+			return timeCmd("", nil, *bin, "verify", "--quiet", "--no-progress", "--identity", key, encSnap)
+		})})
+		add(row{name: "efbackup verify (encrypted, without the key)", m: median(func() measurement {
+			return timeCmd("", nil, *bin, "verify", "--quiet", "--no-progress", encSnap)
+		})})
+	}
 	add(lib("library verify (checks on)", true, "verify", efSnap))
 	add(lib("library verify (checks off)", false, "verify", efSnap))
 	if has("restic") {
@@ -418,6 +428,8 @@ func writeReport(rows []row, dbBytes int64, dbFiles int) {
 		{"restore wall time vs zstd -d | tar -x", "efbackup restore", "zstd -d | tar -x (peer archive)", 2.0, ratioWall},
 		{"migrate wall time vs tar | zstd -1 -T0", "efbackup migrate 3.2 -> 4.0", "tar | zstd -1 -T0", 2.5, ratioWall},
 		{"snapshot to S3 vs local snapshot + rclone copy", rowS3Snapshot, rowS3Peer, 0.8, ratioWall},
+		{"cost of encryption: snapshot encrypted / plain", rowEncSnapshot, "efbackup snapshot (checks on)", 1.05, ratioWall},
+		{"cost of encryption: verify with the key / plain", rowEncVerify, "efbackup verify (checks on)", 1.05, ratioWall},
 	}
 	if s3Throughput > 0 {
 		fmt.Fprintf(&b, "\n`snapshot --out s3://` streams the database into a local versitygw at %.1f MiB/s of db/.\n", s3Throughput/(1<<20))
