@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -109,5 +111,27 @@ func TestIOHint(t *testing.T) {
 				t.Errorf("%v: %q, want %s", err, got, key)
 			}
 		}
+	}
+}
+
+// A scheduled run that fails prints its result document on stdout and,
+// like every failure with --json, the error object on stderr.
+func TestRunScheduledJSONError(t *testing.T) {
+	inst := opsInstall(t, "4.0", -1)
+	notAFolder := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notAFolder, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "run-scheduled", "--install", inst, "--out", notAFolder, "--json")
+	if code == ExitOK {
+		t.Fatalf("run-scheduled into a file: exit 0\n%s\n%s", stdout, stderr)
+	}
+	var je jsonError
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &je); err != nil || je.Error.ExitCode != code || je.Error.Kind == "" {
+		t.Fatalf("exit %d: stderr holds no JSON error object with that code (%v):\n%s", code, err, stderr)
+	}
+	if !strings.Contains(stdout, "{") {
+		t.Fatalf("no result document on stdout:\n%s", stdout)
 	}
 }

@@ -218,8 +218,8 @@ func classify(err error) exitClass {
 
 // reportedError is the failure of a command whose result document, already
 // printed, lists every problem (verify found damage, doctor found a risk).
-// It exits with err's code; with --json no error object follows, since the
-// document on stdout already says it all.
+// It exits with err's code; with --json the error object still follows on
+// stderr, so that every failure reads the same way.
 type reportedError struct{ err error }
 
 func (e *reportedError) Error() string { return e.err.Error() }

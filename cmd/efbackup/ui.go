@@ -107,13 +107,11 @@ type jsonError struct {
 	} `json:"error"`
 }
 
-// fail prints err, classified by main: one JSON error object with --json
-// (none when the result document already reported it), else the message
+// fail prints err, classified by main: one JSON error object on stderr
+// with --json (also when the result document on stdout already lists the
+// problems: a script reads every failure the same way), else the message
 // and its hint.
 func (u *ui) fail(class exitClass, err error) {
-	if u.json && isKind[*reportedError](err) {
-		return
-	}
 	msg, hint := describeError(u.lang, err)
 	if u.json {
 		var je jsonError
