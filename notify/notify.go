@@ -51,6 +51,17 @@ var ErrNoDesktop = errors.New("no desktop session to show a notification in")
 // digits and underscores.
 type Fields map[string]string
 
+// The sockets of the system's log on Unix (Windows has its Event Log).
+// Tests point them at their own.
+var (
+	// JournalSocket is journald's native socket (Linux).
+	JournalSocket = "/run/systemd/journal/socket"
+	// SyslogSockets are tried in order when there is no journal: Linux's
+	// /dev/log, macOS's /var/run/syslog (which feeds the unified log),
+	// the BSDs' /var/run/log.
+	SyslogSockets = []string{"/dev/log", "/var/run/syslog", "/var/run/log"}
+)
+
 // SystemLog writes msg to the system's own log at level.
 func SystemLog(level Level, msg string, fields Fields) error {
 	return systemLog(level, msg, fields)

@@ -15,16 +15,6 @@ import (
 	"strings"
 )
 
-// The sockets of the system's log. Tests point them at their own.
-var (
-	// JournalSocket is journald's native socket (Linux).
-	JournalSocket = "/run/systemd/journal/socket"
-	// SyslogSockets are tried in order when there is no journal: Linux's
-	// /dev/log, macOS's /var/run/syslog (which feeds the unified log),
-	// the BSDs' /var/run/log.
-	SyslogSockets = []string{"/dev/log", "/var/run/syslog", "/var/run/log"}
-)
-
 func systemLog(level Level, msg string, fields Fields) error {
 	var jerr error
 	if runtime.GOOS == "linux" {

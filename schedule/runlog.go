@@ -38,6 +38,9 @@ const (
 	// which is on that drive, only in the system's log and the
 	// notifications.
 	OutcomeNoDrive = "no-drive"
+	// OutcomeDone is a try of a daily schedule once that day's snapshot
+	// is made: it does nothing, and is never in the run log.
+	OutcomeDone = "done"
 )
 
 // RunRecord is one line of the run log.

@@ -34,7 +34,7 @@ func newApp(u *ui) *cli.App {
 	cli.CommandHelpTemplate = helpTemplate(u, baseCommandHelp) + "\n" + exitTable
 	cli.SubcommandHelpTemplate = helpTemplate(u, baseSubcommandHelp) + "\n" + exitTable
 	cli.VersionPrinter = func(c *cli.Context) {
-		fmt.Fprintf(c.App.Writer, "efbackup %s\n", c.App.Version)
+		fmt.Fprintln(c.App.Writer, versionLine())
 	}
 	commands := commandList(u)
 	for _, c := range commands {
@@ -73,6 +73,7 @@ func newApp(u *ui) *cli.App {
 // (which knows nothing of the command-line library) and its printer.
 func commandList(u *ui) []*cli.Command {
 	return []*cli.Command{
+		setupCommand(u),
 		snapshotCommand(u),
 		verifyCommand(u),
 		restoreCommand(u),

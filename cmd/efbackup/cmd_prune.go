@@ -129,8 +129,10 @@ func runPrune(ctx context.Context, u *ui, opts pruneOptions) (*pruneOutput, erro
 	if dir == "" {
 		return nil, u.usageErr("err.pruneneedsout")
 	}
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return nil, u.usageErr("err.nofolder", dir)
+	// A missing folder is a backup drive that is not connected: nothing
+	// to prune, and nothing is made.
+	if err := checkOut(u, dir, false); err != nil {
+		return nil, err
 	}
 	for _, l := range opts.Labels {
 		if l == "" || strings.ContainsAny(l, `/\`) {

@@ -27,6 +27,9 @@ type snapshotOptions struct {
 	Level         string
 	AllowDamaged  bool
 	SkipUnchanged bool
+	// CreateOut makes a named snapshot folder that is missing; without
+	// it, a missing folder is a backup drive that is not connected.
+	CreateOut bool
 }
 
 func snapshotCommand(u *ui) *cli.Command {
@@ -34,7 +37,7 @@ func snapshotCommand(u *ui) *cli.Command {
 	return &cli.Command{
 		Name:      "snapshot",
 		Usage:     u.T("snapshot.usage"),
-		UsageText: "efbackup snapshot --install DIR | --db DIR [--out DIR] [--label NAME] [--level fastest|default|better|best] [--skip-unchanged]",
+		UsageText: "efbackup snapshot --install DIR | --db DIR [--out DIR [--create-out]] [--label NAME] [--level fastest|default|better|best] [--skip-unchanged]",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "install", Usage: u.T("flag.install"), Destination: &opts.Install},
 			&cli.StringFlag{Name: "db", Usage: u.T("flag.db"), Destination: &opts.DB},
@@ -43,6 +46,7 @@ func snapshotCommand(u *ui) *cli.Command {
 			&cli.StringFlag{Name: "level", Usage: u.T("flag.level"), Value: "default", Destination: &opts.Level},
 			&cli.BoolFlag{Name: "allow-damaged", Usage: u.T("flag.allowdamaged"), Destination: &opts.AllowDamaged},
 			&cli.BoolFlag{Name: "skip-unchanged", Usage: u.T("flag.skipunchanged"), Destination: &opts.SkipUnchanged},
+			&cli.BoolFlag{Name: "create-out", Usage: u.T("flag.createout"), Destination: &opts.CreateOut},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
@@ -63,6 +67,10 @@ func snapshotCommand(u *ui) *cli.Command {
 // from the flags before anything is written.
 type snapshotTarget struct {
 	DB, Install, Out, Label, Version string
+	// OutNamed says the user named the snapshot folder (--out,
+	// EFBACKUP_OUT): it is then never created unless asked. The default
+	// folder beside the install is made when missing.
+	OutNamed bool
 }
 
 func resolveSnapshotTarget(u *ui, opts snapshotOptions) (*snapshotTarget, error) {
@@ -102,6 +110,7 @@ func resolveSnapshotTarget(u *ui, opts snapshotOptions) (*snapshotTarget, error)
 	if t.Out == "" {
 		t.Out = os.Getenv("EFBACKUP_OUT")
 	}
+	t.OutNamed = t.Out != ""
 	if t.Out == "" {
 		t.Out = filepath.Join(filepath.Dir(t.Install), "efbackup-snapshots")
 	}
@@ -170,6 +179,11 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 	t, err := resolveSnapshotTarget(u, opts)
 	if err != nil {
 		return nil, err
+	}
+	if t.OutNamed {
+		if err := checkOut(u, t.Out, opts.CreateOut); err != nil {
+			return nil, err
+		}
 	}
 	release, err := lockFolder(u, t.Out, "snapshot")
 	if err != nil {

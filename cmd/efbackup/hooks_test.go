@@ -14,6 +14,7 @@ import (
 	"github.com/efbackup/efbackup/internal/faultio"
 	"github.com/efbackup/efbackup/internal/fsutil"
 	"github.com/efbackup/efbackup/migrate"
+	"github.com/efbackup/efbackup/notify"
 )
 
 // The switches of the test binary. TestMain sets efbackup's test hooks to
@@ -40,6 +41,9 @@ import (
 //   - EFBACKUP_TEST_NO_EXCHANGE=1 makes restore use two renames, as on
 //     Windows.
 //   - EFBACKUP_TEST_FREE_BYTES=N is the free space migrate sees.
+//   - EFBACKUP_TEST_SYSLOG=PATH is the socket the system's log is written
+//     to (journald's protocol on Linux, syslog elsewhere), instead of the
+//     system's own.
 const (
 	envKillAt     = "EFBACKUP_TEST_KILL_AT"
 	envPauseAt    = "EFBACKUP_TEST_PAUSE_AT"
@@ -48,6 +52,7 @@ const (
 	envReadFault  = "EFBACKUP_TEST_READ_FAULT"
 	envNoExchange = "EFBACKUP_TEST_NO_EXCHANGE"
 	envFreeBytes  = "EFBACKUP_TEST_FREE_BYTES"
+	envSyslog     = "EFBACKUP_TEST_SYSLOG"
 )
 
 func installTestHooks() {
@@ -58,6 +63,9 @@ func installTestHooks() {
 		if n, err := strconv.ParseInt(os.Getenv(envFreeBytes), 10, 64); err == nil {
 			o.FreeSpace = func(string) (int64, error) { return n, nil }
 		}
+	}
+	if p := os.Getenv(envSyslog); p != "" {
+		notify.JournalSocket, notify.SyslogSockets = p, []string{p}
 	}
 	// Through testHooks.At, so that a test that swaps it sees these too.
 	fsutil.Hook = func(point, final string) { reach(point + ":" + stableName(final)) }

@@ -35,8 +35,44 @@ const (
 	ExitInterrupted = 130
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
+// The release: set at build time with -ldflags "-X main.version=1.1.0
+// -X main.commit=35b0fc3 -X main.date=2026-12-06" (make release). Without
+// them, the commit and its date come from what the Go toolchain recorded
+// of the repository, when it did.
+var (
+	version = "dev"
+	commit  = ""
+	date    = ""
+)
+
+// versionLine is what --version prints: efbackup 1.1.0 (35b0fc3,
+// 2026-12-06).
+func versionLine() string {
+	c, d := commit, date
+	if bi, ok := debug.ReadBuildInfo(); ok && (c == "" || d == "") {
+		for _, s := range bi.Settings {
+			switch {
+			case s.Key == "vcs.revision" && c == "":
+				c = s.Value
+			case s.Key == "vcs.time" && d == "" && len(s.Value) >= 10:
+				d = s.Value[:10]
+			}
+		}
+	}
+	if len(c) > 7 {
+		c = c[:7]
+	}
+	var parts []string
+	for _, p := range []string{c, d} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	if len(parts) == 0 {
+		return "efbackup " + version
+	}
+	return fmt.Sprintf("efbackup %s (%s)", version, strings.Join(parts, ", "))
+}
 
 func main() {
 	// A soft memory target: efbackup runs beside e-Faktur on office PCs
@@ -151,6 +187,9 @@ var exitTable = []struct {
 		exitClass{ExitInUse, "in-use", schedule.OutcomeInUse}},
 	{func(err error) bool { return isKind[*backup.IntegrityError](err) || isKind[*integrityFinding](err) },
 		exitClass{ExitIntegrity, "integrity", schedule.OutcomeIntegrity}},
+	// The backup drive is missing, or another drive is at its place.
+	{func(err error) bool { return isKind[*driveError](err) },
+		exitClass{ExitFailed, "no-drive", schedule.OutcomeNoDrive}},
 	// Another efbackup holds the folder: a failure like any other, with a
 	// kind of its own so that scripts and the run log can tell.
 	{func(err error) bool { return isKind[*lockedError](err) },
@@ -213,6 +252,7 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		ie  *backup.IntegrityError
 		inf *integrityFinding
 		le  *lockedError
+		de  *driveError
 		uf  *backup.UnsupportedFileError
 		re  *backup.ReadError
 		sce *backup.SidecarError
@@ -245,6 +285,8 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		return inf.msg, inf.hint
 	case errors.As(err, &le):
 		return le.msg, le.hint
+	case errors.As(err, &de):
+		return de.msg, de.hint
 	case errors.As(err, &ie):
 		var b strings.Builder
 		b.WriteString(l.T("err.integrity", ie.Target, len(ie.Problems)))

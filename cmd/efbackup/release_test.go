@@ -45,7 +45,7 @@ func releaseBuild(t *testing.T) string {
 
 // testSwitches is every environment variable the test binary reads to
 // stop, pause, slow or mislead efbackup.
-var testSwitches = []string{envKillAt, envPauseAt, envResumeFile, envTrace, envReadFault, envNoExchange, envFreeBytes,
+var testSwitches = []string{envKillAt, envPauseAt, envResumeFile, envTrace, envReadFault, envNoExchange, envFreeBytes, envSyslog,
 	// Names earlier versions read.
 	"EFBACKUP_TEST_SLOW_MS", "EFBACKUP_TEST_SLOW_COPY", "EFBACKUP_TEST_PEAK_FILE", "EFBACKUP_NO_DB_CHECKS"}
 
