@@ -82,26 +82,34 @@ type Manifest struct {
 	Databases []engine.Database `json:"databases,omitempty"`
 	// Checks summarises the database checks made while streaming.
 	Checks *ChecksSummary `json:"checks,omitempty"`
-	// Deep is the real engine's proof of this snapshot, when one was made
-	// as it was written (snapshot --deep).
-	Deep *DeepRecord `json:"deep,omitempty"`
 }
 
 // DeepRecord is what the real database engine found when it booted a
-// restored copy of the snapshot and read every row.
+// restored copy of a snapshot and read every row (verify --deep, snapshot
+// --deep). It is kept beside the snapshot (ProofSuffix): the manifest is
+// sealed inside the archive before the proof can run.
 type DeepRecord struct {
-	Checked time.Time              `json:"checked"`
-	Engine  string                 `json:"engine"` // e.g. "Derby 10.14.2.0 on Java 1.8.0_392"
-	Verdict engine.Verdict         `json:"verdict"`
-	Seconds float64                `json:"seconds"`
-	Tables  map[string][]DeepTable `json:"tables,omitempty"` // database name -> tables
+	Checked time.Time `json:"checked"`
+	// Engine names the runtime that judged: "Derby 10.14.2.0 on Java 17.0.15".
+	Engine  string         `json:"engine"`
+	Verdict engine.Verdict `json:"verdict"`
+	Seconds float64        `json:"seconds"`
+	// Tables holds, per database name, each table's row count and content
+	// hash as the engine read them: counts and hashes, never rows. They
+	// come from the first proof that found everything sound, when there
+	// was one (Reference), so that later damage never becomes the
+	// reference a proof compares with.
+	Tables    map[string][]DeepTable `json:"tables,omitempty"`
+	Reference bool                   `json:"reference,omitempty"`
 }
 
-// DeepTable is one table's row count and content hash as the engine read it.
+// DeepTable is one table as the engine read it.
 type DeepTable struct {
-	Name string `json:"name"` // SCHEMA.TABLE
-	Rows int64  `json:"rows"`
-	Hash string `json:"hash,omitempty"`
+	Schema string `json:"schema"`
+	Name   string `json:"name"`
+	System bool   `json:"system,omitempty"`
+	Rows   int64  `json:"rows"`
+	Hash   string `json:"hash,omitempty"`
 }
 
 // File is one regular file of db/.
@@ -422,11 +430,6 @@ func (m *Manifest) validateChecks() error {
 			if err := checkEnum("databases.findings.verdict", string(f.Verdict), Verdicts); err != nil {
 				return err
 			}
-		}
-	}
-	if d := m.Deep; d != nil {
-		if err := checkEnum("deep.verdict", string(d.Verdict), Verdicts); err != nil {
-			return err
 		}
 	}
 	return nil

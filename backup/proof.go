@@ -32,7 +32,7 @@ func WriteProof(archive string, r *DeepRecord) error {
 	if err != nil {
 		return err
 	}
-	return fsutil.WriteFileAtomic(archive+ProofSuffix, append(b, '\n'), FilePerm)
+	return fsutil.ReplaceFileAtomic(archive+ProofSuffix, append(b, '\n'), FilePerm)
 }
 
 // ReadProof reads the proof recorded beside archive. A missing file is

@@ -287,6 +287,21 @@ func Restore(ctx context.Context, archive string, opt RestoreOptions) (*RestoreR
 	return res, finishRestore(dir, hook)
 }
 
+// ExtractTo extracts a snapshot's db/ into dir, an empty folder, and
+// checks every extracted file against m (the snapshot's verified
+// manifest): the scratch copy the real engine then judges. Nothing but dir
+// is written.
+func ExtractTo(ctx context.Context, archive, dir string, m *Manifest, progress func(int64)) error {
+	if err := extract(ctx, archive, dir, m, progress); err != nil {
+		return err
+	}
+	rep, err := VerifyFolder(ctx, dir, m, FolderOptions{})
+	if err != nil {
+		return err
+	}
+	return rep.Err()
+}
+
 // DatabaseFolderError says a snapshot holds one database's own folder
 // (service.properties, seg0/, log/ at its top) rather than e-Faktur's db/
 // folder: restored as db/, e-Faktur would find no database in it.

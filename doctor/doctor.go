@@ -330,7 +330,7 @@ func examine(ctx context.Context, in *install.Install, opts Options) (*InstallRe
 
 	// db/: size, databases, in use, checks.
 	if in.HasDB {
-		_ = filepath.WalkDir(in.DB, func(p string, d fs.DirEntry, err error) error {
+		_ = fsutil.WalkDirShared(in.DB, func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
 				return nil
 			}

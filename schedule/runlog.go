@@ -62,6 +62,10 @@ type RunRecord struct {
 	LastGood *time.Time `json:"last_good,omitempty"`
 	// Alert, when set, says that no good snapshot has been made for days.
 	Alert string `json:"alert,omitempty"`
+	// Proved names the snapshot the real Derby engine proved in this run
+	// (the weekly proof), with its verdict in ProofVerdict.
+	Proved       string `json:"proved,omitempty"`
+	ProofVerdict string `json:"proof_verdict,omitempty"`
 }
 
 // Success reports whether the run left an up-to-date, good copy.

@@ -26,13 +26,13 @@ run() {
   fi
 }
 
-run "generate a sample e-Faktur 3.2 install" 0 \
-  go run -C "$OLDPWD" ./fixtures/cmd/mkinstall -version 3.2 -out "$WORK/eFaktur-3.2"
+run "generate a sample e-Faktur 3.2 install: db/ETaxInvoice is a real Apache Derby database" 0 \
+  go run -C "$OLDPWD" ./fixtures/cmd/mkinstall -version 3.2 -out "$WORK/eFaktur-3.2" -quiet
 run "take a snapshot (close e-Faktur first; efbackup refuses a database in use)" 0 \
   "$BIN" snapshot --install eFaktur-3.2 --out snapshots --no-progress
 SNAP=$(ls snapshots/*.tar.zst | head -1)
-run "list the snapshots, each one read in full and checked" 0 "$BIN" list --out snapshots
-run "verify the snapshot: every byte, every checksum, the database files inside" 0 "$BIN" verify "$SNAP"
+run "list the snapshots: every byte read again, and the Derby file structure checked" 0 "$BIN" list --out snapshots
+run "verify the snapshot: every byte, every checksum, every page of every Derby container" 0 "$BIN" verify "$SNAP"
 
 cp "$SNAP" damaged-copy.tar.zst
 python3 - damaged-copy.tar.zst <<'PY' 2>/dev/null || printf '\x00' | dd of=damaged-copy.tar.zst bs=1 seek=2000 conv=notrunc status=none
@@ -44,14 +44,28 @@ open(p, 'wb').write(b)
 PY
 run "flip one bit in a copy of the snapshot: verify must catch it (exit 3)" 3 "$BIN" verify damaged-copy.tar.zst
 
-# A database damaged on disk: a plain copy carries the damage along silently.
+# A Derby database damaged on disk: a plain copy carries the damage along
+# silently, and Derby only notices when it reads the page.
 mkdir -p damaged-install
 cp -r eFaktur-3.2/. damaged-install/
-DBFILE=$(ls damaged-install/db/*.mv.db | head -1)
-SIZE=$(stat -c %s "$DBFILE")
-truncate -s $((SIZE - 4096 - 100)) "$DBFILE"
-run "a database file cut short (a torn copy): 'cp' would not notice; verify --db does (exit 3)" 3 \
+CONTAINER=damaged-install/db/ETaxInvoice/seg0/c20.dat
+printf '\x5a' | dd of="$CONTAINER" bs=1 seek=$((4096 * 3 + 700)) conv=notrunc status=none
+run "a garbled page in a Derby container (Derby: XSDG2 Invalid checksum): verify --db names the file, the page and the byte (exit 3)" 3 \
   "$BIN" verify --db damaged-install/db
+cp -r eFaktur-3.2/db/ETaxInvoice/seg0/c20.dat "$CONTAINER"
+BIG=$(ls -S damaged-install/db/ETaxInvoice/seg0/c*.dat | head -1)
+truncate -s $(( $(stat -c %s "$BIG") / 2 )) "$BIG"
+run "a table file cut in half (Derby would silently return fewer rows): the allocation pages give it away (exit 3)" 3 \
+  "$BIN" verify --db damaged-install/db
+
+# e-Faktur killed while it ran: the lock files stay and the log holds work
+# after the last checkpoint. A valid backup; the next start recovers it.
+run "generate an install whose e-Faktur was killed in the middle of a transaction" 0 \
+  go run -C "$OLDPWD" ./fixtures/cmd/mkinstall -version 3.2 -state crashed -out "$WORK/eFaktur-crashed" -quiet
+run "snapshot it: recorded as 'not shut down cleanly'; db.lck, dbex.lck and tmp/ are left out" 0 \
+  "$BIN" snapshot --install eFaktur-crashed --out snapshots-crashed --no-progress
+run "the engine's own proof: a scratch copy booted by the real Derby engine (recovery runs), every table checked, every row read" 0 \
+  "$BIN" verify --deep snapshots-crashed/*.tar.zst
 
 echo "e-Faktur data entered after the snapshot" > eFaktur-3.2/db/entered-later.txt
 run "restore the snapshot; the current db/ is moved aside, never deleted" 0 \

@@ -2,7 +2,7 @@
 # make test-windows: efbackup.exe end to end under Wine, with Windows paths
 # (drive letters, backslashes, "Program Files"-style names with spaces, a
 # path longer than 260 characters) and in-use detection against a mingw
-# helper that holds a LockFileEx lock the way Java does.
+# helper that holds Derby's db.lck open the way the JDK does.
 #
 # The Wine prefix, and the small DLL that gives Go 1.24+ the ProcessPrng
 # Wine 8 lacks, are set up by scripts/wine-env.sh (shared with the unit
@@ -64,14 +64,17 @@ expect 0 "snapshot from a path over 260 characters" snapshot --install "$lw" --o
 lsnap=$(ls "$long/../snaps/"*.tar.zst | head -1)
 expect 0 "restore into a path over 260 characters" restore "$(winpath "$lsnap")" --install "$lw"
 
-# In use: holdlock.exe holds a LockFileEx lock on the database, as Java does.
-dbfile=$(winpath "$pf/e-Faktur 3.2/db/efaktur.mv.db")
+# In use: holdlock.exe holds db.lck open exactly as the JDK opens it for
+# Derby on Windows (read and write access, shared read and write, no
+# delete sharing), for as long as the database is booted.
+printf '\000\044%036d' 0 >"$pf/e-Faktur 3.2/db/ETaxInvoice/db.lck"
+dbfile=$(winpath "$pf/e-Faktur 3.2/db/ETaxInvoice/db.lck")
 mkfifo "$work/hold.in"
-"$WINE" "$work/bin/holdlock.exe" "$dbfile" lock <"$work/hold.in" >"$work/hold.out" 2>&1 &
+"$WINE" "$work/bin/holdlock.exe" "$dbfile" open <"$work/hold.in" >"$work/hold.out" 2>&1 &
 holder=$!
 exec 9>"$work/hold.in"
 for _ in $(seq 60); do grep -q READY "$work/hold.out" 2>/dev/null && break; sleep 0.5; done
-expect 4 "snapshot of a database locked like Java does (LockFileEx)" snapshot --install "$inst" --out "$snaps" --no-progress
+expect 4 "snapshot of a database Derby holds open (db.lck open as the JDK opens it)" snapshot --install "$inst" --out "$snaps" --no-progress
 exec 9>&-
 wait $holder
 expect 0 "snapshot once the lock is released" snapshot --install "$inst" --out "$snaps" --no-progress

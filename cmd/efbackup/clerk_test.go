@@ -309,4 +309,3 @@ func TestMissingDriveIsTold(t *testing.T) {
 		t.Errorf("the failed channels are not in the system log: %q", msgs)
 	}
 }
-

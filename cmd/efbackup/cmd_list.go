@@ -218,10 +218,7 @@ func recordDatabases(le *listEntry, m *backup.Manifest, dbs []engine.Database) {
 			le.State = string(d.State)
 		}
 	}
-	le.Proof = m.Deep
-	if p := readProof(le.Snapshot); p != nil && (le.Proof == nil || p.Checked.After(le.Proof.Checked)) {
-		le.Proof = p
-	}
+	le.Proof = readProof(le.Snapshot)
 	if le.Proof != nil && le.Proof.Verdict == engine.OK && !seen[engine.CheckedEngine] {
 		le.Checked = append(le.Checked, engine.CheckedEngine)
 	}

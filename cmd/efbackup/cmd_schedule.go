@@ -13,11 +13,13 @@ import (
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
+	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/internal/fsutil"
 	"github.com/efbackup/efbackup/internal/inuse"
 	"github.com/efbackup/efbackup/internal/volume"
 	"github.com/efbackup/efbackup/migrate"
 	"github.com/efbackup/efbackup/notify"
+	"github.com/efbackup/efbackup/retention"
 	"github.com/efbackup/efbackup/schedule"
 	"github.com/urfave/cli/v2"
 )
@@ -357,6 +359,9 @@ type runScheduledOptions struct {
 	// AlertAfter is how many days without a good snapshot make every try
 	// say so loudly.
 	AlertAfter int
+	// DeepEvery is how often the real engine proves the newest snapshot
+	// (when a Java runtime and Derby engine are found); 0 never.
+	DeepEvery string
 }
 
 func runScheduledCommand(u *ui) *cli.Command {
@@ -376,6 +381,7 @@ func runScheduledCommand(u *ui) *cli.Command {
 			&cli.StringFlag{Name: "drive-id", Usage: u.T("flag.driveid"), Destination: &opts.DriveID},
 			&cli.StringFlag{Name: "notify", Usage: u.T("flag.notify"), Destination: &opts.Notify},
 			&cli.IntFlag{Name: "alert-after", Usage: u.T("flag.alertafter"), Value: defaultAlertAfter, Destination: &opts.AlertAfter},
+			&cli.StringFlag{Name: "deep-every", Usage: u.T("flag.deepevery"), Value: "7d", Destination: &opts.DeepEvery},
 		}, keepFlags(u)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
@@ -415,6 +421,14 @@ func runScheduled(ctx context.Context, u *ui, opts runScheduledOptions) (*schedu
 	}
 	if _, _, err := opts.Keep.policy(u); err != nil {
 		return nil, err
+	}
+	var deepEvery time.Duration
+	if opts.DeepEvery != "" && opts.DeepEvery != "0" {
+		d, err := retention.ParseDuration(opts.DeepEvery)
+		if err != nil {
+			return nil, u.usageErr("err.deepevery", opts.DeepEvery)
+		}
+		deepEvery = time.Since(d.Before(time.Now()))
 	}
 	if opts.Daily != "" {
 		if _, _, err := schedule.ParseDaily(opts.Daily); err != nil {
@@ -538,7 +552,46 @@ func runScheduled(ctx context.Context, u *ui, opts runScheduledOptions) (*schedu
 			return r.finish(ctx, rec, err, true)
 		}
 	}
+	if deepEvery > 0 {
+		if err := proveWhenDue(ctx, sub, t, deepEvery, &rec); err != nil {
+			return r.finish(ctx, rec, err, true)
+		}
+	}
 	return r.finish(ctx, rec, nil, true)
+}
+
+// proveWhenDue lets the real engine prove the newest snapshot of the label
+// when the last proof of it is older than every (or there is none), and a
+// Java runtime and Derby engine are found; without them the run goes on
+// without a proof. A damaged proof ends the run as damage.
+func proveWhenDue(ctx context.Context, u *ui, t *snapshotTarget, every time.Duration, rec *schedule.RunRecord) error {
+	newest, _, err := retention.NewestOfLabel(t.Out, t.Label)
+	if err != nil || newest == "" {
+		return nil
+	}
+	if p, err := backup.ReadProof(newest); err == nil && time.Since(p.Checked) < every {
+		return nil
+	}
+	if _, err := findDeepRuntime(u, deepOptions{Install: t.Install}); err != nil {
+		u.info("%s", u.T("runscheduled.nodeep"))
+		return nil
+	}
+	vr, err := backup.VerifyArchive(ctx, newest, backup.ReadOptions{Engines: engines()})
+	if err != nil {
+		return err
+	}
+	if err := vr.Err(); err != nil {
+		return err
+	}
+	d, err := proveSnapshot(ctx, u, newest, vr.Manifest, deepOptions{Install: t.Install})
+	if err != nil {
+		return err
+	}
+	rec.Proved, rec.ProofVerdict = filepath.Base(newest), string(d.Verdict)
+	if d.Verdict == engine.Damaged {
+		return &integrityFinding{msg: u.T("snapshot.deepdamaged", newest), hint: u.T("hint.damaged")}
+	}
+	return nil
 }
 
 // finish completes the record from the error that ended the run (nil: it

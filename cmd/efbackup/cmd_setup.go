@@ -157,7 +157,7 @@ func runSetup(ctx context.Context, u *ui, opts setupOptions) (*setupResult, erro
 	}
 	if res.Snapshot != "" && snapErr == nil {
 		u.info("%s", u.T("setup.verifying", filepath.Base(res.Snapshot)))
-		v, err := runVerifySnapshots(ctx, u.quietResults(), []string{res.Snapshot})
+		v, err := runVerifySnapshots(ctx, u.quietResults(), verifyOptions{Paths: []string{res.Snapshot}})
 		res.Verified = err == nil && v != nil && v.OK
 		if err != nil {
 			snapErr = err

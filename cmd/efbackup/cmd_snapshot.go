@@ -30,6 +30,9 @@ type snapshotOptions struct {
 	// CreateOut makes a named snapshot folder that is missing; without
 	// it, a missing folder is a backup drive that is not connected.
 	CreateOut bool
+	// Deep lets the real engine prove the snapshot just written.
+	Deep     bool
+	DeepOpts deepOptions
 }
 
 func snapshotCommand(u *ui) *cli.Command {
@@ -37,8 +40,8 @@ func snapshotCommand(u *ui) *cli.Command {
 	return &cli.Command{
 		Name:      "snapshot",
 		Usage:     u.T("snapshot.usage"),
-		UsageText: "efbackup snapshot --install DIR | --db DIR [--out DIR [--create-out]] [--label NAME] [--level fastest|default|better|best] [--skip-unchanged]",
-		Flags: []cli.Flag{
+		UsageText: "efbackup snapshot --install DIR | --db DIR [--out DIR [--create-out]] [--label NAME] [--level fastest|default|better|best] [--skip-unchanged] [--deep]",
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "install", Usage: u.T("flag.install"), Destination: &opts.Install},
 			&cli.StringFlag{Name: "db", Usage: u.T("flag.db"), Destination: &opts.DB},
 			&cli.StringFlag{Name: "out", Usage: u.T("flag.out"), Destination: &opts.Out},
@@ -47,7 +50,8 @@ func snapshotCommand(u *ui) *cli.Command {
 			&cli.BoolFlag{Name: "allow-damaged", Usage: u.T("flag.allowdamaged"), Destination: &opts.AllowDamaged},
 			&cli.BoolFlag{Name: "skip-unchanged", Usage: u.T("flag.skipunchanged"), Destination: &opts.SkipUnchanged},
 			&cli.BoolFlag{Name: "create-out", Usage: u.T("flag.createout"), Destination: &opts.CreateOut},
-		},
+			&cli.BoolFlag{Name: "deep", Usage: u.T("flag.snapshotdeep"), Destination: &opts.Deep},
+		}, deepFlags(u, &opts.DeepOpts)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return u.usageErr("err.extraargs", c.Args().First())
@@ -150,6 +154,8 @@ type snapshotReport struct {
 	Checks       []fileCheckReport `json:"checks"`
 	Verdict      string            `json:"verdict"`
 	Warnings     []string          `json:"warnings,omitempty"`
+	// Deep is the real engine's proof of the snapshot (snapshot --deep).
+	Deep *deepResult `json:"engine_proof,omitempty"`
 }
 
 // unchangedReport is snapshot --skip-unchanged's result when db/ is
@@ -264,6 +270,21 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 	if sidecarErr != nil {
 		return out, sidecarErr
 	}
+	if opts.Deep {
+		o := opts.DeepOpts
+		if o.Install == "" {
+			o.Install = t.Install
+		}
+		d, err := proveSnapshot(ctx, u, res.Path, m, o)
+		if err != nil {
+			return out, err
+		}
+		rep.Deep = d
+		rep.Databases = withEngineProof(rep.Databases, d)
+		if d.Verdict == engine.Damaged && !opts.AllowDamaged {
+			return out, &integrityFinding{msg: u.T("snapshot.deepdamaged", res.Path), hint: u.T("hint.damaged")}
+		}
+	}
 	if rep.Verdict == "damaged" {
 		if opts.AllowDamaged {
 			u.warn(u.T("snapshot.damaged.allowed"), "")
@@ -297,6 +318,7 @@ func printSnapshot(u *ui, res *snapshotResult) error {
 		fmt.Fprintln(w, u.T("snapshot.summary", rep.Files, humanBytes(rep.Bytes), humanBytes(rep.ArchiveBytes), rep.Seconds))
 		fmt.Fprintln(w, u.T("snapshot.version", rep.Version))
 		printDatabases(w, u, rep.Databases)
+		printDeep(w, u, rep.Deep)
 		if len(rep.Excluded) > 0 {
 			fmt.Fprintln(w, "  "+u.T("db.excluded", strings.Join(rep.Excluded, ", ")))
 		}

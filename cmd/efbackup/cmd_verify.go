@@ -22,6 +22,10 @@ type verifyOptions struct {
 	Install    string
 	Against    string
 	AppBackups bool
+	// Deep lets the real engine prove each snapshot (or a scratch copy of
+	// the live folder): boot, check every table, read every row.
+	Deep     bool
+	DeepOpts deepOptions
 }
 
 func verifyCommand(u *ui) *cli.Command {
@@ -29,13 +33,14 @@ func verifyCommand(u *ui) *cli.Command {
 	return &cli.Command{
 		Name:      "verify",
 		Usage:     u.T("verify.usage"),
-		UsageText: "efbackup verify SNAPSHOT...\nefbackup verify --db DIR [--against SNAPSHOT_OR_MANIFEST]",
-		Flags: []cli.Flag{
+		UsageText: "efbackup verify [--deep] SNAPSHOT...\nefbackup verify --db DIR [--against SNAPSHOT_OR_MANIFEST] [--deep]",
+		Flags: append([]cli.Flag{
+			&cli.BoolFlag{Name: "deep", Usage: u.T("flag.deep"), Destination: &opts.Deep},
 			&cli.StringFlag{Name: "db", Usage: u.T("flag.verifydb"), Destination: &opts.DB},
 			&cli.StringFlag{Name: "install", Usage: u.T("flag.install"), Destination: &opts.Install},
 			&cli.StringFlag{Name: "against", Usage: u.T("flag.against"), Destination: &opts.Against},
 			&cli.BoolFlag{Name: "app-backups", Usage: u.T("flag.verifyappbackups"), Destination: &opts.AppBackups},
-		},
+		}, deepFlags(u, &opts.DeepOpts)...),
 		Action: func(c *cli.Context) error {
 			opts.Paths = c.Args().Slice()
 			if opts.AppBackups {
@@ -77,9 +82,11 @@ type verifyResult struct {
 	// when it was made (state at that moment, verdict of the checks then).
 	RecordedDatabases []engine.Database `json:"recorded_databases,omitempty"`
 	Checks            []fileCheckReport `json:"checks"`
-	Warnings          []string          `json:"warnings,omitempty"`
-	Recorded          string            `json:"recorded_verdict,omitempty"`
-	ContentID         string            `json:"content_id,omitempty"`
+	// Deep is the real engine's proof (verify --deep).
+	Deep      *deepResult `json:"engine_proof,omitempty"`
+	Warnings  []string    `json:"warnings,omitempty"`
+	Recorded  string      `json:"recorded_verdict,omitempty"`
+	ContentID string      `json:"content_id,omitempty"`
 }
 
 type verifyOutput struct {
@@ -95,11 +102,13 @@ func runVerify(ctx context.Context, u *ui, opts verifyOptions) (*verifyOutput, e
 	if opts.DB != "" || opts.Install != "" {
 		return runVerifyDB(ctx, u, opts)
 	}
-	return runVerifySnapshots(ctx, u, opts.Paths)
+	return runVerifySnapshots(ctx, u, opts)
 }
 
-func runVerifySnapshots(ctx context.Context, u *ui, paths []string) (*verifyOutput, error) {
+func runVerifySnapshots(ctx context.Context, u *ui, opts verifyOptions) (*verifyOutput, error) {
+	paths := opts.Paths
 	out := &verifyOutput{OK: true}
+	deepBad := false
 	for _, p := range paths {
 		fi, err := os.Stat(p)
 		if err != nil {
@@ -136,15 +145,56 @@ func runVerifySnapshots(ctx context.Context, u *ui, paths []string) (*verifyOutp
 		if !rep.OK() {
 			out.OK = false
 		}
+		if opts.Deep {
+			if rep.OK() && rep.Manifest != nil {
+				d, err := proveSnapshot(ctx, u, p, rep.Manifest, opts.DeepOpts)
+				if err != nil {
+					return nil, err
+				}
+				r.Deep = d
+				r.Databases = withEngineProof(r.Databases, d)
+				if d.Verdict == engine.Damaged {
+					r.OK, out.OK = false, false
+					deepBad = true
+				}
+			} else {
+				r.Warnings = append(r.Warnings, u.T("deep.skipped"))
+			}
+		}
 		if r.Problems == nil {
 			r.Problems = []backup.Problem{}
 		}
 		out.Results = append(out.Results, r)
 	}
+	if deepBad {
+		return out, &integrityFinding{msg: u.T("verify.deepdamaged"), hint: u.T("hint.damaged")}
+	}
 	if !out.OK {
 		return out, verifyFailed(u, *out)
 	}
 	return out, nil
+}
+
+// withEngineProof adds "engine" to what each database's verdict rests on
+// when the real engine found it sound, and takes its verdict when it did
+// not.
+func withEngineProof(dbs []engine.Database, d *deepResult) []engine.Database {
+	out := make([]engine.Database, len(dbs))
+	for i, db := range dbs {
+		for _, r := range d.Databases {
+			if r.Name != db.Name {
+				continue
+			}
+			if r.Verdict == engine.OK && db.Verdict != engine.Damaged {
+				db.Checked = append(append([]string{}, db.Checked...), engine.CheckedEngine)
+			} else if engine.Worse(r.Verdict, db.Verdict) {
+				db.Verdict = r.Verdict
+				db.Findings = append(append([]engine.Finding{}, db.Findings...), r.Findings...)
+			}
+		}
+		out[i] = db
+	}
+	return out
 }
 
 func sortedChecks(m map[string]backup.FileCheck) []fileCheckReport {
@@ -196,6 +246,7 @@ func printVerify(w io.Writer, u *ui, out verifyOutput) {
 				fmt.Fprintf(w, "  %s: %s\n", d.Name, u.T("db.recordedas", u.lang.TData("state.", string(d.State))))
 			}
 		}
+		printDeep(w, u, r.Deep)
 		for _, wn := range r.Warnings {
 			fmt.Fprintln(w, "  "+wn)
 		}
@@ -297,6 +348,25 @@ func runVerifyDB(ctx context.Context, u *ui, opts verifyOptions) (*verifyOutput,
 	}
 	res.Checks = sortedChecks(rep.Checks)
 	rep.Problems = append(rep.Problems, backup.DatabaseProblems(rep.Databases)...)
+	if opts.Deep {
+		o := opts.DeepOpts
+		if o.Install == "" {
+			o.Install = filepath.Dir(db)
+		}
+		d, err := proveFolder(ctx, u, db, rep.Databases, o)
+		if err != nil {
+			return nil, err
+		}
+		res.Deep = d
+		res.Databases = withEngineProof(res.Databases, d)
+		if d.Verdict == engine.Damaged {
+			for _, r := range d.Databases {
+				if r.Verdict == engine.Damaged {
+					rep.Problems = append(rep.Problems, backup.Problem{Kind: backup.ProblemDatabaseDamaged, File: r.Name, Detail: "the Derby engine refused the database or could not read all of it"})
+				}
+			}
+		}
+	}
 	for _, f := range rep.Files {
 		res.Files++
 		res.Bytes += f.Size

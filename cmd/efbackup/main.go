@@ -27,11 +27,14 @@ import (
 
 // Exit codes, the same for every command.
 const (
-	ExitOK          = 0
-	ExitFailed      = 1
-	ExitUsage       = 2
-	ExitIntegrity   = 3
-	ExitInUse       = 4
+	ExitOK        = 0
+	ExitFailed    = 1
+	ExitUsage     = 2
+	ExitIntegrity = 3
+	ExitInUse     = 4
+	// ExitCannotCheck: the engine's proof could not run (no Java runtime
+	// or Derby engine was found, or no room for the scratch copy).
+	ExitCannotCheck = 6
 	ExitInterrupted = 130
 )
 
@@ -192,6 +195,8 @@ var exitTable = []struct {
 		exitClass{ExitFailed, "no-drive", schedule.OutcomeNoDrive}},
 	// Another efbackup holds the folder: a failure like any other, with a
 	// kind of its own so that scripts and the run log can tell.
+	{func(err error) bool { return isKind[*noRuntimeError](err) },
+		exitClass{ExitCannotCheck, "no-runtime", schedule.OutcomeFailed}},
 	{func(err error) bool { return isKind[*lockedError](err) },
 		exitClass{ExitFailed, "locked", schedule.OutcomeLocked}},
 	{func(error) bool { return true },
@@ -258,6 +263,7 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		sce *backup.SidecarError
 		pe  *os.PathError
 		eo  *migrate.EngineTooOldError
+		nr  *noRuntimeError
 		dfe *backup.DatabaseFolderError
 	)
 	switch {
@@ -267,6 +273,8 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		return ue.msg, ue.hint
 	case errors.As(err, &ni):
 		return l.T("err.notinstall", ni.Path, ni.Reason), l.T("hint.notinstall")
+	case errors.As(err, &nr):
+		return nr.msg, nr.hint
 	case errors.As(err, &eo):
 		return l.T("err.engineold", eo.Database, eo.OnDisk, eo.Engine, eo.Jar), l.T("hint.engineold", eo.OnDisk)
 	case errors.As(err, &dfe) && dfe.Unexpected:

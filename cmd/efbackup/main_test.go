@@ -63,7 +63,7 @@ func TestScripts(t *testing.T) {
 	})
 }
 
-// mkinstall DIR VERSION: a small generated e-Faktur install with real H2 files.
+// mkinstall DIR VERSION: a small generated e-Faktur install whose db/ETaxInvoice is a real Derby database.
 func cmdMkinstall(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 2 {
 		ts.Fatalf("usage: mkinstall DIR VERSION")

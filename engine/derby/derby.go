@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/efbackup/efbackup/engine"
+	"github.com/efbackup/efbackup/internal/fsutil"
 )
 
 // Derby is the engine.Engine for Apache Derby database folders.
@@ -36,7 +37,7 @@ func (Derby) Recognise(dir string) bool {
 			return true
 		}
 	}
-	entries, err := os.ReadDir(filepath.Join(dir, "seg0"))
+	entries, err := fsutil.ReadDirShared(filepath.Join(dir, "seg0"))
 	if err != nil {
 		return false
 	}
@@ -68,7 +69,7 @@ func (Derby) Inspect(dir string) (*engine.Database, error) {
 	if _, err := os.Lstat(filepath.Join(dir, propertiesName)); err == nil {
 		rels = append(rels, propertiesName)
 	}
-	logs, err := os.ReadDir(filepath.Join(dir, "log"))
+	logs, err := fsutil.ReadDirShared(filepath.Join(dir, "log"))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
@@ -107,7 +108,7 @@ func CheckFolder(ctx context.Context, dir string) (*engine.Database, map[string]
 	}
 	var files []entry
 	var skipped []entry
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+	err := fsutil.WalkDirShared(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -157,7 +158,7 @@ func feedFile(ctx context.Context, c engine.Check, dir, rel string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	f, err := openShared(filepath.Join(dir, filepath.FromSlash(rel)))
+	f, err := fsutil.OpenShared(filepath.Join(dir, filepath.FromSlash(rel)))
 	if err != nil {
 		return err
 	}
@@ -191,7 +192,7 @@ var copyPool = sync.Pool{New: func() any { b := make([]byte, 1<<20); return &b }
 
 // readSmall reads at most limit bytes of a file.
 func readSmall(path string, limit int64) ([]byte, error) {
-	f, err := openShared(path)
+	f, err := fsutil.OpenShared(path)
 	if err != nil {
 		return nil, err
 	}
