@@ -76,15 +76,31 @@ func TestScheduledRunEndToEnd(t *testing.T) {
 	}
 	line := shown.Plan.Commands[0].Stdin
 	label := shown.Spec.Label
-	cmdline, ok := strings.CutPrefix(strings.TrimSuffix(line, "\n"), "30 18 * * * ")
+	// From the time on, hourly to the end of the day.
+	cmdline, ok := strings.CutPrefix(strings.TrimSuffix(line, "\n"), "30 18-23 * * * ")
 	if !ok || !strings.HasSuffix(cmdline, " # efbackup:"+label) {
 		t.Fatalf("cron line %q", line)
 	}
 	cmdline = strings.TrimSuffix(cmdline, " # efbackup:"+label)
 	cmdline = strings.ReplaceAll(cmdline, `\%`, "%") // cron's own unescaping
+	// The drive is connected: the run never makes the folder.
+	if err := os.MkdirAll(out, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	env := scheduleEnv()
 	for day := 0; day < 3; day++ {
 		if day > 0 {
 			time.Sleep(1100 * time.Millisecond) // snapshot names have one-second resolution
+			// A day on: the last good snapshot was made yesterday.
+			st, err := env.LoadState(label, inst, out)
+			if err != nil || st.LastGood == nil {
+				t.Fatalf("state after run %d: %+v %v", day-1, st, err)
+			}
+			yesterday := st.LastGood.Add(-24 * time.Hour)
+			st.LastGood = &yesterday
+			if err := env.SaveState(st); err != nil {
+				t.Fatal(err)
+			}
 		}
 		cmd := exec.Command("sh", "-c", cmdline)
 		cmd.Dir = "/"

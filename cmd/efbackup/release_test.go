@@ -108,7 +108,7 @@ func TestReleaseBuildIgnoresTestSwitches(t *testing.T) {
 			Checked []string `json:"checked"`
 		} `json:"databases"`
 	}
-	if err := json.Unmarshal([]byte(runBin("snapshot", "--install", src, "--out", out, "--json")), &snap); err != nil {
+	if err := json.Unmarshal([]byte(runBin("snapshot", "--install", src, "--out", out, "--create-out", "--json")), &snap); err != nil {
 		t.Fatal(err)
 	}
 	if len(snap.Databases) != 1 || snap.Databases[0].Engine != "derby" || len(snap.Databases[0].Checked) == 0 {
