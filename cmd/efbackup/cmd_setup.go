@@ -285,11 +285,15 @@ func (d *dialogue) yesNo(q string, def bool) bool {
 // choose shows numbered choices and returns the index taken, or -1 with
 // the text typed when it is not a number of the list.
 func (d *dialogue) choose(q string, choices []string, def int) (int, string, error) {
+	return d.chooseAs(q, d.u.T("setup.choose", def+1), choices, def)
+}
+
+// chooseAs is choose with its own prompt.
+func (d *dialogue) chooseAs(q, prompt string, choices []string, def int) (int, string, error) {
 	fmt.Fprintln(d.w, q)
 	for i, c := range choices {
 		fmt.Fprintf(d.w, "  %d) %s\n", i+1, c)
 	}
-	prompt := d.u.T("setup.choose", def+1)
 	if len(choices) == 0 || def < 0 {
 		prompt = d.u.T("setup.type")
 	}
@@ -316,7 +320,7 @@ func (d *dialogue) choose(q string, choices []string, def int) (int, string, err
 func (d *dialogue) ask(ctx context.Context, opts *setupOptions) error {
 	u := d.u
 	if !opts.langChosen {
-		i, _, err := d.choose("Bahasa / Language:", []string{"Bahasa Indonesia", "English"}, 0)
+		i, _, err := d.chooseAs("Bahasa / Language:", u.T("setup.chooselang", 1), []string{"Bahasa Indonesia", "English"}, 0)
 		if err != nil {
 			return err
 		}

@@ -114,6 +114,7 @@ func init() {
 		"setup.q.go":          {"Go ahead?", "Lanjutkan?"},
 		"setup.cancelled":     {"setup cancelled: nothing was done", "setup dibatalkan: tidak ada yang dilakukan"},
 		"setup.choose":        {"Choose a number, or type a folder [%d]:", "Pilih nomor, atau ketik folder [%d]:"},
+		"setup.chooselang":    {"Pilih nomor / Choose a number [%d]:", "Pilih nomor / Choose a number [%d]:"},
 		"setup.type":          {"Type a folder:", "Ketik folder:"},
 		"setup.yn.yes":        {"[Y/n]", "[Y/t]"},
 		"setup.yn.no":         {"[y/N]", "[y/T]"},
