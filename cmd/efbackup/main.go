@@ -62,8 +62,12 @@ func versionLine() string {
 			}
 		}
 	}
-	if len(c) > 7 {
-		c = c[:7]
+	// The short hash, as git shows it; a mark such as -dirty stays.
+	if h, mark, _ := strings.Cut(c, "-"); len(h) > 7 {
+		c = h[:7]
+		if mark != "" {
+			c += "-" + mark
+		}
 	}
 	var parts []string
 	for _, p := range []string{c, d} {
