@@ -93,7 +93,7 @@ func TestSetupUnattended(t *testing.T) {
 
 	// In words, in Indonesian, with the keep rules given.
 	out2 := filepath.Join(t.TempDir(), "kedua")
-	code, stdout, stderr = runCLI(t, "--lang", "id", "setup", "--install", inst, "--out", out2, "--create-out", "--daily", "17:30", "--backend", "cron", "--keep-last", "5", "--label", "kantor")
+	code, _, stderr = runCLI(t, "--lang", "id", "setup", "--install", inst, "--out", out2, "--create-out", "--daily", "17:30", "--backend", "cron", "--keep-last", "5", "--label", "kantor")
 	if code != ExitUsage {
 		// --label is not setup's: the schedule's label is the install's.
 		t.Errorf("setup --label: exit %d\n%s", code, stderr)
