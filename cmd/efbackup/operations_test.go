@@ -151,6 +151,7 @@ func TestSkipUnchanged(t *testing.T) {
 	opsEnv(t)
 	inst := opsInstall(t, "3.2", -1)
 	out := filepath.Join(t.TempDir(), "snaps")
+	os.MkdirAll(out, 0o700) // the backup drive is connected
 	runSched := func() schedule.RunRecord {
 		t.Helper()
 		code, stdout, stderr := runCLI(t, "run-scheduled", "--install", inst, "--out", out, "--skip-unchanged", "--keep-last", "5", "--json")
@@ -174,7 +175,7 @@ func TestSkipUnchanged(t *testing.T) {
 		t.Fatalf("second run %+v, archives %v", second, archives(t, out))
 	}
 	// snapshot --skip-unchanged says the same, and writes nothing.
-	code, stdout, stderr := runCLI(t, "snapshot", "--install", inst, "--out", out, "--label", first.Label, "--skip-unchanged")
+	code, stdout, stderr := runCLI(t, "snapshot", "--install", inst, "--out", out, "--create-out", "--label", first.Label, "--skip-unchanged")
 	if code != 0 || !strings.Contains(stdout, "unchanged since "+filepath.Join(out, first.Snapshot)) || len(archives(t, out)) != 1 {
 		t.Fatalf("snapshot --skip-unchanged: exit %d\n%s%s", code, stdout, stderr)
 	}
@@ -222,7 +223,7 @@ func TestKilledPruneLeavesNoBlockingLock(t *testing.T) {
 	opsEnv(t)
 	inst := opsInstall(t, "4.0", -1)
 	out := filepath.Join(t.TempDir(), "snaps")
-	if code, _, stderr := runCLI(t, "snapshot", "--install", inst, "--out", out, "-q"); code != 0 {
+	if code, _, stderr := runCLI(t, "snapshot", "--install", inst, "--out", out, "--create-out", "-q"); code != 0 {
 		t.Fatal(stderr)
 	}
 	cmd := exec.Command(os.Args[0], "prune", "--out", out, "--keep-last", "1")
