@@ -117,6 +117,13 @@ func TestSetupUnattended(t *testing.T) {
 // appeared. It returns what the terminal showed.
 func runWithTTY(t *testing.T, cmd *exec.Cmd, dialogue ...[2]string) (string, error) {
 	t.Helper()
+	return runWithTTYDoing(t, cmd, nil, dialogue...)
+}
+
+// runWithTTYDoing is runWithTTY that calls before[i], when set, once the
+// i-th prompt has appeared and before it is answered.
+func runWithTTYDoing(t *testing.T, cmd *exec.Cmd, before map[int]func(), dialogue ...[2]string) (string, error) {
+	t.Helper()
 	ptmx, tty := openPTY(t)
 	defer ptmx.Close()
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
@@ -149,7 +156,7 @@ func runWithTTY(t *testing.T, cmd *exec.Cmd, dialogue ...[2]string) (string, err
 	}
 	deadline := time.Now().Add(60 * time.Second)
 	from := 0
-	for _, qa := range dialogue {
+	for n, qa := range dialogue {
 		for {
 			s := shown()
 			if i := strings.Index(s[from:], qa[0]); i >= 0 {
@@ -162,6 +169,9 @@ func runWithTTY(t *testing.T, cmd *exec.Cmd, dialogue ...[2]string) (string, err
 				t.Fatalf("no %q on the terminal; it shows:\n%s", qa[0], s)
 			}
 			time.Sleep(10 * time.Millisecond)
+		}
+		if f := before[n]; f != nil {
+			f()
 		}
 		if _, err := ptmx.Write([]byte(qa[1] + "\n")); err != nil {
 			t.Fatal(err)
@@ -230,5 +240,35 @@ func TestSetupDialogue(t *testing.T) {
 	}
 	if strings.Contains(shown, "Bahasa / Language:") {
 		t.Errorf("asked for the language given with --lang:\n%s", shown)
+	}
+}
+
+// setup while e-Faktur is open: on a terminal it asks to close it and
+// tries again; unattended, it installs the schedule (which makes the first
+// snapshot once e-Faktur is closed) and exits 4.
+func TestSetupWhileEFakturOpen(t *testing.T) {
+	opsEnv(t)
+	requireDerby(t)
+	_, env := fakeCrontab(t)
+	inst := opsInstall(t, "4.0", -1)
+	h := hold(t, holdModes[0], filepath.Join(inst, "db", "ETaxInvoice"))
+
+	out := filepath.Join(t.TempDir(), "usb")
+	code, stdout, stderr := runCLI(t, "setup", "--install", inst, "--out", out, "--create-out", "--daily", "17:30", "--backend", "cron", "--json")
+	var res setupResult
+	if code != ExitInUse || json.Unmarshal([]byte(stdout), &res) != nil || !res.Waiting || res.Snapshot != "" || res.Schedule == nil || len(archives(t, out)) != 0 {
+		t.Fatalf("unattended: exit %d\n%s%s", code, stdout, stderr)
+	}
+
+	out2 := filepath.Join(t.TempDir(), "usb2")
+	os.Mkdir(out2, 0o700)
+	cmd := child([]string{"--lang", "id", "setup", "--install", inst, "--out", out2, "--daily", "17:30", "--backend", "cron"}, env...)
+	// The clerk closes e-Faktur, then presses Enter.
+	shown, err := runWithTTYDoing(t, cmd, map[int]func(){1: func() { h.Stop() }},
+		[2]string{"Lanjutkan? [Y/t]", ""},
+		[2]string{"e-Faktur sedang terbuka. Tutup aplikasinya, lalu tekan Enter untuk mencoba lagi", ""},
+	)
+	if err != nil || len(archives(t, out2)) != 1 || !strings.Contains(shown, "Selesai. efbackup sudah disiapkan:") || !strings.Contains(shown, "terverifikasi") {
+		t.Fatalf("on a terminal: %v %v\n%s", err, archives(t, out2), shown)
 	}
 }
