@@ -15,6 +15,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/efbackup/efbackup/engine"
@@ -540,7 +541,10 @@ func StreamFile(ctx context.Context, f SourceFile, buf []byte, w io.Writer, chk 
 	free <- buf[half:]
 	work := make(chan []byte)
 	done := make(chan struct{})
+	// werr belongs to the second goroutine until done is closed; failed
+	// tells the reading loop to stop early.
 	var werr error
+	var failed atomic.Bool
 	go func() {
 		defer close(done)
 		for b := range work {
@@ -552,6 +556,7 @@ func StreamFile(ctx context.Context, f SourceFile, buf []byte, w io.Writer, chk 
 				if w != nil {
 					if _, err := w.Write(b); err != nil {
 						werr = err
+						failed.Store(true)
 					}
 				}
 				if werr == nil && progress != nil {
@@ -568,8 +573,8 @@ func StreamFile(ctx context.Context, f SourceFile, buf []byte, w io.Writer, chk 
 				return err
 			}
 			b := <-free
-			if werr != nil {
-				return werr
+			if failed.Load() {
+				return nil // the second goroutine's error is returned below
 			}
 			want := int64(len(b))
 			if size-n < want {
