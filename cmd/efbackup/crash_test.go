@@ -458,3 +458,9 @@ func (h *restoreHarness) checkNames(when string, allow ...*regexp.Regexp) {
 	}
 	checkNames(h.t, when, h.inst, keep, allow...)
 }
+
+// finalsIn lists the snapshots in dir.
+func finalsIn(dir string) []string {
+	m, _ := filepath.Glob(filepath.Join(dir, "*"+backup.ArchiveSuffix))
+	return m
+}

@@ -315,8 +315,3 @@ func TestRealDiskFillsDuringMigrate(t *testing.T) {
 		}
 	}
 }
-
-func finalsIn(dir string) []string {
-	m, _ := filepath.Glob(filepath.Join(dir, "*"+backup.ArchiveSuffix))
-	return m
-}
