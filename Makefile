@@ -3,12 +3,17 @@
 #   make test   - every test, with the race detector
 SHELL := /bin/bash
 GO ?= go
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -s -w -X main.version=$(VERSION)
+# The release's number is in VERSION; the commit and its date (not the
+# build's, so that two builds of one commit are the same bytes) come from
+# git. --version prints "efbackup 1.1.0 (35b0fc3, 2026-12-06)".
+VERSION ?= $(shell cat VERSION 2>/dev/null || echo dev)
+COMMIT ?= $(shell git rev-parse --short=7 HEAD 2>/dev/null)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
+DATE ?= $(shell git log -1 --format=%cs 2>/dev/null)
+LDFLAGS := -s -w -buildid= -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 BIN := bin/efbackup
 WORK ?= $(CURDIR)/.work
 
-.PHONY: all build test crash-quick test-short test-windows test-s3 crash deps-test deps-check deps-windows deps-bench deps-s3 lint cross bench demo clean fuzz fuzz-ci deepcheck-class oracle
+.PHONY: release release-check all build test crash-quick test-short test-windows test-s3 crash deps-test deps-check deps-windows deps-bench deps-s3 lint cross bench demo clean fuzz fuzz-ci deepcheck-class oracle
 
 all: build
 
@@ -109,8 +114,29 @@ cross:
 	@set -e; for t in windows/amd64 windows/386 linux/amd64 darwin/arm64; do \
 	  os=$${t%/*}; arch=$${t#*/}; ext=""; [ $$os = windows ] && ext=.exe; \
 	  echo "build $$t"; \
-	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/efbackup-$$os-$$arch$$ext ./cmd/efbackup; \
+	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -buildvcs=false -ldflags "$(LDFLAGS)" -o bin/efbackup-$$os-$$arch$$ext ./cmd/efbackup; \
 	done
+
+# The files people download: Windows 64- and 32-bit, Linux, macOS (Apple
+# silicon and Intel), each named with the version, and SHA256SUMS to check
+# them with (sha256sum -c, or certutil -hashfile FILE SHA256 on Windows).
+# Static (CGO_ENABLED=0) and reproducible (-trimpath, no build id): the
+# same commit builds the same bytes. release-check rebuilds and compares.
+DIST ?= dist
+RELEASE_TARGETS := windows/amd64 windows/386 linux/amd64 darwin/arm64 darwin/amd64
+release:
+	@set -e; rm -rf $(DIST); mkdir -p $(DIST); for t in $(RELEASE_TARGETS); do \
+	  os=$${t%/*}; arch=$${t#*/}; ext=""; [ $$os = windows ] && ext=.exe; \
+	  name=efbackup-$(VERSION)-$$os-$$arch$$ext; echo "build $$name"; \
+	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -buildvcs=false -ldflags "$(LDFLAGS)" -o $(DIST)/$$name ./cmd/efbackup; \
+	done; \
+	cd $(DIST) && sha256sum efbackup-* > SHA256SUMS && sha256sum -c --quiet SHA256SUMS && cat SHA256SUMS
+	@./$(DIST)/efbackup-$(VERSION)-linux-amd64 --version
+
+release-check: release
+	@set -e; mkdir -p $(WORK); cp $(DIST)/SHA256SUMS $(WORK)/SHA256SUMS.first; \
+	$(MAKE) --no-print-directory release DIST=$(WORK)/dist-again >/dev/null; \
+	diff $(WORK)/SHA256SUMS.first $(WORK)/dist-again/SHA256SUMS && echo "release-check: the same bytes twice"
 
 BENCH_PKGS := zstd restic borgbackup zip libderby-java derby-tools rclone age
 deps-bench:
@@ -131,4 +157,4 @@ fuzz-ci:
 	@bash scripts/fuzz.sh 6s
 
 clean:
-	rm -rf bin $(WORK)
+	rm -rf bin $(DIST) $(WORK)

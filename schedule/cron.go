@@ -8,9 +8,11 @@ import (
 )
 
 // CronLine is the crontab line of the daily run, ending in the mark
-// "# efbackup:<label>". cron has no catch-up: a run missed while the
-// computer was off is skipped (systemd timers are preferred where
-// available for that reason).
+// "# efbackup:<label>": at the time and every hour after it until
+// midnight (a try once the day's snapshot is made does nothing). cron has
+// no catch-up and no log-on trigger: a day the computer is off at every
+// try is skipped (systemd timers are preferred where available for that
+// reason).
 func CronLine(s Spec) (string, error) {
 	if err := s.Validate(); err != nil {
 		return "", err
@@ -22,7 +24,11 @@ func CronLine(s Spec) (string, error) {
 	}
 	// cron turns an unescaped % into a line break.
 	cmd := strings.ReplaceAll(strings.Join(words, " "), "%", `\%`)
-	return fmt.Sprintf("%d %d * * * %s %s", m, h, cmd, Marker(s.Label)), nil
+	hours := fmt.Sprint(h)
+	if h < 23 {
+		hours += "-23"
+	}
+	return fmt.Sprintf("%d %s * * * %s %s", m, hours, cmd, Marker(s.Label)), nil
 }
 
 // cron edits the user's crontab through crontab -l and crontab -.

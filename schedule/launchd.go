@@ -8,9 +8,12 @@ import (
 	"strings"
 )
 
-// LaunchdPlist is the launch agent of the daily run. launchd starts a
-// StartCalendarInterval job missed while the Mac slept as soon as it
-// wakes; one missed while it was off is skipped.
+// LaunchdPlist is the launch agent of the daily run: at the time and
+// every hour after it until midnight (a try once the day's snapshot is
+// made does nothing), and when the agent is loaded, at log-on
+// (RunAtLoad). launchd starts a StartCalendarInterval job missed while
+// the Mac slept as soon as it wakes; one missed while it was off is
+// skipped.
 func LaunchdPlist(s Spec, logFile string) (string, error) {
 	if err := s.Validate(); err != nil {
 		return "", err
@@ -30,10 +33,15 @@ func LaunchdPlist(s Spec, logFile string) (string, error) {
 		w("    <string>%s</string>\n", esc(a))
 	}
 	w("  </array>\n")
-	w("  <key>StartCalendarInterval</key>\n  <dict>\n")
-	w("    <key>Hour</key>\n    <integer>%d</integer>\n", h)
-	w("    <key>Minute</key>\n    <integer>%d</integer>\n", m)
-	w("  </dict>\n")
+	w("  <key>StartCalendarInterval</key>\n  <array>\n")
+	for _, hour := range TryHours(h) {
+		w("    <dict>\n")
+		w("      <key>Hour</key>\n      <integer>%d</integer>\n", hour)
+		w("      <key>Minute</key>\n      <integer>%d</integer>\n", m)
+		w("    </dict>\n")
+	}
+	w("  </array>\n")
+	w("  <key>RunAtLoad</key>\n  <true/>\n")
 	w("  <key>ProcessType</key>\n  <string>Background</string>\n")
 	w("  <key>StandardOutPath</key>\n  <string>%s</string>\n", esc(logFile))
 	w("  <key>StandardErrorPath</key>\n  <string>%s</string>\n", esc(logFile))

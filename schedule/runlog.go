@@ -30,6 +30,18 @@ const (
 	OutcomeKey         = "key"         // exit 5: a key or passphrase was missing or wrong
 	OutcomeLocked      = "locked"      // another efbackup held the folder
 	OutcomeInterrupted = "interrupted" // exit 130
+	// OutcomeWaiting is a try of a daily schedule that found e-Faktur
+	// open: not a failure, the next try (an hour later, at log-on or
+	// unlock) makes the snapshot.
+	OutcomeWaiting = "waiting"
+	// OutcomeNoDrive is a run that found the backup drive missing, or
+	// another drive at its place (exit 1). It is never in the run log,
+	// which is on that drive, only in the system's log and the
+	// notifications.
+	OutcomeNoDrive = "no-drive"
+	// OutcomeDone is a try of a daily schedule once that day's snapshot
+	// is made: it does nothing, and is never in the run log.
+	OutcomeDone = "done"
 )
 
 // RunRecord is one line of the run log.
@@ -49,6 +61,11 @@ type RunRecord struct {
 	Host    string  `json:"host,omitempty"`
 	Message string  `json:"message,omitempty"`
 	Hint    string  `json:"hint,omitempty"`
+	// LastGood is when the label's newest good snapshot was made, as far
+	// as its schedule knows.
+	LastGood *time.Time `json:"last_good,omitempty"`
+	// Alert, when set, says that no good snapshot has been made for days.
+	Alert string `json:"alert,omitempty"`
 	// Proved names the snapshot the real Derby engine proved in this run
 	// (the weekly proof), with its verdict in ProofVerdict.
 	Proved       string `json:"proved,omitempty"`
@@ -61,7 +78,7 @@ func (r *RunRecord) Success() bool {
 }
 
 // outcomes are the outcomes a run log line may hold.
-var outcomes = []string{OutcomeOK, OutcomeUnchanged, OutcomeFailed, OutcomeUsage, OutcomeIntegrity, OutcomeInUse, OutcomeKey, OutcomeLocked, OutcomeInterrupted}
+var outcomes = []string{OutcomeOK, OutcomeUnchanged, OutcomeFailed, OutcomeUsage, OutcomeIntegrity, OutcomeInUse, OutcomeKey, OutcomeLocked, OutcomeInterrupted, OutcomeWaiting, OutcomeNoDrive}
 
 // RunLogError says a line of the run log holds a value this release does
 // not know (a newer release's, or damage). Runs leaves such lines out.

@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -28,6 +29,7 @@ var winSpec = Spec{
 	Daily:   "18:30",
 	Args:    []string{"--keep-daily", "7", "--keep-weekly", "4", "--keep-monthly", "12", "--lang", "id"},
 	User:    `PC-KANTOR\budi`,
+	Drive:   "volume-guid:{6a1b0c2e-5f3d-11ee-8c99-0242ac120002}",
 }
 
 var unixSpec = Spec{
@@ -37,6 +39,7 @@ var unixSpec = Spec{
 	Out:     "/media/budi/USB BACKUP/efbackup",
 	Daily:   "7:05",
 	Args:    []string{"--keep-last", "3", "--keep-within", "30d", "--skip-unchanged"},
+	Drive:   "uuid:2f6c1a0e-93b4-4c1d-9e55-7d0f3a8b1c22",
 }
 
 func golden(t *testing.T, name, got string) {
@@ -90,7 +93,17 @@ type taskDoc struct {
 			StartBoundary string `xml:"StartBoundary"`
 			DaysInterval  int    `xml:"ScheduleByDay>DaysInterval"`
 			Enabled       string `xml:"Enabled"`
+			Interval      string `xml:"Repetition>Interval"`
+			Duration      string `xml:"Repetition>Duration"`
+			StopAtEnd     string `xml:"Repetition>StopAtDurationEnd"`
 		} `xml:"CalendarTrigger"`
+		Logon []struct {
+			UserID string `xml:"UserId"`
+		} `xml:"LogonTrigger"`
+		Session []struct {
+			UserID      string `xml:"UserId"`
+			StateChange string `xml:"StateChange"`
+		} `xml:"SessionStateChangeTrigger"`
 	} `xml:"Triggers"`
 	Principals []struct {
 		ID        string `xml:"id,attr"`
@@ -134,6 +147,16 @@ func TestTaskXMLStructure(t *testing.T) {
 	if len(d.Triggers.Calendar) != 1 || d.Triggers.Calendar[0].StartBoundary != "2024-01-01T18:30:00" || d.Triggers.Calendar[0].DaysInterval != 1 {
 		t.Errorf("trigger: %+v", d.Triggers)
 	}
+	// Every hour from 18:30 until midnight: 18:30 ... 23:30.
+	if c := d.Triggers.Calendar[0]; c.Interval != "PT1H" || c.Duration != "PT5H30M" || c.StopAtEnd != "false" {
+		t.Errorf("repetition: %+v", c)
+	}
+	if len(d.Triggers.Logon) != 1 || d.Triggers.Logon[0].UserID != `PC-KANTOR\budi` {
+		t.Errorf("log-on trigger: %+v", d.Triggers.Logon)
+	}
+	if len(d.Triggers.Session) != 1 || d.Triggers.Session[0].UserID != `PC-KANTOR\budi` || d.Triggers.Session[0].StateChange != "SessionUnlock" {
+		t.Errorf("unlock trigger: %+v", d.Triggers.Session)
+	}
 	if len(d.Principals) != 1 || d.Principals[0].LogonType != "S4U" || d.Principals[0].UserID != `PC-KANTOR\budi` || d.Principals[0].ID != "Author" {
 		t.Errorf("principal: %+v", d.Principals)
 	}
@@ -159,6 +182,38 @@ func TestTaskXMLStructure(t *testing.T) {
 	logged.WhenLoggedOn = true
 	if d := parseTask(t, must(t)(TaskXML(logged))); d.Principals[0].LogonType != "InteractiveToken" {
 		t.Errorf("when logged on: %+v", d.Principals)
+	}
+}
+
+// The backup day a try belongs to starts at the latest daily time at or
+// before it: a try in the morning catches up the evening before.
+func TestPeriodStart(t *testing.T) {
+	loc := time.FixedZone("WIB", 7*3600)
+	at := func(d, h, m int) time.Time { return time.Date(2026, 3, d, h, m, 0, 0, loc) }
+	for _, c := range []struct {
+		now, want time.Time
+	}{
+		{at(10, 18, 30), at(10, 18, 30)},
+		{at(10, 23, 30), at(10, 18, 30)},
+		{at(11, 8, 0), at(10, 18, 30)},
+		{at(11, 18, 29), at(10, 18, 30)},
+		{at(1, 7, 0), time.Date(2026, 2, 28, 18, 30, 0, 0, loc)},
+	} {
+		got, err := PeriodStart(c.now, "18:30")
+		if err != nil || !got.Equal(c.want) {
+			t.Errorf("PeriodStart(%v) = %v, %v; want %v", c.now, got, err, c.want)
+		}
+	}
+	for _, c := range []struct {
+		h, m int
+		want string
+	}{{18, 30, "PT5H30M"}, {0, 0, "PT24H"}, {23, 59, "PT1M"}, {7, 0, "PT17H"}} {
+		if got := repetitionDuration(c.h, c.m); got != c.want {
+			t.Errorf("repetitionDuration(%d, %d) = %s, want %s", c.h, c.m, got, c.want)
+		}
+	}
+	if hs := TryHours(21); !slices.Equal(hs, []int{21, 22, 23}) {
+		t.Errorf("TryHours(21) = %v", hs)
 	}
 }
 
@@ -224,14 +279,17 @@ func windowsArgv(s string) []string {
 // available off macOS).
 func TestLaunchdPlistStructure(t *testing.T) {
 	x := must(t)(LaunchdPlist(unixSpec, "/tmp/log"))
+	type calDict struct {
+		Keys []string `xml:"key"`
+		Ints []int    `xml:"integer"`
+	}
 	var doc struct {
 		Dict struct {
 			Items []struct {
 				XMLName xml.Name
-				Value   string   `xml:",chardata"`
-				Strings []string `xml:"string"`
-				Keys    []string `xml:"key"`
-				Ints    []int    `xml:"integer"`
+				Value   string    `xml:",chardata"`
+				Strings []string  `xml:"string"`
+				Dicts   []calDict `xml:"dict"`
 			} `xml:",any"`
 		} `xml:"dict"`
 	}
@@ -252,8 +310,18 @@ func TestLaunchdPlistStructure(t *testing.T) {
 	if v := items[kv["ProgramArguments"]]; !slices.Equal(v.Strings, append([]string{unixSpec.Exe}, unixSpec.Command()...)) {
 		t.Errorf("ProgramArguments %q", v.Strings)
 	}
-	if v := items[kv["StartCalendarInterval"]]; !slices.Equal(v.Keys, []string{"Hour", "Minute"}) || !slices.Equal(v.Ints, []int{7, 5}) {
-		t.Errorf("StartCalendarInterval %+v", v)
+	// 07:05, then every hour until 23:05.
+	cal := items[kv["StartCalendarInterval"]]
+	if cal.XMLName.Local != "array" || len(cal.Dicts) != 17 {
+		t.Fatalf("StartCalendarInterval %+v", cal)
+	}
+	for i, d := range cal.Dicts {
+		if !slices.Equal(d.Keys, []string{"Hour", "Minute"}) || !slices.Equal(d.Ints, []int{7 + i, 5}) {
+			t.Errorf("StartCalendarInterval %d: %+v", i, d)
+		}
+	}
+	if v := items[kv["RunAtLoad"]]; v.XMLName.Local != "true" {
+		t.Errorf("RunAtLoad %+v", v)
 	}
 }
 
@@ -264,10 +332,10 @@ func TestCronLineRoundTrip(t *testing.T) {
 		t.Skip("no sh")
 	}
 	line := must(t)(CronLine(unixSpec))
-	if !strings.HasPrefix(line, "5 7 * * * ") || !strings.HasSuffix(line, " # efbackup:eFaktur-3.2") {
+	if !strings.HasPrefix(line, "5 7-23 * * * ") || !strings.HasSuffix(line, " # efbackup:eFaktur-3.2") {
 		t.Fatalf("line %q", line)
 	}
-	cmd := strings.TrimSuffix(strings.TrimPrefix(line, "5 7 * * * "), " # efbackup:eFaktur-3.2")
+	cmd := strings.TrimSuffix(strings.TrimPrefix(line, "5 7-23 * * * "), " # efbackup:eFaktur-3.2")
 	cmd = strings.ReplaceAll(cmd, `\%`, "%") // what cron does before handing the line to sh
 	// Replace the program with printf, one argument per line.
 	cmd = strings.Replace(cmd, quoteSh(unixSpec.Exe), `printf '%s\n'`, 1)
@@ -312,8 +380,34 @@ func TestSystemdAnalyzeVerify(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err == nil {
 		t.Fatalf("systemd-analyze accepted a bad timer:\n%s", out)
 	}
-	if cal, err := exec.Command(tool, "calendar", "*-*-* 07:05:00").Output(); err != nil || !strings.Contains(string(cal), "Normalized form: *-*-* 07:05:00") {
-		t.Errorf("calendar: %v %s", err, cal)
+	// The timer's calendar: 07:05 and every hour after it until 23:05,
+	// as systemd itself reads it.
+	onCal := ""
+	for _, l := range strings.Split(tmr, "\n") {
+		if v, ok := strings.CutPrefix(l, "OnCalendar="); ok {
+			onCal = v
+		}
+	}
+	cal, err := exec.Command(tool, "calendar", "--iterations=18", "--base-time=2026-03-02 00:00:00", onCal).Output()
+	if err != nil {
+		t.Fatalf("calendar %q: %v %s", onCal, err, cal)
+	}
+	var times []string
+	for _, l := range strings.Split(string(cal), "\n") {
+		if _, v, ok := strings.Cut(l, "Iter. #"); ok {
+			_, v, _ = strings.Cut(v, ": ")
+			times = append(times, strings.Fields(v)[2])
+		} else if _, v, ok := strings.Cut(l, "Next elapse: "); ok {
+			times = append(times, strings.Fields(v)[2])
+		}
+	}
+	var want []string
+	for h := 7; h <= 23; h++ {
+		want = append(want, fmt.Sprintf("%02d:05:00", h))
+	}
+	want = append(want, "07:05:00")
+	if !slices.Equal(times, want) {
+		t.Errorf("systemd's tries for %q:\n%v\nwant\n%v", onCal, times, want)
 	}
 }
 

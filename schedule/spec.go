@@ -25,6 +25,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/efbackup/efbackup/internal/volume"
 )
 
 // Spec is one daily run to install.
@@ -42,6 +44,13 @@ type Spec struct {
 	// WhenLoggedOn makes the Windows task run only while the user is
 	// logged on (InteractiveToken) instead of whether or not (S4U).
 	WhenLoggedOn bool `json:"when_logged_on,omitempty"`
+	// Drive is the identity of the drive that held Out when the schedule
+	// was installed (volume.ID.String(): KIND:VALUE); a run refuses
+	// another drive at the same place. Empty: any drive.
+	Drive string `json:"drive,omitempty"`
+	// DriveName says which drive that is, for people (its label and
+	// where it was mounted).
+	DriveName string `json:"drive_name,omitempty"`
 }
 
 var labelRe = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
@@ -66,6 +75,11 @@ func (s Spec) Validate() error {
 		}
 		if strings.ContainsAny(p.v, "\x00\n\r") {
 			return fmt.Errorf("the %s %q holds a line break", p.name, p.v)
+		}
+	}
+	if s.Drive != "" {
+		if _, err := volume.Parse(s.Drive); err != nil {
+			return err
 		}
 	}
 	for _, a := range s.Args {
@@ -103,10 +117,14 @@ func ParseDaily(s string) (hour, minute int, err error) {
 }
 
 // Command is the scheduled command line after the program: run-scheduled
-// with the install, the snapshot folder, the label and the extra
+// with the install, the snapshot folder, the label, the daily time (a try
+// once that day's snapshot is made does nothing), the drive and the extra
 // arguments.
 func (s Spec) Command() []string {
-	args := []string{"run-scheduled", "--install", s.Install, "--out", s.Out, "--label", s.Label}
+	args := []string{"run-scheduled", "--install", s.Install, "--out", s.Out, "--label", s.Label, "--daily", s.Daily}
+	if s.Drive != "" {
+		args = append(args, "--drive-id", s.Drive)
+	}
 	return append(args, s.Args...)
 }
 

@@ -29,8 +29,11 @@ func SystemdService(s Spec) (string, error) {
 	return b.String(), nil
 }
 
-// SystemdTimer fires the service daily. Persistent=true makes systemd
-// start a run missed while the computer was off as soon as it is back.
+// SystemdTimer fires the service daily at the time and every hour after
+// it until midnight (a try once the day's snapshot is made does nothing),
+// and once when the user's service manager starts: at log-on, or at boot
+// where lingering is on. Persistent=true makes systemd start a run missed
+// while the computer was off as soon as it is back.
 func SystemdTimer(s Spec) (string, error) {
 	if err := s.Validate(); err != nil {
 		return "", err
@@ -42,7 +45,12 @@ func SystemdTimer(s Spec) (string, error) {
 	fmt.Fprintf(&b, "[Unit]\n")
 	fmt.Fprintf(&b, "Description=efbackup: daily snapshot of the e-Faktur database (%s)\n", s.Label)
 	fmt.Fprintf(&b, "\n[Timer]\n")
-	fmt.Fprintf(&b, "OnCalendar=*-*-* %02d:%02d:00\n", h, m)
+	hours := fmt.Sprintf("%02d", h)
+	if h < 23 {
+		hours += "..23"
+	}
+	fmt.Fprintf(&b, "OnCalendar=*-*-* %s:%02d:00\n", hours, m)
+	fmt.Fprintf(&b, "OnStartupSec=2min\n")
 	fmt.Fprintf(&b, "Persistent=true\n")
 	fmt.Fprintf(&b, "Unit=%s.service\n", UnitName(s.Label))
 	fmt.Fprintf(&b, "\n[Install]\n")

@@ -16,7 +16,12 @@ import (
 // see EncodeUTF16.
 //
 // The choices, each one for a reason:
-//   - CalendarTrigger, every day at the time, local clock;
+//   - CalendarTrigger, every day at the time, local clock, repeated every
+//     hour until midnight: e-Faktur left open at the time only delays the
+//     backup (a try once the day's snapshot is made does nothing);
+//   - LogonTrigger and SessionStateChangeTrigger (unlock) for the user:
+//     the clerk who closed e-Faktur and locked the PC at night gets the
+//     backup at the next unlock or log-on;
 //   - StartWhenAvailable: a run missed because the PC was off or asleep
 //     starts as soon as it is back, instead of waiting a day;
 //   - LogonType S4U: runs whether or not the user is logged on, with no
@@ -51,12 +56,30 @@ func TaskXML(s Spec) (string, error) {
 	w("  </RegistrationInfo>\n")
 	w("  <Triggers>\n")
 	w("    <CalendarTrigger>\n")
+	w("      <Repetition>\n")
+	w("        <Interval>PT1H</Interval>\n")
+	w("        <Duration>%s</Duration>\n", repetitionDuration(h, m))
+	w("        <StopAtDurationEnd>false</StopAtDurationEnd>\n")
+	w("      </Repetition>\n")
 	w("      <StartBoundary>2024-01-01T%02d:%02d:00</StartBoundary>\n", h, m)
 	w("      <Enabled>true</Enabled>\n")
 	w("      <ScheduleByDay>\n")
 	w("        <DaysInterval>1</DaysInterval>\n")
 	w("      </ScheduleByDay>\n")
 	w("    </CalendarTrigger>\n")
+	// Log-on and unlock of this user only: without a user they would
+	// need an administrator, and would fire for anyone.
+	if s.User != "" {
+		w("    <LogonTrigger>\n")
+		w("      <Enabled>true</Enabled>\n")
+		w("      <UserId>%s</UserId>\n", esc(s.User))
+		w("    </LogonTrigger>\n")
+		w("    <SessionStateChangeTrigger>\n")
+		w("      <Enabled>true</Enabled>\n")
+		w("      <UserId>%s</UserId>\n", esc(s.User))
+		w("      <StateChange>SessionUnlock</StateChange>\n")
+		w("    </SessionStateChangeTrigger>\n")
+	}
 	w("  </Triggers>\n")
 	w("  <Principals>\n")
 	w("    <Principal id=\"Author\">\n")

@@ -28,8 +28,8 @@ run() {
 
 run "generate a sample e-Faktur 3.2 install: db/ETaxInvoice is a real Apache Derby database" 0 \
   go run -C "$OLDPWD" ./fixtures/cmd/mkinstall -version 3.2 -out "$WORK/eFaktur-3.2" -quiet
-run "take a snapshot (close e-Faktur first; efbackup refuses a database in use)" 0 \
-  "$BIN" snapshot --install eFaktur-3.2 --out snapshots --no-progress
+run "take a snapshot (close e-Faktur first; efbackup refuses a database in use); --create-out makes the new folder" 0 \
+  "$BIN" snapshot --install eFaktur-3.2 --out snapshots --create-out --no-progress
 SNAP=$(ls snapshots/*.tar.zst | head -1)
 run "list the snapshots: every byte read again, and the Derby file structure checked" 0 "$BIN" list --out snapshots
 run "verify the snapshot: every byte, every checksum, every page of every Derby container" 0 "$BIN" verify "$SNAP"
@@ -63,7 +63,7 @@ run "a table file cut in half (Derby would silently return fewer rows): the allo
 run "generate an install whose e-Faktur was killed in the middle of a transaction" 0 \
   go run -C "$OLDPWD" ./fixtures/cmd/mkinstall -version 3.2 -state crashed -out "$WORK/eFaktur-crashed" -quiet
 run "snapshot it: recorded as 'not shut down cleanly'; db.lck, dbex.lck and tmp/ are left out" 0 \
-  "$BIN" snapshot --install eFaktur-crashed --out snapshots-crashed --no-progress
+  "$BIN" snapshot --install eFaktur-crashed --out snapshots-crashed --create-out --no-progress
 run "the engine's own proof: a scratch copy booted by the real Derby engine (recovery runs), every table checked, every row read" 0 \
   "$BIN" verify --deep snapshots-crashed/*.tar.zst
 
@@ -92,6 +92,41 @@ run "schedule show: exactly what a daily 17:30 snapshot would install on this sy
   "$BIN" schedule show --install eFaktur-3.2 --out snapshots --daily 17:30 --keep-daily 7
 run "doctor: the installs found here, and what is at risk (exit 3 when something is)" 3 \
   "$BIN" doctor "$WORK" --out snapshots
+
+# ---------------------------------------------------------------------------
+# A clerk's backups: setup in one step, and a backup drive that is unplugged.
+# The schedule goes into a stand-in crontab inside the demo's folder, never
+# into this machine's own.
+mkdir -p tools usb-drive
+cat > tools/crontab <<EOF
+#!/bin/sh
+case "\$1" in
+-l) cat "$WORK/crontab" 2>/dev/null || { echo "no crontab for \$USER" >&2; exit 1; } ;;
+-) cat > "$WORK/crontab" ;;
+esac
+EOF
+chmod +x tools/crontab
+export PATH="$WORK/tools:$PATH" XDG_CONFIG_HOME="$WORK/config"
+run "setup with flags, as a consultant runs it: first snapshot made and verified, daily schedule with keep rules, how to restore" 0 \
+  "$BIN" setup --install eFaktur-3.2 --out usb-drive/efbackup --create-out --daily 17:30 --backend cron
+printf '\nthe crontab line setup installed:\n'
+sed 's/^/  /' crontab
+# The scheduled run's command line, run as cron runs it, the next day: the
+# schedule's memory of today's snapshot is set aside (else the try would
+# have nothing to do).
+LINE=$(sed -n 's|^[0-9* -]*\(/.*\) # efbackup:.*$|\1|p' crontab | head -1)
+mv config/efbackup/state config/efbackup/state-today
+mv usb-drive usb-drive-unplugged
+mkdir usb-drive
+run "the backup drive is unplugged (its mount point is left empty): the scheduled run is refused, exit 1" 1 \
+  bash -c "$LINE"
+printf '\nthe empty mount point after the refused run: nothing was written there\n'
+ls -A usb-drive | sed 's/^/  /'
+run "the same in Indonesian: drive cadangan tidak tersambung" 1 \
+  bash -c "$LINE --lang id"
+rmdir usb-drive
+mv usb-drive-unplugged usb-drive
+rm -rf config/efbackup/state && mv config/efbackup/state-today config/efbackup/state
 
 printf '\n== demo finished: %d step(s), %d unexpected\n' "$step" "$failed"
 [ "$failed" = 0 ]

@@ -42,7 +42,9 @@ inst=$(winpath "$pf/e-Faktur 3.2"); target=$(winpath "$pf/e-Faktur 4.0")
 snaps=$(winpath "$work/Cadangan eFaktur")
 echo "install: $inst"
 
-expect 0 "snapshot (drive letter, spaces, backslashes)" snapshot --install "$inst" --out "$snaps" --no-progress
+expect 1 "snapshot to a drive letter that is not there: the backup drive is not connected" snapshot --install "$inst" --out 'Q:\efbackup' --no-progress
+expect 1 "snapshot to a missing folder: never made unless asked" snapshot --install "$inst" --out "$snaps" --no-progress
+expect 0 "snapshot (drive letter, spaces, backslashes), the folder made with --create-out" snapshot --install "$inst" --out "$snaps" --create-out --no-progress
 snap=$(ls "$work/Cadangan eFaktur/"*.tar.zst | head -1)
 expect 0 "verify the snapshot" verify "$(winpath "$snap")"
 expect 0 "list" list --out "$snaps"
@@ -60,7 +62,7 @@ long="$work/$(for i in 1 2 3 4 5 6 7 8 9; do printf 'folder-panjang-nomor-%02d-u
 mkinstall 3.2 "$long"
 lw=$(winpath "$long")
 echo "long path: ${#lw} characters"
-expect 0 "snapshot from a path over 260 characters" snapshot --install "$lw" --out "$lw\\..\\snaps" --no-progress
+expect 0 "snapshot from a path over 260 characters" snapshot --install "$lw" --out "$lw\\..\\snaps" --create-out --no-progress
 lsnap=$(ls "$long/../snaps/"*.tar.zst | head -1)
 expect 0 "restore into a path over 260 characters" restore "$(winpath "$lsnap")" --install "$lw"
 

@@ -42,7 +42,7 @@ func newApp(u *ui) *cli.App {
 	cli.HelpFlag = &cli.BoolFlag{Name: "help", Aliases: []string{"h"}, Usage: u.T("flag.help")}
 	cli.VersionFlag = &cli.BoolFlag{Name: "version", Aliases: []string{"v"}, Usage: u.T("flag.version")}
 	cli.VersionPrinter = func(c *cli.Context) {
-		fmt.Fprintf(c.App.Writer, "efbackup %s\n", c.App.Version)
+		fmt.Fprintln(c.App.Writer, versionLine())
 	}
 	commands := commandList(u)
 	for _, c := range commands {
@@ -81,6 +81,7 @@ func newApp(u *ui) *cli.App {
 // (which knows nothing of the command-line library) and its printer.
 func commandList(u *ui) []*cli.Command {
 	return []*cli.Command{
+		setupCommand(u),
 		snapshotCommand(u),
 		verifyCommand(u),
 		restoreCommand(u),

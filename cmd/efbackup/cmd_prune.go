@@ -138,8 +138,10 @@ func runPrune(ctx context.Context, u *ui, opts pruneOptions) (*pruneOutput, erro
 		return nil, u.usageErr("err.pruneneedsout")
 	}
 	if !location.IsS3(dir) {
-		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-			return nil, u.usageErr("err.nofolder", dir)
+		// A missing folder is a backup drive that is not connected:
+		// nothing to prune, and nothing is made.
+		if err := checkOut(u, dir, false); err != nil {
+			return nil, err
 		}
 	}
 	st, err := openStore(dir, opts.Store)

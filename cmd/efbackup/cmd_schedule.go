@@ -15,7 +15,11 @@ import (
 
 	"github.com/efbackup/efbackup/backup"
 	"github.com/efbackup/efbackup/engine"
+	"github.com/efbackup/efbackup/internal/fsutil"
+	"github.com/efbackup/efbackup/internal/inuse"
+	"github.com/efbackup/efbackup/internal/volume"
 	"github.com/efbackup/efbackup/migrate"
+	"github.com/efbackup/efbackup/notify"
 	"github.com/efbackup/efbackup/retention"
 	"github.com/efbackup/efbackup/schedule"
 	"github.com/efbackup/efbackup/store/location"
@@ -45,6 +49,17 @@ type scheduleOptions struct {
 	CopyTo  string
 	Store   storeOptions
 	Lock    lockOptions
+	// CreateOut makes the snapshot folder when it is missing (install).
+	CreateOut bool
+	// AnyDrive records no drive: any drive at the folder's place will do
+	// (two USB drives used in turn). NewDrive accepts a drive other than
+	// the one an installed schedule of the label records.
+	AnyDrive bool
+	NewDrive bool
+	// Notify is a web hook's URL; AlertAfter the days without a good
+	// snapshot before every try raises the alarm.
+	Notify     string
+	AlertAfter int
 }
 
 // scheduleCommand is one command whose first argument says what to do:
@@ -65,13 +80,19 @@ func scheduleCommand(u *ui) *cli.Command {
 		&cli.GenericFlag{Name: "encrypt-to-file", Usage: u.T("flag.scheduleencrypttofile"), Value: &opts.Encrypt.ToFiles},
 		&cli.StringFlag{Name: "passphrase-file", Usage: u.T("flag.schedulepassphrase"), Destination: &opts.Encrypt.PassphraseFile},
 		&cli.StringFlag{Name: "copy-to", Usage: u.T("flag.schedcopyto"), Destination: &opts.CopyTo},
+		&cli.BoolFlag{Name: "create-out", Usage: u.T("flag.createout"), Destination: &opts.CreateOut},
+		&cli.BoolFlag{Name: "any-drive", Usage: u.T("flag.anydrive"), Destination: &opts.AnyDrive},
+		&cli.BoolFlag{Name: "new-drive", Usage: u.T("flag.newdrive"), Destination: &opts.NewDrive},
+		&cli.StringFlag{Name: "notify", Usage: u.T("flag.notify"), Destination: &opts.Notify},
+		&cli.IntFlag{Name: "alert-after", Usage: u.T("flag.alertafter"), Value: defaultAlertAfter, Destination: &opts.AlertAfter},
 	}
 	flags = append(append(flags, storeFlags(u, &opts.Store)...), lockFlags(u, &opts.Lock)...)
 	return &cli.Command{
 		Name:  "schedule",
 		Usage: u.T("schedule.usage"),
-		UsageText: "efbackup schedule install|show --install DIR [--out DIR|s3://BUCKET/PREFIX] [--label NAME] --daily HH:MM [--keep-... N]\n" +
+		UsageText: "efbackup schedule install|show --install DIR [--out DIR [--create-out] | s3://BUCKET/PREFIX] [--label NAME] --daily HH:MM [--keep-... N]\n" +
 			"                  [--skip-unchanged] [--backend auto|schtasks|systemd|cron|launchd] [--when-logged-on]\n" +
+			"                  [--any-drive | --new-drive] [--notify URL] [--alert-after DAYS]\n" +
 			"                  [--encrypt-to age1... ...] [--encrypt-to-file FILE]\n" +
 			"                  [--copy-to s3://BUCKET/PREFIX] [--s3-endpoint URL] [--s3-profile NAME] [--lock-days N] [--lock-mode MODE]\n" +
 			"efbackup schedule remove --install DIR | --label NAME [--backend ...]",
@@ -111,6 +132,9 @@ func scheduleSpec(u *ui, opts scheduleOptions) (schedule.Spec, error) {
 	}
 	if opts.Daily == "" {
 		return s, u.usageErr("err.needdaily")
+	}
+	if opts.AnyDrive && opts.NewDrive {
+		return s, u.usageErr("err.anynewdrive")
 	}
 	if _, _, err := schedule.ParseDaily(opts.Daily); err != nil {
 		return s, u.usageErr("err.daily", opts.Daily)
@@ -172,6 +196,18 @@ func scheduleSpec(u *ui, opts scheduleOptions) (schedule.Spec, error) {
 	// schedule names at most the profile.
 	s.Args = append(s.Args, opts.Store.args()...)
 	s.Args = append(s.Args, opts.Lock.args()...)
+	if opts.Notify != "" {
+		if _, err := notify.ParseHook(opts.Notify); err != nil {
+			return s, u.usageErr("err.notify", notify.Redact(opts.Notify))
+		}
+		s.Args = append(s.Args, "--notify", opts.Notify)
+	}
+	if opts.AlertAfter < 1 {
+		return s, u.usageErr("err.alertafter", opts.AlertAfter)
+	}
+	if opts.AlertAfter != defaultAlertAfter {
+		s.Args = append(s.Args, "--alert-after", fmt.Sprint(opts.AlertAfter))
+	}
 	s.Args = append(s.Args, "--lang", string(u.lang))
 	if runtime.GOOS == "windows" {
 		if cur, err := user.Current(); err == nil {
@@ -209,19 +245,41 @@ func runScheduleInstall(ctx context.Context, u *ui, opts scheduleOptions, show b
 	if err := keyScheduleByInstall(u, env, opts, &s); err != nil {
 		return nil, err
 	}
+	if !show {
+		// The folder must be there now: its drive is what the runs will
+		// insist on.
+		if err := checkOut(u, s.Out, opts.CreateOut); err != nil {
+			return nil, err
+		}
+	}
+	notes := scheduleNotes(u, &s, opts)
+	if !show && s.Drive != "" && !opts.NewDrive {
+		if st, _ := env.Find(ctx, s.Label); st != nil && st.Installed && st.Spec != nil && st.Spec.Drive != "" &&
+			st.Spec.Drive != s.Drive && fsutil.SamePath(st.Spec.Out, s.Out) {
+			return nil, &driveError{msg: u.T("drive.changed", s.Out, st.Spec.DriveName, s.DriveName), hint: u.T("hint.newdrive")}
+		}
+	}
 	out := &scheduleOutput{Spec: s, Command: append([]string{s.Exe}, s.Command()...), DryRun: show}
 	if show {
 		out.Plan, err = env.PlanWithRecord(b, s)
 		if err != nil {
 			return nil, err
 		}
-		out.Plan.Notes = append(out.Plan.Notes, s3Notes(opts, s)...)
+		out.Plan.Notes = append(append(out.Plan.Notes, notes...), s3Notes(opts, s)...)
 		if st, err := b.Query(ctx, s.Label); err == nil {
 			out.Current = st
 		}
 		return out, nil
 	}
+	if runtime.GOOS == "windows" {
+		// Best effort: registering the Event Log source needs an
+		// administrator; without it the messages are logged all the same.
+		_ = notify.RegisterSource()
+	}
 	out.Plan, err = env.Install(ctx, b, s)
+	if out.Plan != nil {
+		out.Plan.Notes = append(out.Plan.Notes, notes...)
+	}
 	if out.Plan != nil {
 		reportLeftovers(u, out.Plan.Leftovers)
 	}
@@ -238,6 +296,7 @@ func runScheduleInstall(ctx context.Context, u *ui, opts scheduleOptions, show b
 }
 
 func printScheduleInstall(u *ui, out *scheduleOutput) error {
+	out = redactHook(out)
 	s, show := out.Spec, out.DryRun
 	return u.result(out, func(w io.Writer) {
 		if show {
@@ -246,6 +305,9 @@ func printScheduleInstall(u *ui, out *scheduleOutput) error {
 			fmt.Fprintln(w, u.T("schedule.installed", out.Plan.Backend, s.Daily))
 		}
 		fmt.Fprintln(w, u.T("schedule.runs", schedule.CommandLine(out.Plan.Backend, out.Command)))
+		if s.DriveName != "" {
+			fmt.Fprintln(w, u.T("schedule.drive", s.DriveName))
+		}
 		if show {
 			for _, f := range out.Plan.Files {
 				key := "schedule.file"
@@ -327,8 +389,9 @@ func printScheduleRemove(u *ui, out *scheduleRemoved) error {
 }
 
 // run-scheduled is what the schedule runs: a snapshot, then a prune of the
-// label's snapshots, then one line in the run log. It is hidden from the
-// help: people run snapshot and prune.
+// label's snapshots, then one line in the run log, and the outcome told
+// to the system's log, the web hook and, when something is wrong, the
+// desktop. It is hidden from the help: people run snapshot and prune.
 type runScheduledOptions struct {
 	Install       string
 	Out           string
@@ -341,6 +404,17 @@ type runScheduledOptions struct {
 	CopyTo    string
 	Store     storeOptions
 	Lock      lockOptions
+	// Daily is the schedule's time: a try once that day's snapshot is
+	// made does nothing, and a try that finds e-Faktur open waits for the
+	// next one instead of failing.
+	Daily string
+	// DriveID is the drive the snapshot folder must be on (KIND:VALUE).
+	DriveID string
+	// Notify is the web hook's URL.
+	Notify string
+	// AlertAfter is how many days without a good snapshot make every try
+	// say so loudly.
+	AlertAfter int
 	// DeepEvery is how often the real engine proves the newest snapshot
 	// (when a Java runtime and Derby engine are found); 0 never.
 	DeepEvery string
@@ -351,7 +425,7 @@ func runScheduledCommand(u *ui) *cli.Command {
 	return &cli.Command{
 		Name:      "run-scheduled",
 		Usage:     u.T("runscheduled.usage"),
-		UsageText: "efbackup run-scheduled --install DIR --out DIR [--label NAME] [--keep-... N] [--skip-unchanged] [--no-prune] [--copy-to s3://BUCKET/PREFIX]",
+		UsageText: "efbackup run-scheduled --install DIR --out DIR|s3://BUCKET/PREFIX [--label NAME] [--daily HH:MM] [--drive-id KIND:VALUE] [--notify URL] [--alert-after DAYS] [--keep-... N] [--skip-unchanged] [--no-prune] [--copy-to s3://BUCKET/PREFIX]",
 		Hidden:    true,
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "install", Usage: u.T("flag.install"), Destination: &opts.Install},
@@ -361,6 +435,10 @@ func runScheduledCommand(u *ui) *cli.Command {
 			&cli.BoolFlag{Name: "no-prune", Usage: u.T("flag.noprune"), Destination: &opts.NoPrune},
 			&cli.GenericFlag{Name: "encrypt-to", Usage: u.T("flag.scheduleencryptto"), Value: &opts.EncryptTo},
 			&cli.StringFlag{Name: "copy-to", Usage: u.T("flag.schedcopyto"), Destination: &opts.CopyTo},
+			&cli.StringFlag{Name: "daily", Usage: u.T("flag.daily"), Destination: &opts.Daily},
+			&cli.StringFlag{Name: "drive-id", Usage: u.T("flag.driveid"), Destination: &opts.DriveID},
+			&cli.StringFlag{Name: "notify", Usage: u.T("flag.notify"), Destination: &opts.Notify},
+			&cli.IntFlag{Name: "alert-after", Usage: u.T("flag.alertafter"), Value: defaultAlertAfter, Destination: &opts.AlertAfter},
 			&cli.StringFlag{Name: "deep-every", Usage: u.T("flag.deepevery"), Value: "7d", Destination: &opts.DeepEvery},
 		}, append(append(keepFlags(u), storeFlags(u, &opts.Store)...), lockFlags(u, &opts.Lock)...)...),
 		Action: func(c *cli.Context) error {
@@ -372,6 +450,32 @@ func runScheduledCommand(u *ui) *cli.Command {
 			return printed(err, rec, func() error { return printScheduled(u, rec) })
 		},
 	}
+}
+
+// defaultAlertAfter is how many days without a good snapshot it takes for
+// every try to raise the alarm.
+const defaultAlertAfter = 2
+
+// scheduledRun is one try of a schedule: what it was asked, what it
+// remembers between tries and whom it tells.
+type scheduledRun struct {
+	u       *ui
+	opts    runScheduledOptions
+	env     schedule.Env
+	state   *schedule.State
+	hook    *notify.Hook
+	start   time.Time
+	install string
+	out     string
+}
+
+// logDir is where the run log of label is: the snapshot folder, or for a
+// bucket a folder on this computer (runLogDir).
+func (r *scheduledRun) logDir(label string) string {
+	if location.IsS3(r.out) {
+		return runLogDir(r.out, label)
+	}
+	return r.out
 }
 
 // runScheduled takes the snapshot and prunes, calling them as any command
@@ -393,36 +497,114 @@ func runScheduled(ctx context.Context, u *ui, opts runScheduledOptions) (*schedu
 		}
 		deepEvery = time.Since(d.Before(time.Now()))
 	}
-	start := time.Now()
+	if opts.Daily != "" {
+		if _, _, err := schedule.ParseDaily(opts.Daily); err != nil {
+			return nil, u.usageErr("err.daily", opts.Daily)
+		}
+	}
+	if opts.DriveID != "" {
+		if _, err := volume.Parse(opts.DriveID); err != nil {
+			return nil, u.usageErr("err.driveid", opts.DriveID)
+		}
+	}
+	if opts.AlertAfter < 1 {
+		return nil, u.usageErr("err.alertafter", opts.AlertAfter)
+	}
+	r := &scheduledRun{u: u, opts: opts, env: scheduleEnv(), start: time.Now()}
+	if opts.Notify != "" {
+		h, err := notify.ParseHook(opts.Notify)
+		if err != nil {
+			return nil, u.usageErr("err.notify", notify.Redact(opts.Notify))
+		}
+		h.UserAgent = "efbackup/" + version
+		r.hook = h
+	}
+	var err error
+	if r.install, err = filepath.Abs(opts.Install); err != nil {
+		return nil, err
+	}
+	r.out = opts.Out
+	if !location.IsS3(opts.Out) {
+		if r.out, err = filepath.Abs(opts.Out); err != nil {
+			return nil, err
+		}
+	}
 	host, _ := os.Hostname()
-	rec := schedule.RunRecord{Time: start.UTC().Truncate(time.Second), Label: opts.Label, Host: host}
+	label := opts.Label
+	if label == "" {
+		label = backup.SafeLabel(filepath.Base(r.install))
+	}
+	rec := schedule.RunRecord{Time: r.start.UTC().Truncate(time.Second), Label: label, Host: host}
+	r.state, err = r.env.LoadState(label, r.install, r.out)
+	if err != nil {
+		u.warn(u.T("runscheduled.nostate", err), "")
+	}
+	if r.state.LastGood == nil {
+		// No state yet (a schedule installed by an earlier release): the
+		// run log on the drive knows the last good run.
+		if last, _ := schedule.LastRunOf(r.logDir(label), label, true); last != nil {
+			t := last.Time
+			r.state.LastGood, r.state.LastSnapshot = &t, last.Snapshot
+		}
+	}
+	if opts.Daily != "" {
+		day, _ := schedule.PeriodStart(r.start, opts.Daily)
+		if r.state.DoneSince(day) {
+			// That day's snapshot is made: this try does nothing, logs
+			// nothing and tells no one.
+			rec.Outcome, rec.Snapshot, rec.LastGood = schedule.OutcomeDone, r.state.LastSnapshot, r.state.LastGood
+			return &rec, nil
+		}
+	}
+	// The destination is the destination: a missing folder, or another
+	// drive at its place, ends the run before anything is written.
+	if err := checkOut(u, r.out, false); err != nil {
+		return r.finish(ctx, rec, err, false)
+	}
+	if opts.DriveID != "" {
+		if err := checkDrive(u, r.out, r.install, opts.DriveID); err != nil {
+			return r.finish(ctx, rec, err, false)
+		}
+	}
 	// Public keys only: a scheduled run never reads a passphrase, not even
 	// from the environment.
 	enc := encryptOptions{To: opts.EncryptTo}
 	rs, err := enc.recipients(u, false)
 	if err != nil {
-		return finishScheduled(ctx, u, opts.Out, rec, start, err)
+		return r.finish(ctx, rec, err, true)
 	}
-	t, err := resolveSnapshotTarget(u, snapshotOptions{Install: opts.Install, Out: opts.Out, Label: opts.Label})
+	t, err := resolveSnapshotTarget(u, snapshotOptions{Install: opts.Install, Out: r.out, Label: opts.Label})
 	if err != nil {
 		// The install moved or the schedule is stale: record it where the
 		// log would be, so that doctor and list can tell.
-		return finishScheduled(ctx, u, opts.Out, rec, start, err)
+		return r.finish(ctx, rec, err, true)
 	}
 	rec.Label = t.Label
+	if opts.Daily != "" {
+		// e-Faktur open: this try waits for the next one, and tells a
+		// monitor nothing started.
+		if _, err := checkInUse(ctx, t.DB); err != nil && (isKind[*inuse.InUseError](err) || ctx.Err() != nil) {
+			return r.finish(ctx, rec, err, true)
+		}
+	}
+	if r.hook != nil {
+		if err := r.hook.Start(ctx); err != nil {
+			u.warn(u.T("notify.failed", u.T("notify.channel.hook"), err), "")
+		}
+	}
 	// The commands it runs print no result and no progress: their
 	// warnings still reach the log of the task.
 	sub := u.quietResults()
 	st, err := openStore(t.Out, opts.Store)
 	if err != nil {
-		return finishScheduled(ctx, u, t.Out, rec, start, err)
+		return r.finish(ctx, rec, err, true)
 	}
 	made := "" // the snapshot made, or the one db/ still matches
 	if opts.SkipUnchanged && len(rs) == 0 {
 		un, err := snapshotUnchanged(ctx, t.DB, st, t.Label)
 		switch {
 		case err != nil && ctx.Err() != nil:
-			return finishScheduled(ctx, u, t.Out, rec, start, err)
+			return r.finish(ctx, rec, err, true)
 		case err != nil:
 			// Could not compare (the app is writing, ...): the snapshot
 			// decides and reports.
@@ -439,7 +621,7 @@ func runScheduled(ctx context.Context, u *ui, opts runScheduledOptions) (*schedu
 			made = res.Report.Snapshot
 		}
 		if err != nil {
-			return finishScheduled(ctx, u, t.Out, rec, start, err)
+			return r.finish(ctx, rec, err, true)
 		}
 	}
 	// Off-site: the same snapshot, read back and verified there.
@@ -449,7 +631,7 @@ func runScheduled(ctx context.Context, u *ui, opts runScheduledOptions) (*schedu
 			rec.Copied = res.Copy
 		}
 		if err != nil {
-			return finishScheduled(ctx, u, t.Out, rec, start, err)
+			return r.finish(ctx, rec, err, true)
 		}
 	}
 	if !opts.NoPrune {
@@ -465,16 +647,16 @@ func runScheduled(ctx context.Context, u *ui, opts runScheduledOptions) (*schedu
 				err = &integrityFinding{msg: u.T("runscheduled.prunedamaged")}
 			}
 			if err != nil {
-				return finishScheduled(ctx, u, t.Out, rec, start, err)
+				return r.finish(ctx, rec, err, true)
 			}
 		}
 	}
 	if deepEvery > 0 {
 		if err := proveWhenDue(ctx, sub, t, deepEvery, &rec); err != nil {
-			return finishScheduled(ctx, u, t.Out, rec, start, err)
+			return r.finish(ctx, rec, err, true)
 		}
 	}
-	return finishScheduled(ctx, u, t.Out, rec, start, nil)
+	return r.finish(ctx, rec, nil, true)
 }
 
 // lockFor is the retention for the snapshots written into raw: only a
@@ -607,41 +789,68 @@ func s3Notes(opts scheduleOptions, s schedule.Spec) []string {
 	return []string{"s3profile"}
 }
 
-// finishScheduled completes the record from the error that ended the run
-// (nil: it succeeded) and appends it to the log. The log is written only
-// into an existing folder: a missing snapshot folder is often an unplugged
-// USB drive, and creating it would put the log on the internal disk.
-func finishScheduled(ctx context.Context, u *ui, out string, rec schedule.RunRecord, start time.Time, cause error) (*schedule.RunRecord, error) {
+// finish completes the record from the error that ended the run (nil: it
+// succeeded), remembers it, appends it to the run log (when log is set
+// and the folder is there: a missing snapshot folder is often an
+// unplugged USB drive, and creating it would put the log on the internal
+// disk) and tells the system's log, the web hook and the desktop.
+func (r *scheduledRun) finish(ctx context.Context, rec schedule.RunRecord, cause error, log bool) (*schedule.RunRecord, error) {
+	u := r.u
 	if cause != nil && ctx.Err() != nil && !isKind[*usageError](cause) && !isKind[*interruptedError](cause) {
 		cause = &interruptedError{}
 	}
 	class := classify(cause)
 	rec.ExitCode = class.Code
 	switch {
+	case cause != nil && r.opts.Daily != "" && class.Outcome == schedule.OutcomeInUse:
+		// A daily schedule tries again within the hour: not a failure.
+		rec.Outcome, rec.ExitCode = schedule.OutcomeWaiting, ExitOK
+		rec.Message, rec.Hint = describeError(u.lang, cause)
+		cause = nil
 	case cause != nil:
 		rec.Outcome = class.Outcome
 		rec.Message, rec.Hint = describeError(u.lang, cause)
 	case rec.Outcome == "":
 		rec.Outcome = schedule.OutcomeOK
 	}
-	rec.Seconds = float64(time.Since(start).Milliseconds()) / 1000
-	if location.IsS3(out) {
+	now := time.Now()
+	rec.Seconds = float64(now.Sub(r.start).Milliseconds()) / 1000
+	r.state.Record(now, rec.Outcome, rec.Success(), rec.Snapshot)
+	rec.LastGood = r.state.LastGood
+	if without := r.state.Without(now); !rec.Success() && without >= time.Duration(r.opts.AlertAfter)*24*time.Hour {
+		days := int(without.Hours() / 24)
+		if r.state.LastGood != nil {
+			rec.Alert = u.T("alert.nogood", days, r.state.LastGood.Local().Format("2006-01-02 15:04"))
+		} else {
+			rec.Alert = u.T("alert.nogoodever", days)
+		}
+	}
+	if err := r.env.SaveState(r.state); err != nil {
+		u.warn(u.T("runscheduled.nostate", err), "")
+	}
+	logDir := r.logDir(rec.Label)
+	if log && location.IsS3(r.out) {
 		// A bucket's objects are written once: the log of a run into a
 		// bucket is kept on this computer.
-		out = runLogDir(out, rec.Label)
-		if err := os.MkdirAll(out, 0o700); err != nil {
-			u.warn(u.T("runscheduled.nolog", filepath.Join(out, schedule.RunLogName), err), "")
+		if err := os.MkdirAll(logDir, 0o700); err != nil {
+			u.warn(u.T("runscheduled.nolog", filepath.Join(logDir, schedule.RunLogName), err), "")
 		}
 	}
-	if fi, err := os.Stat(out); err == nil && fi.IsDir() {
-		left, err := schedule.AppendRun(out, rec)
+	if fi, err := os.Stat(logDir); log && err == nil && fi.IsDir() {
+		left, err := schedule.AppendRun(logDir, rec)
 		if err != nil {
-			u.warn(u.T("runscheduled.nolog", filepath.Join(out, schedule.RunLogName), err), "")
+			u.warn(u.T("runscheduled.nolog", filepath.Join(logDir, schedule.RunLogName), err), "")
 		}
 		reportLeftovers(u, left)
+	} else if !log {
+		u.info("%s", u.T("runscheduled.nologdrive", filepath.Join(logDir, schedule.RunLogName)))
 	} else {
-		u.warn(u.T("runscheduled.nolog", filepath.Join(out, schedule.RunLogName), u.T("runscheduled.nofolder")), "")
+		u.warn(u.T("runscheduled.nolog", filepath.Join(logDir, schedule.RunLogName), u.T("runscheduled.nofolder")), "")
 	}
+	if rec.Alert != "" {
+		u.warn(rec.Alert, u.T("hint.alert"))
+	}
+	r.tell(ctx, &rec)
 	return &rec, cause
 }
 
@@ -661,6 +870,10 @@ func printScheduled(u *ui, rec *schedule.RunRecord) error {
 			fmt.Fprintln(w, u.T("runscheduled.ok", rec.Snapshot, rec.Pruned))
 		case schedule.OutcomeUnchanged:
 			fmt.Fprintln(w, u.T("runscheduled.unchanged", rec.Snapshot, rec.Pruned))
+		case schedule.OutcomeDone:
+			fmt.Fprintln(w, u.T("runscheduled.done", rec.LastGood.Local().Format("15:04"), rec.Snapshot))
+		case schedule.OutcomeWaiting:
+			fmt.Fprintln(w, u.T("runscheduled.waiting"))
 		default:
 			fmt.Fprintln(w, u.T("runscheduled.failed", rec.Outcome, rec.ExitCode))
 		}

@@ -36,6 +36,9 @@ type snapshotOptions struct {
 	Recipients []crypt.Recipient
 	Store      storeOptions
 	Lock       lockOptions
+	// CreateOut makes a named snapshot folder that is missing; without
+	// it, a missing folder is a backup drive that is not connected.
+	CreateOut bool
 	// Deep lets the real engine prove the snapshot just written.
 	Deep     bool
 	DeepOpts deepOptions
@@ -47,7 +50,7 @@ func snapshotCommand(u *ui) *cli.Command {
 	return &cli.Command{
 		Name:  "snapshot",
 		Usage: u.T("snapshot.usage"),
-		UsageText: "efbackup snapshot --install DIR | --db DIR [--out DIR|s3://BUCKET/PREFIX] [--label NAME] [--level fastest|default|better|best] [--skip-unchanged] [--deep]\n" +
+		UsageText: "efbackup snapshot --install DIR | --db DIR [--out DIR [--create-out] | s3://BUCKET/PREFIX] [--label NAME] [--level fastest|default|better|best] [--skip-unchanged] [--deep]\n" +
 			"                  [--encrypt-to age1... ...] [--encrypt-to-file FILE] [--passphrase-file FILE]\n" +
 			"                  [--s3-endpoint URL] [--s3-profile NAME] [--lock-days N] [--lock-mode governance|compliance]",
 		Flags: append(append(append(append([]cli.Flag{
@@ -58,6 +61,7 @@ func snapshotCommand(u *ui) *cli.Command {
 			&cli.StringFlag{Name: "level", Usage: u.T("flag.level"), Value: "default", Destination: &opts.Level},
 			&cli.BoolFlag{Name: "allow-damaged", Usage: u.T("flag.allowdamaged"), Destination: &opts.AllowDamaged},
 			&cli.BoolFlag{Name: "skip-unchanged", Usage: u.T("flag.skipunchanged"), Destination: &opts.SkipUnchanged},
+			&cli.BoolFlag{Name: "create-out", Usage: u.T("flag.createout"), Destination: &opts.CreateOut},
 			&cli.BoolFlag{Name: "deep", Usage: u.T("flag.snapshotdeep"), Destination: &opts.Deep},
 		}, storeFlags(u, &opts.Store)...), lockFlags(u, &opts.Lock)...), deepFlags(u, &opts.DeepOpts)...), enc.flags(u)...),
 		Action: func(c *cli.Context) error {
@@ -98,6 +102,10 @@ func snapshotCommand(u *ui) *cli.Command {
 // from the flags before anything is written.
 type snapshotTarget struct {
 	DB, Install, Out, Label, Version string
+	// OutNamed says the user named the snapshot folder (--out,
+	// EFBACKUP_OUT): it is then never created unless asked. The default
+	// folder beside the install is made when missing.
+	OutNamed bool
 }
 
 func resolveSnapshotTarget(u *ui, opts snapshotOptions) (*snapshotTarget, error) {
@@ -143,6 +151,7 @@ func resolveSnapshotTarget(u *ui, opts snapshotOptions) (*snapshotTarget, error)
 	if t.Out == "" {
 		t.Out = os.Getenv("EFBACKUP_OUT")
 	}
+	t.OutNamed = t.Out != ""
 	if t.Out == "" {
 		t.Out = filepath.Join(filepath.Dir(t.Install), "efbackup-snapshots")
 	}
@@ -226,6 +235,11 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 	t, err := resolveSnapshotTarget(u, opts)
 	if err != nil {
 		return nil, err
+	}
+	if t.OutNamed && !location.IsS3(t.Out) {
+		if err := checkOut(u, t.Out, opts.CreateOut); err != nil {
+			return nil, err
+		}
 	}
 	create, err := opts.Lock.create(u, t.Out)
 	if err != nil {

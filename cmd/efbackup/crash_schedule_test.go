@@ -103,7 +103,7 @@ func (h *scheduleBackendHarness) state() (files map[string]string, temps []strin
 }
 
 func (h *scheduleBackendHarness) install(spec int, extra ...string) *exec.Cmd {
-	args := append([]string{"schedule", "install", "--install", h.inst, "--out", h.out, "--backend", h.backend}, scheduleSpecs[spec]...)
+	args := append([]string{"schedule", "install", "--install", h.inst, "--out", h.out, "--create-out", "--backend", h.backend}, scheduleSpecs[spec]...)
 	return child(args, append(append([]string{}, h.env...), extra...)...)
 }
 

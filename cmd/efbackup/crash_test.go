@@ -111,7 +111,7 @@ func TestCrashSnapshot(t *testing.T) {
 	dbHash, _ := treeHash(db)
 	out := t.TempDir()
 	snapshot := func(label string) *exec.Cmd {
-		return child([]string{"snapshot", "--install", src, "--out", out, "--quiet", "--label", label})
+		return child([]string{"snapshot", "--install", src, "--out", out, "--create-out", "--quiet", "--label", label})
 	}
 	finals := func() map[string]bool {
 		keep := map[string]bool{}
@@ -194,7 +194,7 @@ func TestCrashRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
-	if b, err := child([]string{"snapshot", "--install", src, "--out", out, "--quiet"}).CombinedOutput(); err != nil {
+	if b, err := child([]string{"snapshot", "--install", src, "--out", out, "--create-out", "--quiet"}).CombinedOutput(); err != nil {
 		t.Fatalf("snapshot: %v\n%s", err, b)
 	}
 	snap := onlySnapshot(t, out)

@@ -19,7 +19,7 @@ func TestVerifyDeepProvesAndRecords(t *testing.T) {
 	inst := genInstall(t, "4.0")
 	out := t.TempDir()
 	scratch := t.TempDir()
-	code, stdout, stderr := runCLI(t, "snapshot", "--install", inst, "--out", out, "--deep", "--scratch", scratch, "--json")
+	code, stdout, stderr := runCLI(t, "snapshot", "--install", inst, "--out", out, "--create-out", "--deep", "--scratch", scratch, "--json")
 	if code != 0 {
 		t.Fatalf("snapshot --deep: exit %d\n%s", code, stderr)
 	}
@@ -43,7 +43,7 @@ func TestVerifyDeepProvesAndRecords(t *testing.T) {
 		t.Fatalf("list does not show the engine's proof:\n%s", stdout)
 	}
 	// Prune removes the proof with its snapshot.
-	if code, _, stderr := runCLI(t, "snapshot", "--install", inst, "--out", out, "--quiet"); code != 0 {
+	if code, _, stderr := runCLI(t, "snapshot", "--install", inst, "--out", out, "--create-out", "--quiet"); code != 0 {
 		t.Fatal(stderr)
 	}
 	if code, _, stderr := runCLI(t, "prune", "--out", out, "--keep-last", "1"); code != 0 {
@@ -66,7 +66,7 @@ func TestVerifyDeepFindsWhatTheFileChecksCannot(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
-	if code, _, stderr := runCLI(t, "snapshot", "--install", inst, "--out", out, "--quiet"); code != 0 {
+	if code, _, stderr := runCLI(t, "snapshot", "--install", inst, "--out", out, "--create-out", "--quiet"); code != 0 {
 		t.Fatalf("snapshot: the file checks should not see a foreign page: exit %d\n%s", code, stderr)
 	}
 	snap := onlySnapshot(t, out)
@@ -101,7 +101,7 @@ func TestVerifyDeepWithoutRuntime(t *testing.T) {
 	requireDerby(t)
 	inst := genInstall(t, "4.0")
 	out := t.TempDir()
-	if code, _, stderr := runCLI(t, "snapshot", "--install", inst, "--out", out, "--quiet"); code != 0 {
+	if code, _, stderr := runCLI(t, "snapshot", "--install", inst, "--out", out, "--create-out", "--quiet"); code != 0 {
 		t.Fatal(stderr)
 	}
 	code, _, stderr := runCLI(t, "verify", "--deep", "--java", filepath.Join(t.TempDir(), "no-java"), onlySnapshot(t, out))

@@ -18,7 +18,7 @@ func TestDoctorReportsPendingRestore(t *testing.T) {
 	}
 	inst := genInstall(t, "3.2")
 	out := t.TempDir()
-	if b, err := child([]string{"snapshot", "--install", inst, "--out", out, "--quiet"}).CombinedOutput(); err != nil {
+	if b, err := child([]string{"snapshot", "--install", inst, "--out", out, "--create-out", "--quiet"}).CombinedOutput(); err != nil {
 		t.Fatalf("snapshot: %v\n%s", err, b)
 	}
 	snap := onlySnapshot(t, out)

@@ -44,7 +44,7 @@ func onlySnapshot(t *testing.T, dir string) string {
 func TestRoundTripByteIdentical(t *testing.T) {
 	src := genInstall(t, "3.2")
 	out := filepath.Join(t.TempDir(), "snaps")
-	if code, _, stderr := runCLI(t, "snapshot", "--install", src, "--out", out, "--quiet"); code != 0 {
+	if code, _, stderr := runCLI(t, "snapshot", "--install", src, "--out", out, "--create-out", "--quiet"); code != 0 {
 		t.Fatalf("snapshot exit %d: %s", code, stderr)
 	}
 	snap := onlySnapshot(t, out)
@@ -69,7 +69,7 @@ func TestRoundTripByteIdentical(t *testing.T) {
 	}
 	// Snapshot the restored folder and compare the manifests.
 	out2 := filepath.Join(t.TempDir(), "snaps2")
-	if code, _, stderr := runCLI(t, "snapshot", "--install", dst, "--out", out2, "--quiet", "--label", written.Label); code != 0 {
+	if code, _, stderr := runCLI(t, "snapshot", "--install", dst, "--out", out2, "--create-out", "--quiet", "--label", written.Label); code != 0 {
 		t.Fatalf("second snapshot exit %d: %s", code, stderr)
 	}
 	again, err := backup.ReadSidecar(onlySnapshot(t, out2))
@@ -101,7 +101,7 @@ func TestStandardToolsExtract(t *testing.T) {
 	}
 	src := genInstall(t, "4.0")
 	out := t.TempDir()
-	if code, _, stderr := runCLI(t, "snapshot", "--install", src, "--out", out, "--quiet"); code != 0 {
+	if code, _, stderr := runCLI(t, "snapshot", "--install", src, "--out", out, "--create-out", "--quiet"); code != 0 {
 		t.Fatalf("snapshot exit %d: %s", code, stderr)
 	}
 	snap := onlySnapshot(t, out)
@@ -155,7 +155,7 @@ func TestDiskFullLeavesNothing(t *testing.T) {
 		}
 		return &failingFile{File: f.(*os.File), left: 1000}, nil
 	}
-	code, _, stderr := runCLI(t, "snapshot", "--install", src, "--out", out)
+	code, _, stderr := runCLI(t, "snapshot", "--install", src, "--out", out, "--create-out")
 	if code != ExitFailed {
 		t.Fatalf("exit %d, want %d: %s", code, ExitFailed, stderr)
 	}
@@ -176,7 +176,7 @@ func TestInterruptedSnapshot(t *testing.T) {
 	}
 	src := genInstall(t, "3.2")
 	out := t.TempDir()
-	cmd := exec.Command(os.Args[0], "snapshot", "--install", src, "--out", out)
+	cmd := exec.Command(os.Args[0], "snapshot", "--install", src, "--out", out, "--create-out")
 	cmd.Env = append(os.Environ(), "EFBACKUP_AS_MAIN=1", "EFBACKUP_TEST_PAUSE_AT=snapshot-first-file")
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {

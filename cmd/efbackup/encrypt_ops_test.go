@@ -152,7 +152,7 @@ func TestMigrateEncrypted(t *testing.T) {
 		if !backup.IsEncrypted(s.Path) || s.State != "verified" {
 			t.Fatalf("safety snapshot %+v", s)
 		}
-		wantCode(t, ExitKey, "restore", s.Path, "--install", e.tgt, "--dry-run")
+		wantCode(t, ExitKey, "restore", s.Path, "--install", e.tgt, "--dry-run", "--from-other-install")
 		wantCode(t, 0, "verify", s.Path, "--identity", id)
 	}
 	plain, _ := filepath.Glob(filepath.Join(e.snaps, "*.tar.zst"))

@@ -60,7 +60,7 @@ func TestRealFullDiskSnapshot(t *testing.T) {
 func TestRealFullDiskRestore(t *testing.T) {
 	src := bulkyInstall(t)
 	out := t.TempDir()
-	if code, _, stderr := runCLI(t, "snapshot", "--install", src, "--out", out, "--quiet"); code != 0 {
+	if code, _, stderr := runCLI(t, "snapshot", "--install", src, "--out", out, "--create-out", "--quiet"); code != 0 {
 		t.Fatalf("snapshot: exit %d\n%s", code, stderr)
 	}
 	snap := onlySnapshot(t, out)

@@ -14,6 +14,7 @@ import (
 	"github.com/efbackup/efbackup/internal/faultio"
 	"github.com/efbackup/efbackup/internal/fsutil"
 	"github.com/efbackup/efbackup/migrate"
+	"github.com/efbackup/efbackup/notify"
 	"github.com/efbackup/efbackup/store/s3"
 )
 
@@ -43,6 +44,9 @@ import (
 //   - EFBACKUP_TEST_FREE_BYTES=N is the free space migrate sees.
 //   - EFBACKUP_TEST_S3_RETRIES=N is how often an S3 request is tried again
 //     (a test of a network cut ends quickly).
+//   - EFBACKUP_TEST_SYSLOG=PATH is the socket the system's log is written
+//     to (journald's protocol on Linux, syslog elsewhere), instead of the
+//     system's own.
 const (
 	envKillAt     = "EFBACKUP_TEST_KILL_AT"
 	envPauseAt    = "EFBACKUP_TEST_PAUSE_AT"
@@ -52,6 +56,7 @@ const (
 	envNoExchange = "EFBACKUP_TEST_NO_EXCHANGE"
 	envFreeBytes  = "EFBACKUP_TEST_FREE_BYTES"
 	envS3Retries  = "EFBACKUP_TEST_S3_RETRIES"
+	envSyslog     = "EFBACKUP_TEST_SYSLOG"
 )
 
 func installTestHooks() {
@@ -68,6 +73,9 @@ func installTestHooks() {
 		if n, err := strconv.Atoi(os.Getenv(envS3Retries)); err == nil {
 			c.MaxRetries = n
 		}
+	}
+	if p := os.Getenv(envSyslog); p != "" {
+		notify.JournalSocket, notify.SyslogSockets = p, []string{p}
 	}
 	// Through testHooks.At, so that a test that swaps it sees these too.
 	fsutil.Hook = func(point, final string) { reach(point + ":" + stableName(final)) }

@@ -65,7 +65,7 @@ func TestInUseRefusedWithTheRealEngine(t *testing.T) {
 			e := newMigrateEnv(t, true, tpl)
 			out := filepath.Join(e.root, "out")
 			// A good snapshot to restore from, taken before e-Faktur opens.
-			if code, _, stderr := runCLI(t, "snapshot", "--install", e.src, "--out", out, "--quiet"); code != 0 {
+			if code, _, stderr := runCLI(t, "snapshot", "--install", e.src, "--out", out, "--create-out", "--quiet"); code != 0 {
 				t.Fatalf("snapshot before: %d %s", code, stderr)
 			}
 			snap := onlySnapshot(t, out)
@@ -126,7 +126,7 @@ func TestKilledEngineIsNotInUse(t *testing.T) {
 		}
 	}
 	out := t.TempDir()
-	code, stdout, stderr := runCLI(t, "snapshot", "--install", inst, "--out", out, "--json")
+	code, stdout, stderr := runCLI(t, "snapshot", "--install", inst, "--out", out, "--create-out", "--json")
 	if code != 0 {
 		t.Fatalf("snapshot after a kill: exit %d\n%s", code, stderr)
 	}

@@ -30,7 +30,7 @@ func TestSnapshotCommitsNothingAfterLosingItsLock(t *testing.T) {
 		}
 		orig(p)
 	}
-	code, stdout, stderr := runCLI(t, "snapshot", "--install", inst, "--out", out)
+	code, stdout, stderr := runCLI(t, "snapshot", "--install", inst, "--out", out, "--create-out")
 	if code != ExitFailed || !strings.Contains(stderr, "no longer this run's") || stdout != "" {
 		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}

@@ -13,17 +13,20 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"syscall"
 
 	"github.com/efbackup/efbackup/backup"
 	"github.com/efbackup/efbackup/crypt"
+	"github.com/efbackup/efbackup/internal/folderlock"
 	"github.com/efbackup/efbackup/internal/i18n"
 	"github.com/efbackup/efbackup/internal/inuse"
 	"github.com/efbackup/efbackup/migrate"
 	"github.com/efbackup/efbackup/schedule"
 	"github.com/efbackup/efbackup/store"
+	"github.com/efbackup/efbackup/store/location"
 	"github.com/urfave/cli/v2"
 )
 
@@ -43,8 +46,48 @@ const (
 	ExitInterrupted = 130
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
+// The release: set at build time with -ldflags "-X main.version=1.1.0
+// -X main.commit=35b0fc3 -X main.date=2026-12-06" (make release). Without
+// them, the commit and its date come from what the Go toolchain recorded
+// of the repository, when it did.
+var (
+	version = "dev"
+	commit  = ""
+	date    = ""
+)
+
+// versionLine is what --version prints: efbackup 1.1.0 (35b0fc3,
+// 2026-12-06).
+func versionLine() string {
+	c, d := commit, date
+	if bi, ok := debug.ReadBuildInfo(); ok && (c == "" || d == "") {
+		for _, s := range bi.Settings {
+			switch {
+			case s.Key == "vcs.revision" && c == "":
+				c = s.Value
+			case s.Key == "vcs.time" && d == "" && len(s.Value) >= 10:
+				d = s.Value[:10]
+			}
+		}
+	}
+	// The short hash, as git shows it; a mark such as -dirty stays.
+	if h, mark, _ := strings.Cut(c, "-"); len(h) > 7 {
+		c = h[:7]
+		if mark != "" {
+			c += "-" + mark
+		}
+	}
+	var parts []string
+	for _, p := range []string{c, d} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	if len(parts) == 0 {
+		return "efbackup " + version
+	}
+	return fmt.Sprintf("efbackup %s (%s)", version, strings.Join(parts, ", "))
+}
 
 func main() {
 	// A soft memory target: efbackup runs beside e-Faktur on office PCs
@@ -186,6 +229,9 @@ var exitTable = []struct {
 		return isKind[*backup.IntegrityError](err) || isKind[*integrityFinding](err) || crypt.IsDamage(err)
 	},
 		exitClass{ExitIntegrity, "integrity", schedule.OutcomeIntegrity}},
+	// The backup drive is missing, or another drive is at its place.
+	{func(err error) bool { return isKind[*driveError](err) },
+		exitClass{ExitFailed, "no-drive", schedule.OutcomeNoDrive}},
 	// Another efbackup holds the folder: a failure like any other, with a
 	// kind of its own so that scripts and the run log can tell.
 	{func(err error) bool { return isKind[*noRuntimeError](err) },
@@ -257,6 +303,7 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		ie  *backup.IntegrityError
 		inf *integrityFinding
 		le  *lockedError
+		de  *driveError
 		uf  *backup.UnsupportedFileError
 		re  *backup.ReadError
 		sce *backup.SidecarError
@@ -312,6 +359,8 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		return inf.msg, inf.hint
 	case errors.As(err, &le):
 		return le.msg, le.hint
+	case errors.As(err, &de):
+		return de.msg, de.hint
 	case errors.As(err, &ie):
 		var b strings.Builder
 		b.WriteString(l.T("err.integrity", ie.Target, len(ie.Problems)))
@@ -338,6 +387,8 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		return l.T("store.err.local", storeWhere(se), se.Detail), ioHint(l, err, commandHints)
 	case errors.As(err, &rte):
 		return l.T("err.retained", rte.Where, rte.Name, strings.ToLower(rte.Retention.Mode), rte.Retention.Until.Local().Format("2006-01-02 15:04")), l.T("hint.retained")
+	case errors.As(err, &lle) && !location.IsS3(lle.Where):
+		return l.T("lock.lost", filepath.Join(lle.Where, folderlock.Name)), l.T("hint.lost")
 	case errors.As(err, &lle):
 		return l.T("err.locklost", lle.Where), l.T("hint.locklost")
 	}

@@ -77,15 +77,31 @@ func TestScheduledRunEndToEnd(t *testing.T) {
 	}
 	line := shown.Plan.Commands[0].Stdin
 	label := shown.Spec.Label
-	cmdline, ok := strings.CutPrefix(strings.TrimSuffix(line, "\n"), "30 18 * * * ")
+	// From the time on, hourly to the end of the day.
+	cmdline, ok := strings.CutPrefix(strings.TrimSuffix(line, "\n"), "30 18-23 * * * ")
 	if !ok || !strings.HasSuffix(cmdline, " # efbackup:"+label) {
 		t.Fatalf("cron line %q", line)
 	}
 	cmdline = strings.TrimSuffix(cmdline, " # efbackup:"+label)
 	cmdline = strings.ReplaceAll(cmdline, `\%`, "%") // cron's own unescaping
+	// The drive is connected: the run never makes the folder.
+	if err := os.MkdirAll(out, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	env := scheduleEnv()
 	for day := 0; day < 3; day++ {
 		if day > 0 {
 			time.Sleep(1100 * time.Millisecond) // snapshot names have one-second resolution
+			// A day on: the last good snapshot was made yesterday.
+			st, err := env.LoadState(label, inst, out)
+			if err != nil || st.LastGood == nil {
+				t.Fatalf("state after run %d: %+v %v", day-1, st, err)
+			}
+			yesterday := st.LastGood.Add(-24 * time.Hour)
+			st.LastGood = &yesterday
+			if err := env.SaveState(st); err != nil {
+				t.Fatal(err)
+			}
 		}
 		cmd := exec.Command("sh", "-c", cmdline)
 		cmd.Dir = "/"
@@ -136,6 +152,7 @@ func TestSkipUnchanged(t *testing.T) {
 	opsEnv(t)
 	inst := opsInstall(t, "3.2", -1)
 	out := filepath.Join(t.TempDir(), "snaps")
+	os.MkdirAll(out, 0o700) // the backup drive is connected
 	runSched := func() schedule.RunRecord {
 		t.Helper()
 		code, stdout, stderr := runCLI(t, "run-scheduled", "--install", inst, "--out", out, "--skip-unchanged", "--keep-last", "5", "--json")
@@ -159,7 +176,7 @@ func TestSkipUnchanged(t *testing.T) {
 		t.Fatalf("second run %+v, archives %v", second, archives(t, out))
 	}
 	// snapshot --skip-unchanged says the same, and writes nothing.
-	code, stdout, stderr := runCLI(t, "snapshot", "--install", inst, "--out", out, "--label", first.Label, "--skip-unchanged")
+	code, stdout, stderr := runCLI(t, "snapshot", "--install", inst, "--out", out, "--create-out", "--label", first.Label, "--skip-unchanged")
 	if code != 0 || !strings.Contains(stdout, "unchanged since "+filepath.Join(out, first.Snapshot)) || len(archives(t, out)) != 1 {
 		t.Fatalf("snapshot --skip-unchanged: exit %d\n%s%s", code, stdout, stderr)
 	}
@@ -207,7 +224,7 @@ func TestKilledPruneLeavesNoBlockingLock(t *testing.T) {
 	opsEnv(t)
 	inst := opsInstall(t, "4.0", -1)
 	out := filepath.Join(t.TempDir(), "snaps")
-	if code, _, stderr := runCLI(t, "snapshot", "--install", inst, "--out", out, "-q"); code != 0 {
+	if code, _, stderr := runCLI(t, "snapshot", "--install", inst, "--out", out, "--create-out", "-q"); code != 0 {
 		t.Fatal(stderr)
 	}
 	cmd := exec.Command(os.Args[0], "prune", "--out", out, "--keep-last", "1")

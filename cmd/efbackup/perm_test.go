@@ -172,7 +172,7 @@ func TestPermissionDeniedForReal(t *testing.T) {
 	db := filepath.Join(inst, "db")
 	out := e.folder(t, "snapshots")
 	// The runner can make a snapshot: the set-up itself is right.
-	if code, o := e.run(t, "snapshot", "--install", inst, "--out", out, "--quiet"); code != 0 {
+	if code, o := e.run(t, "snapshot", "--install", inst, "--out", out, "--create-out", "--quiet"); code != 0 {
 		t.Fatalf("a snapshot the runner may make: exit %d\n%s", code, o)
 	}
 	snap := onlySnapshot(t, out)

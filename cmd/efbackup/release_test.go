@@ -45,7 +45,7 @@ func releaseBuild(t *testing.T) string {
 
 // testSwitches is every environment variable the test binary reads to
 // stop, pause, slow or mislead efbackup.
-var testSwitches = []string{envKillAt, envPauseAt, envResumeFile, envTrace, envReadFault, envNoExchange, envFreeBytes,
+var testSwitches = []string{envKillAt, envPauseAt, envResumeFile, envTrace, envReadFault, envNoExchange, envFreeBytes, envSyslog,
 	// Names earlier versions read.
 	"EFBACKUP_TEST_SLOW_MS", "EFBACKUP_TEST_SLOW_COPY", "EFBACKUP_TEST_PEAK_FILE", "EFBACKUP_NO_DB_CHECKS"}
 
@@ -108,7 +108,7 @@ func TestReleaseBuildIgnoresTestSwitches(t *testing.T) {
 			Checked []string `json:"checked"`
 		} `json:"databases"`
 	}
-	if err := json.Unmarshal([]byte(runBin("snapshot", "--install", src, "--out", out, "--json")), &snap); err != nil {
+	if err := json.Unmarshal([]byte(runBin("snapshot", "--install", src, "--out", out, "--create-out", "--json")), &snap); err != nil {
 		t.Fatal(err)
 	}
 	if len(snap.Databases) != 1 || snap.Databases[0].Engine != "derby" || len(snap.Databases[0].Checked) == 0 {

@@ -148,7 +148,7 @@ func TestS3Commands(t *testing.T) {
 		t.Fatal(err)
 	}
 	target := opsInstall(t, "4.0", -1)
-	if code, stdout, stderr := runCLI(t, "restore", snap.Snapshot, "--install", target); code != ExitOK {
+	if code, stdout, stderr := runCLI(t, "restore", snap.Snapshot, "--install", target, "--from-other-install"); code != ExitOK {
 		t.Fatalf("restore from S3: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	if got, err := treeHash(filepath.Join(target, "db")); err != nil || got != want {

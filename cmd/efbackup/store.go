@@ -135,11 +135,33 @@ func lockStore(ctx context.Context, u *ui, st store.Store, command string) (rele
 	if lo, ok := lk.(interface{ Leftovers() []fsutil.Leftover }); ok {
 		reportLeftovers(u, lo.Leftovers())
 	}
+	cl := &checkedLock{Lock: lk}
 	return func() {
 		if err := lk.Release(); err != nil {
+			if isKind[*folderlock.LostError](err) {
+				if !cl.lost { // else the run's own error said it
+					u.warn(lostErr(u, err).Error(), "")
+				}
+				return
+			}
 			u.warn(err.Error(), "")
 		}
-	}, lk, nil
+	}, cl, nil
+}
+
+// checkedLock remembers that its Check found the lock lost, so that the
+// loss is told once.
+type checkedLock struct {
+	store.Lock
+	lost bool
+}
+
+func (c *checkedLock) Check() error {
+	err := c.Lock.Check()
+	if isKind[*store.LockLostError](err) {
+		c.lost = true
+	}
+	return err
 }
 
 // lockObject is the lock's own file or object in st.

@@ -115,7 +115,7 @@ func main() {
 		var last string
 		r := row{name: name, m: median(func() measurement {
 			os.RemoveAll(scratch)
-			args := []string{"snapshot", "--db", db, "--out", scratch, "--quiet", "--no-progress", "--allow-damaged", "--label", "bench"}
+			args := []string{"snapshot", "--db", db, "--out", scratch, "--create-out", "--quiet", "--no-progress", "--allow-damaged", "--label", "bench"}
 			if level != "" {
 				args = append(args, "--level", level)
 			}
@@ -276,7 +276,7 @@ func main() {
 		big := dataset(*bigMiB)
 		bigScratch := filepath.Join(*work, "scratch-big")
 		os.RemoveAll(bigScratch)
-		m := timeCmd("", nil, *bin, "snapshot", "--db", filepath.Join(big, "db"), "--out", bigScratch, "--quiet", "--no-progress", "--allow-damaged", "--label", "big")
+		m := timeCmd("", nil, *bin, "snapshot", "--db", filepath.Join(big, "db"), "--out", bigScratch, "--create-out", "--quiet", "--no-progress", "--allow-damaged", "--label", "big")
 		matches, _ := filepath.Glob(filepath.Join(bigScratch, "*.tar.zst"))
 		if len(matches) == 1 {
 			m.size = fileSize(matches[0])
