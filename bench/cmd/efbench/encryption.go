@@ -32,7 +32,7 @@ func encryptionRows(db, scratch string, add func(row)) string {
 	var last string
 	add(row{name: rowEncSnapshot, m: median(func() measurement {
 		os.RemoveAll(scratch)
-		m := timeCmd("", nil, *bin, "snapshot", "--db", db, "--out", scratch, "--quiet", "--no-progress", "--allow-damaged", "--label", "bench", "--encrypt-to", recipient)
+		m := timeCmd("", nil, *bin, "snapshot", "--db", db, "--out", scratch, "--quiet", "--no-progress", "--allow-damaged", "--label", "bench", "--create-out", "--encrypt-to", recipient)
 		matches, _ := filepath.Glob(filepath.Join(scratch, "*.tar.zst.age"))
 		if len(matches) == 1 {
 			m.size = fileSize(matches[0])

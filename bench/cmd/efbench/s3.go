@@ -65,7 +65,7 @@ func s3Rows(db string, add func(row)) (throughput float64) {
 	add(row{name: rowS3Peer, m: median(func() measurement {
 		n++
 		os.RemoveAll(scratch)
-		a := timeCmd("", nil, *bin, "snapshot", "--db", db, "--out", scratch, "--quiet", "--no-progress", "--allow-damaged", "--label", "bench")
+		a := timeCmd("", nil, *bin, "snapshot", "--db", db, "--out", scratch, "--create-out", "--quiet", "--no-progress", "--allow-damaged", "--label", "bench")
 		b := timeCmd("", rc, "rclone", "copy", "--quiet", scratch, fmt.Sprintf("bench:%s/peer%d", bucket, n))
 		return measurement{wall: a.wall + b.wall, rssKB: max(a.rssKB, b.rssKB)}
 	})})
