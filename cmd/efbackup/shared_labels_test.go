@@ -84,7 +84,7 @@ func TestScheduledRunPrunesOnlyItsInstall(t *testing.T) {
 // warning that names the other install and says what to do.
 func TestSnapshotWarnsOfLabelOfAnotherInstall(t *testing.T) {
 	maju, jaya, out := twoInstalls(t)
-	if code, _, stderr := runCLI(t, "snapshot", "--install", maju, "--out", out); code != ExitOK || strings.Contains(stderr, "another install") {
+	if code, _, stderr := runCLI(t, "snapshot", "--install", maju, "--out", out, "--create-out"); code != ExitOK || strings.Contains(stderr, "another install") {
 		t.Fatalf("first install: exit %d\n%s", code, stderr)
 	}
 	code, stdout, stderr := runCLI(t, "snapshot", "--install", jaya, "--out", out, "--json")
@@ -109,7 +109,7 @@ func TestSnapshotWarnsOfLabelOfAnotherInstall(t *testing.T) {
 // install without db/ (a new computer) it is done with a warning.
 func TestRestoreFromAnotherInstallNeedsFlag(t *testing.T) {
 	maju, jaya, out := twoInstalls(t)
-	if code, _, stderr := runCLI(t, "snapshot", "--install", jaya, "--out", out); code != ExitOK {
+	if code, _, stderr := runCLI(t, "snapshot", "--install", jaya, "--out", out, "--create-out"); code != ExitOK {
 		t.Fatalf("snapshot: %d %s", code, stderr)
 	}
 	snap := onlySnapshot(t, out)
