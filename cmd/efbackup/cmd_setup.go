@@ -32,12 +32,20 @@ type setupOptions struct {
 	Backend      string
 	WhenLoggedOn bool
 	Exe          string
+	// Encrypt are the public keys (--encrypt-to, --encrypt-to-file) the
+	// snapshots are encrypted to; NewKey a folder, on another drive than
+	// the install and the snapshots, where setup makes a new key for them.
+	Encrypt encryptOptions
+	NewKey  string
 	// Yes asks nothing: what the flags do not say is an error.
 	Yes bool
 	// langChosen says the language was given (--lang, EFBACKUP_LANG):
 	// then setup does not ask for it.
 	langChosen bool
 }
+
+// encrypts reports whether the snapshots are to be encrypted.
+func (o *setupOptions) encrypts() bool { return o.Encrypt.keys() || o.NewKey != "" }
 
 // The keep rules setup installs when none is given: a week of days, a
 // month of weeks, a year of months.
@@ -53,7 +61,8 @@ func setupCommand(u *ui) *cli.Command {
 		Usage: u.T("setup.usage"),
 		UsageText: "efbackup setup                      (on a terminal: asks, in Indonesian or English)\n" +
 			"efbackup setup --install DIR --out DIR --daily HH:MM [--create-out] [--any-drive] [--notify URL]\n" +
-			"               [--keep-... N] [--alert-after DAYS] [--backend ...] [--when-logged-on] [--yes] [--json]",
+			"               [--keep-... N] [--alert-after DAYS] [--backend ...] [--when-logged-on] [--yes] [--json]\n" +
+			"               [--new-key DIR] [--encrypt-to age1... ...] [--encrypt-to-file FILE]",
 		Description: u.T("setup.description"),
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "install", Usage: u.T("flag.install"), Destination: &opts.Install},
@@ -66,6 +75,9 @@ func setupCommand(u *ui) *cli.Command {
 			&cli.StringFlag{Name: "backend", Usage: u.T("flag.backend"), Value: "auto", Destination: &opts.Backend},
 			&cli.BoolFlag{Name: "when-logged-on", Usage: u.T("flag.whenloggedon"), Destination: &opts.WhenLoggedOn},
 			&cli.StringFlag{Name: "exe", Usage: u.T("flag.exe"), Hidden: true, Destination: &opts.Exe},
+			&cli.StringFlag{Name: "new-key", Usage: u.T("flag.newkey"), Destination: &opts.NewKey},
+			&cli.GenericFlag{Name: "encrypt-to", Usage: u.T("flag.scheduleencryptto"), Value: &opts.Encrypt.To},
+			&cli.GenericFlag{Name: "encrypt-to-file", Usage: u.T("flag.scheduleencrypttofile"), Value: &opts.Encrypt.ToFiles},
 			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: u.T("flag.yes"), Destination: &opts.Yes},
 		}, keepFlags(u)...),
 		Action: func(c *cli.Context) error {
@@ -94,10 +106,15 @@ type setupResult struct {
 	Daily   string `json:"daily"`
 	// Snapshot is the first snapshot, verified (empty when e-Faktur was
 	// open: the schedule makes it).
-	Snapshot string          `json:"snapshot,omitempty"`
-	Verified bool            `json:"verified"`
-	Waiting  bool            `json:"waiting_for_efaktur,omitempty"`
-	Schedule *scheduleOutput `json:"schedule"`
+	Snapshot string `json:"snapshot,omitempty"`
+	Verified bool   `json:"verified"`
+	// EncryptTo are the public keys the snapshots are encrypted to (the
+	// first one and the schedule's); Key is the key setup made, by its
+	// file and public key. The secret key is never in the result.
+	EncryptTo []string        `json:"encrypt_to,omitempty"`
+	Key       *keyResult      `json:"key,omitempty"`
+	Waiting   bool            `json:"waiting_for_efaktur,omitempty"`
+	Schedule  *scheduleOutput `json:"schedule"`
 	// Restore is the command that puts the snapshot back.
 	Restore string `json:"restore_command,omitempty"`
 }
@@ -129,20 +146,47 @@ func runSetup(ctx context.Context, u *ui, opts setupOptions) (*setupResult, erro
 		Install: opts.Install, Out: opts.Out, Daily: opts.Daily, Keep: opts.Keep, SkipUnchanged: true,
 		Backend: opts.Backend, WhenLoggedOn: opts.WhenLoggedOn, Exe: opts.Exe, CreateOut: opts.CreateOut,
 		AnyDrive: opts.AnyDrive, NewDrive: !opts.AnyDrive, Notify: opts.Notify, AlertAfter: opts.AlertAfter,
+		Encrypt: encryptOptions{To: opts.Encrypt.To, ToFiles: opts.Encrypt.ToFiles},
+	}
+	if opts.encrypts() {
+		// An encrypted snapshot is never skipped as unchanged (a plain
+		// one does not stand in for it); the day's first good snapshot
+		// ends the day's tries all the same.
+		sopts.SkipUnchanged = false
 	}
 	// Everything is checked before anything is written.
 	spec, err := scheduleSpec(u, sopts)
 	if err != nil {
 		return nil, err
 	}
+	keyDir := ""
+	if opts.NewKey != "" {
+		if keyDir, err = checkKeyDir(u, opts.NewKey, spec.Install, spec.Out); err != nil {
+			return nil, err
+		}
+	}
 	if err := checkOut(u, spec.Out, opts.CreateOut); err != nil {
 		return nil, err
 	}
 	res := &setupResult{Install: spec.Install, Out: spec.Out, Daily: spec.Daily}
+	if keyDir != "" {
+		if res.Key, err = makeSetupKey(u, keyDir, time.Now()); err != nil {
+			return nil, err
+		}
+		u.info("%s", u.T("key.new.done", res.Key.IdentityFile))
+		sopts.Encrypt.To = append(sopts.Encrypt.To, res.Key.PublicKey)
+	}
+	recipients, err := sopts.Encrypt.recipients(u, false)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recipients {
+		res.EncryptTo = append(res.EncryptTo, r.PublicKey())
+	}
 	u.info("%s", u.T("setup.snapshotting", spec.Install))
 	var snapErr error
 	for {
-		snap, err := runSnapshot(ctx, u.quietResults(), snapshotOptions{Install: spec.Install, Out: spec.Out, Label: spec.Label})
+		snap, err := runSnapshot(ctx, u.quietResults(), snapshotOptions{Install: spec.Install, Out: spec.Out, Label: spec.Label, Recipients: recipients})
 		if snap != nil && snap.Report != nil {
 			res.Snapshot = snap.Report.Snapshot
 		}
@@ -185,6 +229,11 @@ func runSetup(ctx context.Context, u *ui, opts setupOptions) (*setupResult, erro
 			u.warn(u.T("runscheduled.nostate", err), "")
 		}
 		res.Restore = "efbackup restore " + quoteArg(res.Snapshot) + " --install " + quoteArg(res.Install)
+		if res.Key != nil {
+			res.Restore += " --identity " + quoteArg(res.Key.IdentityFile)
+		} else if len(res.EncryptTo) > 0 {
+			res.Restore += " --identity FILE"
+		}
 	}
 	return res, snapErr
 }
@@ -217,7 +266,11 @@ func printSetup(u *ui, res *setupResult) error {
 		fmt.Fprintln(w, u.T("setup.done.title"))
 		if res.Snapshot != "" {
 			fmt.Fprintln(w, "  "+u.T("setup.done.snapshot", res.Snapshot))
-			if res.Verified {
+			switch {
+			case res.Verified && len(res.EncryptTo) > 0:
+				// Read back without the key: against its sidecar.
+				fmt.Fprintln(w, "  "+u.T("setup.done.verifiedkeyless"))
+			case res.Verified:
 				fmt.Fprintln(w, "  "+u.T("setup.done.verified"))
 			}
 		}
@@ -233,6 +286,17 @@ func printSetup(u *ui, res *setupResult) error {
 			for _, n := range s.Plan.Notes {
 				fmt.Fprintln(w, "  "+u.T("schedule.note."+n))
 			}
+		}
+		if len(res.EncryptTo) > 0 {
+			fmt.Fprintln(w, "  "+u.T("setup.done.encrypted", strings.Join(res.EncryptTo, ", ")))
+		}
+		if k := res.Key; k != nil {
+			fmt.Fprintln(w, "  "+u.T("key.new.done", k.IdentityFile))
+			fmt.Fprintln(w, "  "+u.T("key.new.public", k.PublicKey))
+			if k.Sheet != "" {
+				fmt.Fprintln(w, "  "+u.T("setup.done.sheet", k.Sheet))
+			}
+			fmt.Fprintln(w, k.Warning)
 		}
 		fmt.Fprintln(w, u.T("setup.done.restore"))
 		if res.Restore != "" {
@@ -388,8 +452,11 @@ func (d *dialogue) ask(ctx context.Context, opts *setupOptions) error {
 			opts.Out = p
 		}
 	}
-	// Encryption is not offered here: snapshot --encrypt-to is not part of
-	// this release.
+	if !opts.encrypts() {
+		if err := d.askKey(opts); err != nil {
+			return err
+		}
+	}
 	for opts.Daily == "" {
 		a, err := d.line(u.T("setup.q.daily", "17:30"))
 		if err != nil {
@@ -405,6 +472,11 @@ func (d *dialogue) ask(ctx context.Context, opts *setupOptions) error {
 		opts.Daily = a
 	}
 	fmt.Fprintln(d.w, u.T("setup.plan", opts.Install, opts.Out, opts.Daily))
+	if opts.NewKey != "" {
+		fmt.Fprintln(d.w, u.T("setup.plan.newkey", opts.NewKey))
+	} else if opts.encrypts() {
+		fmt.Fprintln(d.w, u.T("setup.plan.encrypted"))
+	}
 	if !d.yesNo(u.T("setup.q.go"), true) {
 		return &usageError{msg: u.T("setup.cancelled")}
 	}

@@ -29,6 +29,9 @@ var testHooks struct {
 	// S3 adjusts the settings of every S3 store a command opens (fewer
 	// retries, so that a test of a network cut ends quickly).
 	S3 func(*s3.Config)
+	// KeyDirAnyDrive lets setup keep the key in dir although it is on the
+	// drive of the install or the snapshots: the tests have one drive.
+	KeyDirAnyDrive func(dir string) bool
 }
 
 // reach calls testHooks.At at point.

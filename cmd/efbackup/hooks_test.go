@@ -44,6 +44,9 @@ import (
 //   - EFBACKUP_TEST_FREE_BYTES=N is the free space migrate sees.
 //   - EFBACKUP_TEST_S3_RETRIES=N is how often an S3 request is tried again
 //     (a test of a network cut ends quickly).
+//   - EFBACKUP_TEST_KEY_ANY_DRIVE=DIR[:DIR...] lets setup keep its key in
+//     these folders, although they are on the drive of the install or the
+//     snapshots (every temporary folder of a test is on one drive).
 //   - EFBACKUP_TEST_SYSLOG=PATH is the socket the system's log is written
 //     to (journald's protocol on Linux, syslog elsewhere), instead of the
 //     system's own.
@@ -57,6 +60,7 @@ const (
 	envFreeBytes  = "EFBACKUP_TEST_FREE_BYTES"
 	envS3Retries  = "EFBACKUP_TEST_S3_RETRIES"
 	envSyslog     = "EFBACKUP_TEST_SYSLOG"
+	envKeyDrive   = "EFBACKUP_TEST_KEY_ANY_DRIVE"
 )
 
 func installTestHooks() {
@@ -73,6 +77,14 @@ func installTestHooks() {
 		if n, err := strconv.Atoi(os.Getenv(envS3Retries)); err == nil {
 			c.MaxRetries = n
 		}
+	}
+	testHooks.KeyDirAnyDrive = func(dir string) bool {
+		for _, d := range filepath.SplitList(os.Getenv(envKeyDrive)) {
+			if d != "" && fsutil.SamePath(d, dir) {
+				return true
+			}
+		}
+		return false
 	}
 	if p := os.Getenv(envSyslog); p != "" {
 		notify.JournalSocket, notify.SyslogSockets = p, []string{p}

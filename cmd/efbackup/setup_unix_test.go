@@ -205,6 +205,7 @@ func TestSetupDialogue(t *testing.T) {
 		[2]string{"1) " + inst + "\r\n", ""},
 		[2]string{"Ke mana cadangan disimpan?", out},
 		[2]string{out + " belum ada. Buat foldernya? [Y/t]", "ya"},
+		[2]string{"Enkripsi cadangan? [y/T]", ""},
 		[2]string{"Jam berapa setiap hari (HH:MM)?", "25:00"},
 		[2]string{"Jam berapa setiap hari (HH:MM)?", "18:15"},
 		[2]string{"Cadangkan " + inst + " ke " + out + " setiap hari mulai pukul 18:15.", ""},
@@ -232,6 +233,7 @@ func TestSetupDialogue(t *testing.T) {
 	os.Mkdir(out2, 0o700)
 	cmd = child([]string{"--lang", "en", "setup", "--install", inst, "--out", out2, "--backend", "cron"}, env...)
 	shown, err = runWithTTY(t, cmd,
+		[2]string{"Encrypt the backups? [y/N]", "n"},
 		[2]string{"At what time each day (HH:MM)?", ""},
 		[2]string{"every day from 17:30.", "n"},
 	)
@@ -264,7 +266,8 @@ func TestSetupWhileEFakturOpen(t *testing.T) {
 	os.Mkdir(out2, 0o700)
 	cmd := child([]string{"--lang", "id", "setup", "--install", inst, "--out", out2, "--daily", "17:30", "--backend", "cron"}, env...)
 	// The clerk closes e-Faktur, then presses Enter.
-	shown, err := runWithTTYDoing(t, cmd, map[int]func(){1: func() { h.Stop() }},
+	shown, err := runWithTTYDoing(t, cmd, map[int]func(){2: func() { h.Stop() }},
+		[2]string{"Enkripsi cadangan? [y/T]", "t"},
 		[2]string{"Lanjutkan? [Y/t]", ""},
 		[2]string{"e-Faktur sedang terbuka. Tutup aplikasinya, lalu tekan Enter untuk mencoba lagi", ""},
 	)

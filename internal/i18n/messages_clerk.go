@@ -89,11 +89,13 @@ func init() {
 		// setup.
 		"setup.usage": {"set up daily verified backups in one step: asks, makes the first snapshot, installs the schedule", "siapkan cadangan harian yang terverifikasi dalam satu langkah: bertanya, membuat snapshot pertama, memasang jadwal"},
 		"setup.description": {
-			"On a terminal, setup asks which e-Faktur install to back up, to which drive or folder, and at what time\n" +
+			"On a terminal, setup asks which e-Faktur install to back up, to which drive or folder, whether to encrypt\n" +
+				"(then where to keep the key: a USB drive apart from the PC), and at what time\n" +
 				"(in Indonesian or English). Then it makes the first snapshot and verifies it, installs the daily schedule\n" +
 				"(keep rules: --keep-daily 7 --keep-weekly 4 --keep-monthly 12 unless given) and says how to restore.\n" +
 				"With --install, --out and --daily (and --yes, or without a terminal, or with --json) it asks nothing.",
-			"Di terminal, setup menanyakan instalasi e-Faktur mana yang dicadangkan, ke drive atau folder mana, dan jam\n" +
+			"Di terminal, setup menanyakan instalasi e-Faktur mana yang dicadangkan, ke drive atau folder mana, apakah\n" +
+				"dienkripsi (lalu di mana kunci disimpan: flashdisk yang terpisah dari PC), dan jam\n" +
 				"berapa (dalam bahasa Indonesia atau Inggris). Lalu membuat snapshot pertama dan memverifikasinya, memasang\n" +
 				"jadwal harian (aturan simpan: --keep-daily 7 --keep-weekly 4 --keep-monthly 12 bila tidak diberikan) dan\n" +
 				"menjelaskan cara memulihkan. Dengan --install, --out dan --daily (dan --yes, atau tanpa terminal, atau dengan\n" +
