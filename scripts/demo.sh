@@ -123,7 +123,7 @@ run "the backup drive is unplugged (its mount point is left empty): the schedule
 printf '\nthe empty mount point after the refused run: nothing was written there\n'
 ls -A usb-drive | sed 's/^/  /'
 run "the same in Indonesian: drive cadangan tidak tersambung" 1 \
-  bash -c "$LINE --lang id"
+  bash -c "${LINE/--lang en/--lang id}"
 rmdir usb-drive
 mv usb-drive-unplugged usb-drive
 rm -rf config/efbackup/state && mv config/efbackup/state-today config/efbackup/state
