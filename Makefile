@@ -131,7 +131,7 @@ release:
 	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -buildvcs=false -ldflags "$(LDFLAGS)" -o $(DIST)/$$name ./cmd/efbackup; \
 	done; \
 	cd $(DIST) && sha256sum efbackup-* > SHA256SUMS && sha256sum -c --quiet SHA256SUMS && cat SHA256SUMS
-	@./$(DIST)/efbackup-$(VERSION)-linux-amd64 --version
+	@cd $(DIST) && ./efbackup-$(VERSION)-linux-amd64 --version
 
 release-check: release
 	@set -e; mkdir -p $(WORK); cp $(DIST)/SHA256SUMS $(WORK)/SHA256SUMS.first; \
