@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/efbackup/efbackup/internal/fsutil"
@@ -106,6 +108,12 @@ func TestUndoFromJournalOfPreviousRelease(t *testing.T) {
 			dbID, stagingID := fsutil.ID(db), fsutil.ID(staging)
 			st.arrange(t, db, staging, aside)
 			b := fmt.Sprintf(oldMigrateJournal, st.journalState, e.tgt, dbID, stagingID, st.method, st.swapStatus)
+			if runtime.GOOS == "windows" {
+				// The previous release wrote the paths of the computer it
+				// ran on: on Windows, drive paths.
+				b = strings.NewReplacer("/home/kantor/efbackup-snapshots/", `C:\\Users\\kantor\\efbackup-snapshots\\`,
+					"/home/kantor/", `C:\\Users\\kantor\\`).Replace(b)
+			}
 			mustDo(t, os.WriteFile(filepath.Join(e.tgt, JournalName), []byte(b), 0o600))
 			j, err := ReadJournal(e.tgt)
 			if err != nil || j == nil {

@@ -29,6 +29,12 @@ wine_server -p30
 overlay=$(wine_overlay "$out") || exit 1
 EFBACKUP_HOLDLOCK_EXE=$(winpath "$WINE_BIN/holdlock.exe")
 export EFBACKUP_HOLDLOCK_EXE
+# There is no Java inside Wine: the tests use the Derby databases the Linux
+# tests (make test, first in CI) put in the fixture cache, and the jars of
+# the Linux install for the installs' own engine.
+EFBACKUP_FIXTURE_CACHE=$(winpath "${EFBACKUP_FIXTURE_CACHE:-$HOME/.cache/efbackup-fixtures}")
+EFBACKUP_DERBY_LIB=$(winpath "${EFBACKUP_DERBY_LIB:-/usr/share/java}")
+export EFBACKUP_FIXTURE_CACHE EFBACKUP_DERBY_LIB
 
 
 args=("$@")

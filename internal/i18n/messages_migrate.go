@@ -194,8 +194,8 @@ func init() {
 			"simpan folder lama %s apa adanya sampai berhasil login pertama kali di folder baru",
 		},
 		"migrate.next.undo": {
-			"if something goes wrong before then: efbackup migrate --undo --target %q",
-			"jika ada masalah sebelum itu: efbackup migrate --undo --target %q",
+			"if something goes wrong before then: efbackup migrate --undo --target \"%s\"",
+			"jika ada masalah sebelum itu: efbackup migrate --undo --target \"%s\"",
 		},
 
 		// The text report.

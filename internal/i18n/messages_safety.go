@@ -20,22 +20,22 @@ func init() {
 		},
 
 		// Labels shared by two installs whose folders have the same name.
-		"install.onhost": {"%q on %q", "%q di %q"},
+		"install.onhost": {"\"%s\" on \"%s\"", "\"%s\" di \"%s\""},
 		"schedule.labeltaken": {
-			"the label %q is already used by the install %q; this install's daily run uses the label %q",
-			"label %q sudah dipakai oleh instalasi %q; jadwal harian instalasi ini memakai label %q",
+			"the label %q is already used by the install \"%s\"; this install's daily run uses the label %q",
+			"label %q sudah dipakai oleh instalasi \"%s\"; jadwal harian instalasi ini memakai label %q",
 		},
 		"schedule.labelother": {
-			"the schedule %q is the daily run of another install, %q: installing would replace it",
-			"jadwal %q adalah jadwal harian instalasi lain, %q: memasang akan menggantikannya",
+			"the schedule %q is the daily run of another install, \"%s\": installing would replace it",
+			"jadwal %q adalah jadwal harian instalasi lain, \"%s\": memasang akan menggantikannya",
 		},
 		"hint.labelother": {
 			"choose another --label for this install, or leave --label out (efbackup then picks one of this install's own)",
 			"pilih --label lain untuk instalasi ini, atau jangan beri --label (efbackup lalu memilih label milik instalasi ini)",
 		},
 		"schedule.noneforinstall": {
-			"no efbackup schedule of the install %s is recorded (the schedule %q is another install's: %q)",
-			"tidak ada jadwal efbackup yang tercatat untuk instalasi %s (jadwal %q milik instalasi lain: %q)",
+			"no efbackup schedule of the install %s is recorded (the schedule %q is another install's: \"%s\")",
+			"tidak ada jadwal efbackup yang tercatat untuk instalasi %s (jadwal %q milik instalasi lain: \"%s\")",
 		},
 		"snapshot.labelshared": {
 			"the label %q in %s also holds snapshots of another install, %s: prune and restore keep the installs apart, but list shows them under one label; give this install its own label with --label",
