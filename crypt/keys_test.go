@@ -72,7 +72,7 @@ func TestReadRecipientsFile(t *testing.T) {
 	}{
 		"ssh.txt":    {"# keys\n" + a.rcpt.PublicKey() + "\nssh-ed25519 AAAAC3Nz\n", 3, "SSH"},
 		"secret.txt": {a.rcpt.PublicKey() + "\n" + secret + "\n", 2, "secret key"},
-		"typo.txt":   {"\n\n\n" + a.rcpt.PublicKey()[:61] + "x\n", 4, "checksum"},
+		"typo.txt":   {"\n\n\n" + typo(a.rcpt.PublicKey()) + "\n", 4, "checksum"},
 		"empty.txt":  {"# nothing yet\n\n", 0, "no public key"},
 		"binary.txt": {"\xff\xfe\x00a\x00g\x00e", 0, "UTF-8"},
 	} {
@@ -255,4 +255,17 @@ func TestReadIdentityFileErrors(t *testing.T) {
 	if _, err := PublicKeyOf(two); err == nil || !strings.Contains(err.Error(), "2 secret keys") {
 		t.Fatalf("PublicKeyOf on two keys: %v", err)
 	}
+}
+
+// typo changes the last character of a public key to another one of
+// bech32's alphabet, so that only its checksum can tell (a fixed
+// replacement would leave one key in 32 unchanged).
+func typo(key string) string {
+	last := key[len(key)-1]
+	for _, c := range []byte("qpzry9x8gf2tvdw0s3jn54khce6mua7l") {
+		if c != last {
+			return key[:len(key)-1] + string(c)
+		}
+	}
+	panic("unreachable")
 }
