@@ -32,7 +32,7 @@ func Scratch(parent string, need int64) (dir string, cleanup func() error, err e
 	if parent == "" {
 		parent = os.TempDir()
 	}
-	free, err := freeSpace(parent)
+	free, err := fsutil.FreeSpace(parent)
 	if err != nil {
 		return "", nil, fmt.Errorf("deepcheck: free space in %s: %w", parent, err)
 	}

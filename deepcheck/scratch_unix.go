@@ -4,19 +4,7 @@ package deepcheck
 
 import (
 	"os"
-
-	"golang.org/x/sys/unix"
 )
-
-// freeSpace is the number of bytes an unprivileged user may still write on
-// the file system holding dir.
-func freeSpace(dir string) (int64, error) {
-	var st unix.Statfs_t
-	if err := unix.Statfs(dir, &st); err != nil {
-		return 0, &os.PathError{Op: "statfs", Path: dir, Err: err}
-	}
-	return int64(st.Bavail) * int64(st.Bsize), nil //nolint:unconvert // field types differ between systems
-}
 
 // mkdirTempPrivate is os.MkdirTemp, whose folders are already mode 0700
 // here.

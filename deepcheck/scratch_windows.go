@@ -14,20 +14,6 @@ import (
 	"github.com/efbackup/efbackup/internal/fsutil"
 )
 
-// freeSpace is the number of bytes the user may still write on the volume
-// holding dir (quotas included).
-func freeSpace(dir string) (int64, error) {
-	p, err := windows.UTF16PtrFromString(dir)
-	if err != nil {
-		return 0, err
-	}
-	var avail, total, free uint64
-	if err := windows.GetDiskFreeSpaceEx(p, &avail, &total, &free); err != nil {
-		return 0, &os.PathError{Op: "GetDiskFreeSpaceEx", Path: dir, Err: err}
-	}
-	return int64(avail), nil
-}
-
 // mkdirTempPrivate makes a new folder in parent whose access list admits
 // only the user, SYSTEM and the Administrators (fsutil.PrivateSDDL),
 // protected from what parent would pass down: a scratch folder on a shared

@@ -265,7 +265,7 @@ func newRun(ctx context.Context, opt Options) (*run, error) {
 		opt.Now = time.Now
 	}
 	if opt.FreeSpace == nil {
-		opt.FreeSpace = freeSpace
+		opt.FreeSpace = fsutil.FreeSpace
 	}
 	if opt.InUse == nil {
 		opt.InUse = func(context.Context, string) ([]string, error) { return nil, nil }
