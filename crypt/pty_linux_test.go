@@ -2,91 +2,24 @@ package crypt
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"os/exec"
-	"strings"
-	"sync"
-	"syscall"
 	"testing"
-	"time"
 
-	"golang.org/x/sys/unix"
+	"github.com/efbackup/efbackup/internal/ptytest"
 )
 
 // runWithTTY runs cmd with a pseudo-terminal as its controlling terminal,
 // where age asks for passphrases, and types each answer once the prompt
-// for it has appeared. It returns what the terminal showed.
+// for it ("Enter passphrase", "Confirm passphrase") has appeared. It
+// returns what the terminal showed.
 func runWithTTY(t *testing.T, cmd *exec.Cmd, answers ...string) (string, error) {
 	t.Helper()
-	ptmx, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Skipf("no pseudo-terminals here: %v", err)
+	var dialogue [][2]string
+	for _, a := range answers {
+		dialogue = append(dialogue, [2]string{"passphrase", a})
 	}
-	defer ptmx.Close()
-	fd := int(ptmx.Fd())
-	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
-		t.Fatal(err)
-	}
-	n, err := unix.IoctlGetUint32(fd, unix.TIOCGPTN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tty, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
-	if err := cmd.Start(); err != nil {
-		tty.Close()
-		t.Fatal(err)
-	}
-	tty.Close()
-
-	var mu sync.Mutex
-	var out bytes.Buffer
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		buf := make([]byte, 4096)
-		for {
-			n, err := ptmx.Read(buf)
-			mu.Lock()
-			out.Write(buf[:n])
-			mu.Unlock()
-			if err != nil {
-				return // EIO once the child's side is closed
-			}
-		}
-	}()
-	shown := func() string {
-		mu.Lock()
-		defer mu.Unlock()
-		return out.String()
-	}
-	deadline := time.Now().Add(30 * time.Second)
-	for i, a := range answers {
-		for strings.Count(strings.ToLower(shown()), "passphrase") <= i {
-			if time.Now().After(deadline) {
-				cmd.Process.Kill()
-				cmd.Wait()
-				t.Fatalf("no prompt for answer %d; the terminal shows %q", i+1, shown())
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-		if _, err := ptmx.Write([]byte(a + "\n")); err != nil {
-			t.Fatal(err)
-		}
-	}
-	timer := time.AfterFunc(time.Until(deadline)+30*time.Second, func() { cmd.Process.Kill() })
-	err = cmd.Wait()
-	timer.Stop()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-	}
-	return shown(), err
+	return ptytest.Run(t, cmd, nil, dialogue...)
 }
 
 // A file the age command encrypts with a passphrase (-p, typed at its

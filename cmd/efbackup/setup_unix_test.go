@@ -3,17 +3,15 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
+	"github.com/efbackup/efbackup/internal/ptytest"
 	"github.com/efbackup/efbackup/schedule"
 )
 
@@ -117,74 +115,14 @@ func TestSetupUnattended(t *testing.T) {
 // appeared. It returns what the terminal showed.
 func runWithTTY(t *testing.T, cmd *exec.Cmd, dialogue ...[2]string) (string, error) {
 	t.Helper()
-	return runWithTTYDoing(t, cmd, nil, dialogue...)
+	return ptytest.Run(t, cmd, nil, dialogue...)
 }
 
 // runWithTTYDoing is runWithTTY that calls before[i], when set, once the
 // i-th prompt has appeared and before it is answered.
 func runWithTTYDoing(t *testing.T, cmd *exec.Cmd, before map[int]func(), dialogue ...[2]string) (string, error) {
 	t.Helper()
-	ptmx, tty := openPTY(t)
-	defer ptmx.Close()
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
-	setControllingTTY(cmd)
-	if err := cmd.Start(); err != nil {
-		tty.Close()
-		t.Fatal(err)
-	}
-	tty.Close()
-	var mu sync.Mutex
-	var shownBuf bytes.Buffer
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		buf := make([]byte, 4096)
-		for {
-			n, err := ptmx.Read(buf)
-			mu.Lock()
-			shownBuf.Write(buf[:n])
-			mu.Unlock()
-			if err != nil {
-				return // EIO once the child's side is closed
-			}
-		}
-	}()
-	shown := func() string {
-		mu.Lock()
-		defer mu.Unlock()
-		return shownBuf.String()
-	}
-	deadline := time.Now().Add(60 * time.Second)
-	from := 0
-	for n, qa := range dialogue {
-		for {
-			s := shown()
-			if i := strings.Index(s[from:], qa[0]); i >= 0 {
-				from += i + len(qa[0])
-				break
-			}
-			if time.Now().After(deadline) {
-				cmd.Process.Kill()
-				cmd.Wait()
-				t.Fatalf("no %q on the terminal; it shows:\n%s", qa[0], s)
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-		if f := before[n]; f != nil {
-			f()
-		}
-		if _, err := ptmx.Write([]byte(qa[1] + "\n")); err != nil {
-			t.Fatal(err)
-		}
-	}
-	timer := time.AfterFunc(time.Until(deadline)+30*time.Second, func() { cmd.Process.Kill() })
-	err := cmd.Wait()
-	timer.Stop()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-	}
-	return strings.ReplaceAll(shown(), "\r\n", "\n"), err
+	return ptytest.Run(t, cmd, before, dialogue...)
 }
 
 // setup on a terminal, as a clerk runs it, through a real pseudo-terminal:
