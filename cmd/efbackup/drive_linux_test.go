@@ -4,14 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/efbackup/efbackup/internal/volume/volumetest"
 	"github.com/efbackup/efbackup/schedule"
-	"golang.org/x/sys/unix"
 )
 
 // The backup drive, for real: file system images on loop devices mounted
@@ -24,15 +23,7 @@ import (
 // needs root, loop devices and mkfs.ext4; without them it says why and
 // skips.
 func TestOtherDriveAtThePlace(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("mounting file system images needs root")
-	}
-	if _, err := exec.LookPath("mkfs.ext4"); err != nil {
-		t.Skip("mkfs.ext4 (e2fsprogs) is not installed")
-	}
-	if _, err := os.Stat("/dev/loop-control"); err != nil {
-		t.Skip("no loop devices here")
-	}
+	volumetest.RequireMounts(t)
 	opsEnv(t)
 	// The schedule goes into a fake crontab.
 	tools := t.TempDir()
@@ -48,7 +39,7 @@ func TestOtherDriveAtThePlace(t *testing.T) {
 	at := filepath.Join(dir, "usb")
 	os.Mkdir(at, 0o700)
 	const uuidA, uuidB = "a1a1a1a1-0000-4000-8000-00000000000a", "b2b2b2b2-0000-4000-8000-00000000000b"
-	imgA, imgB := driveImage(t, dir, "a", uuidA), driveImage(t, dir, "b", uuidB)
+	imgA, imgB := volumetest.Image(t, dir, "a", uuidA), volumetest.Image(t, dir, "b", uuidB)
 	out := filepath.Join(at, "efbackup")
 
 	install := func(extra ...string) (int, scheduleOutput, string) {
@@ -70,7 +61,7 @@ func TestOtherDriveAtThePlace(t *testing.T) {
 		return code, stdout + stderr
 	}
 
-	mountDrive(t, imgA, at)
+	volumetest.Mount(t, imgA, at)
 	os.Mkdir(out, 0o700)
 	code, sA, stderr := install()
 	if code != 0 || sA.Spec.Drive != "uuid:"+uuidA || !strings.Contains(strings.Join(sA.Command, " "), "--drive-id uuid:"+uuidA) {
@@ -78,7 +69,7 @@ func TestOtherDriveAtThePlace(t *testing.T) {
 	}
 
 	// Drive a unplugged: the empty mount point is left.
-	unmountDrive(t, at)
+	volumetest.Unmount(t, at)
 	before := listing(t, dir)
 	if code, stderr := run(sA.Command); code != ExitFailed || !strings.Contains(stderr, "the backup drive is not connected: "+out+" is not there") {
 		t.Errorf("drive unplugged: exit %d\n%s", code, stderr)
@@ -97,7 +88,7 @@ func TestOtherDriveAtThePlace(t *testing.T) {
 	}
 
 	// Another USB drive at the same place, with the same folder on it.
-	mountDrive(t, imgB, at)
+	volumetest.Mount(t, imgB, at)
 	os.Mkdir(out, 0o700)
 	if code, stderr := run(sA.Command); code != ExitFailed || !strings.Contains(stderr, "another drive is at "+at) || !strings.Contains(stderr, "not the backup drive (uuid:"+uuidA+")") || !strings.Contains(stderr, "--new-drive") {
 		t.Errorf("other drive: exit %d\n%s", code, stderr)
@@ -144,43 +135,13 @@ func TestOtherDriveAtThePlace(t *testing.T) {
 	if err := env.SaveState(st); err != nil {
 		t.Fatal(err)
 	}
-	unmountDrive(t, at)
-	mountDrive(t, imgA, at)
+	volumetest.Unmount(t, at)
+	volumetest.Mount(t, imgA, at)
 	before = listing(t, at)
 	if code, stderr := run(sB.Command); code != ExitFailed || !strings.Contains(stderr, "not the backup drive (uuid:"+uuidB+")") {
 		t.Errorf("drive a after --new-drive: exit %d\n%s", code, stderr)
 	}
 	if got := listing(t, at); strings.Join(got, "\n") != strings.Join(before, "\n") {
 		t.Errorf("written on drive a: %v", got)
-	}
-}
-
-func driveImage(t *testing.T, dir, name, uuid string) string {
-	t.Helper()
-	p := filepath.Join(dir, name+".img")
-	if err := os.WriteFile(p, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Truncate(p, 8<<20); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("mkfs.ext4", "-q", "-F", "-U", uuid, "-L", strings.ToUpper(name), p).CombinedOutput(); err != nil {
-		t.Fatalf("mkfs.ext4: %v\n%s", err, out)
-	}
-	return p
-}
-
-func mountDrive(t *testing.T, img, at string) {
-	t.Helper()
-	if out, err := exec.Command("mount", "-o", "loop", img, at).CombinedOutput(); err != nil {
-		t.Skipf("cannot mount a loop device here: %v %s", err, out)
-	}
-	t.Cleanup(func() { unix.Unmount(at, unix.MNT_DETACH) })
-}
-
-func unmountDrive(t *testing.T, at string) {
-	t.Helper()
-	if out, err := exec.Command("umount", at).CombinedOutput(); err != nil {
-		t.Fatalf("umount: %v %s", err, out)
 	}
 }

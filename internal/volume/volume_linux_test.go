@@ -2,13 +2,12 @@ package volume
 
 import (
 	"errors"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/efbackup/efbackup/internal/volume/volumetest"
 	"golang.org/x/sys/unix"
 )
 
@@ -30,18 +29,18 @@ func TestParseMountInfo(t *testing.T) {
 // and unmounted at one path, as a USB drive comes and goes. It needs root
 // and mkfs.ext4; without them it says why and skips.
 func TestRealMounts(t *testing.T) {
-	requireMounts(t)
+	volumetest.RequireMounts(t)
 	dir := t.TempDir()
 	at := filepath.Join(dir, "usb")
 	os.Mkdir(at, 0o700)
-	a := makeExt4(t, dir, "a", "11111111-2222-3333-4444-555555555555")
-	b := makeExt4(t, dir, "b", "99999999-8888-7777-6666-555555555555")
+	a := volumetest.Image(t, dir, "a", "11111111-2222-3333-4444-555555555555")
+	b := volumetest.Image(t, dir, "b", "99999999-8888-7777-6666-555555555555")
 
 	local, err := Of(at)
 	if err == nil && local.Kind == KindUUID && strings.HasPrefix(local.Value, "11111111") {
 		t.Fatal("the empty mount point has the image's identity")
 	}
-	mountImage(t, a, at)
+	volumetest.Mount(t, a, at)
 	id, err := Of(filepath.Join(at))
 	if err != nil || id.Kind != KindUUID || id.Value != "11111111-2222-3333-4444-555555555555" || id.Root != at || id.FS != "ext4" {
 		t.Fatalf("drive a: %+v %v", id, err)
@@ -50,16 +49,16 @@ func TestRealMounts(t *testing.T) {
 	if sub, err := Of(filepath.Join(at, "efbackup")); err != nil || !sub.Same(id) {
 		t.Errorf("a folder on drive a: %+v %v", sub, err)
 	}
-	umount(t, at)
+	volumetest.Unmount(t, at)
 	if after, err := Of(at); err == nil && after.Same(id) {
 		t.Errorf("unmounted, the path still has drive a's identity: %+v", after)
 	}
-	mountImage(t, b, at)
+	volumetest.Mount(t, b, at)
 	other, err := Of(at)
 	if err != nil || other.Value != "99999999-8888-7777-6666-555555555555" || other.Same(id) {
 		t.Errorf("drive b: %+v %v", other, err)
 	}
-	umount(t, at)
+	volumetest.Unmount(t, at)
 	// tmpfs has no identity: none is invented.
 	if err := unix.Mount("tmpfs", at, "tmpfs", 0, "size=1m"); err != nil {
 		t.Fatal(err)
@@ -67,48 +66,5 @@ func TestRealMounts(t *testing.T) {
 	defer unix.Unmount(at, unix.MNT_DETACH)
 	if id, err := Of(at); !errors.Is(err, ErrUnknown) || id.Root != at || id.FS != "tmpfs" {
 		t.Errorf("tmpfs: %+v %v", id, err)
-	}
-}
-
-func requireMounts(t *testing.T) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("mounting file system images needs root")
-	}
-	if _, err := exec.LookPath("mkfs.ext4"); err != nil {
-		t.Skip("mkfs.ext4 (e2fsprogs) is not installed")
-	}
-	if _, err := os.Stat("/dev/loop-control"); err != nil {
-		t.Skip("no loop devices here")
-	}
-}
-
-func makeExt4(t *testing.T, dir, name, uuid string) string {
-	t.Helper()
-	p := filepath.Join(dir, name+".img")
-	if err := os.WriteFile(p, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Truncate(p, 4<<20); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("mkfs.ext4", "-q", "-F", "-U", uuid, "-L", strings.ToUpper(name), p).CombinedOutput(); err != nil {
-		t.Fatalf("mkfs.ext4: %v\n%s", err, out)
-	}
-	return p
-}
-
-func mountImage(t *testing.T, img, at string) {
-	t.Helper()
-	if out, err := exec.Command("mount", "-o", "loop", img, at).CombinedOutput(); err != nil {
-		t.Skipf("cannot mount a loop device here: %v %s", err, out)
-	}
-	t.Cleanup(func() { unix.Unmount(at, unix.MNT_DETACH) })
-}
-
-func umount(t *testing.T, at string) {
-	t.Helper()
-	if out, err := exec.Command("umount", at).CombinedOutput(); err != nil {
-		t.Fatal(fmt.Errorf("umount: %v %s", err, out))
 	}
 }
