@@ -14,7 +14,11 @@
 // file of a database open longer than one read.
 package engine
 
-import "io"
+import (
+	"io"
+
+	"github.com/efbackup/efbackup/internal/i18n"
+)
 
 // Verdict is what the checks concluded about a file or a database.
 type Verdict string
@@ -73,14 +77,34 @@ const (
 )
 
 // Finding is one problem a check found. Detail is English, names no
-// database content (no row data, no key material), and stands alone.
+// database content (no row data, no key material), and stands alone; it is
+// what JSON and the manifest carry. Text is the same message as a catalogue
+// key and its arguments, for wording it in the user's language; it is not
+// stored, so a finding read back from a manifest has only Detail.
 type Finding struct {
-	Verdict Verdict `json:"verdict"`        // Warning or Damaged; NotChecked for what could not be checked (an encrypted database)
-	Code    string  `json:"code"`           // stable, for scripts: "page-checksum", ...
-	File    string  `json:"file,omitempty"` // relative to the database folder, "/"
-	Page    int64   `json:"page"`           // -1 when not about one page
-	Offset  int64   `json:"offset"`         // byte offset in File, -1 when none
-	Detail  string  `json:"detail"`
+	Verdict Verdict   `json:"verdict"`        // Warning or Damaged; NotChecked for what could not be checked (an encrypted database)
+	Code    string    `json:"code"`           // stable, for scripts: "page-checksum", ...
+	File    string    `json:"file,omitempty"` // relative to the database folder, "/"
+	Page    int64     `json:"page"`           // -1 when not about one page
+	Offset  int64     `json:"offset"`         // byte offset in File, -1 when none
+	Detail  string    `json:"detail"`
+	Text    i18n.Text `json:"-"`
+}
+
+// NewFinding is a finding whose detail is the catalogue message key with
+// args: Detail holds its English wording, Text the key for other languages.
+func NewFinding(v Verdict, code, file string, page, off int64, key string, args ...any) Finding {
+	t := i18n.Say(key, args...)
+	return Finding{Verdict: v, Code: code, File: file, Page: page, Offset: off, Detail: t.String(), Text: t}
+}
+
+// In is the finding's detail in language l: its Text when it has one, else
+// the English Detail it was stored with.
+func (f Finding) In(l i18n.Lang) string {
+	if f.Text.Key != "" {
+		return f.Text.In(l)
+	}
+	return f.Detail
 }
 
 // Versions are the engine versions a database records.

@@ -118,3 +118,36 @@ func Keys() []string {
 
 // Pair returns both texts of a key, for tests.
 func Pair(key string) (en, id string) { m := messages[key]; return m.en, m.id }
+
+// Text is a message kept as its key and arguments until it is shown, so
+// that a package with no reader of its own (the snapshot reader, the
+// database checks, the in-use probe) can say what it found and the command
+// words it in the user's language. An argument that is itself a Text is
+// worded in the same language; any other argument (a number, a file name,
+// an operating system's error) is printed as it is.
+type Text struct {
+	Key  string
+	Args []any
+}
+
+// Say keeps key and args as a Text. The key must be in the catalogue: a
+// test reads every package's source for the keys it names.
+func Say(key string, args ...any) Text { return Text{Key: key, Args: args} }
+
+// In words t in language l; the empty Text words as "".
+func (t Text) In(l Lang) string {
+	if t.Key == "" {
+		return ""
+	}
+	args := make([]any, len(t.Args))
+	for i, a := range t.Args {
+		if sub, ok := a.(Text); ok {
+			a = sub.In(l)
+		}
+		args[i] = a
+	}
+	return l.T(t.Key, args...)
+}
+
+// String is the English wording, for logs and JSON.
+func (t Text) String() string { return t.In(EN) }

@@ -1,6 +1,9 @@
 package i18n
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -82,4 +85,77 @@ func TestTPanicsOnMissingKey(t *testing.T) {
 		}
 	}()
 	EN.T("verdict.no-such-verdict")
+}
+
+// keyRe finds the message keys that code keeps as a Text (i18n.Say, and
+// the detail families the readers and checks build their findings from):
+// such a key is looked up only when the message is shown, perhaps on a path
+// no other test takes, so every one must be in the catalogue.
+var keyRe = regexp.MustCompile(`Say\("([a-z0-9.-]+)"|"((?:[a-z]+\.)?detail\.[a-z0-9.-]+)"`)
+
+func TestKeptKeysExist(t *testing.T) {
+	root := filepath.Join("..", "..")
+	n := 0
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || d.Name() == "fixtures" || strings.HasPrefix(d.Name(), ".")) && p != root {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for _, m := range keyRe.FindAllStringSubmatch(string(b), -1) {
+			k := m[1] + m[2]
+			n++
+			if !Has(k) {
+				t.Errorf("%s: message %q is not in the catalogue", p, k)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		t.Fatal("found no kept message keys: the pattern no longer matches the code")
+	}
+}
+
+// englishWords are words that only an English sentence holds; Indonesian
+// wording of a detail must hold none of them.
+var englishWords = regexp.MustCompile(`\b(the|is|are|not|but|of|and|says|holds|from|which|than|while|page|bytes)\b`)
+
+// Every detail message reads as Indonesian in Indonesian: none of the
+// English words above, once file names and values are left out.
+func TestDetailsTranslated(t *testing.T) {
+	for _, k := range Keys() {
+		if !strings.Contains(k, "detail.") {
+			continue
+		}
+		_, id := Pair(k)
+		if w := englishWords.FindString(verbRe.ReplaceAllString(id, "")); w != "" {
+			t.Errorf("%s: Indonesian text %q holds the English word %q", k, id, w)
+		}
+	}
+}
+
+// A Text words its Text arguments in the same language.
+func TestTextNested(t *testing.T) {
+	inner := Say("verdict.damaged")
+	outer := Text{Key: "checked.by", Args: []any{inner, "x"}}
+	if got := outer.In(ID); got != ID.T("checked.by", ID.T("verdict.damaged"), "x") {
+		t.Errorf("nested Text in Indonesian: %q", got)
+	}
+	if got := outer.String(); got != EN.T("checked.by", "DAMAGED", "x") {
+		t.Errorf("nested Text in English: %q", got)
+	}
+	if (Text{}).In(ID) != "" {
+		t.Error("the empty Text must word as empty")
+	}
 }
