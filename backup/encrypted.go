@@ -29,6 +29,7 @@ import (
 	"github.com/efbackup/efbackup/crypt"
 	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/internal/faultio"
+	"github.com/efbackup/efbackup/internal/i18n"
 )
 
 // EncryptedSuffix ends the name of an encrypted snapshot, after
@@ -185,7 +186,7 @@ func schemaOf(b []byte) string {
 // *ManifestError.
 func ParseSidecar(b []byte) (*Manifest, error) {
 	if len(b) > MaxManifestBytes {
-		return nil, manifestErr("", "%d bytes, more than the %d allowed", len(b), MaxManifestBytes)
+		return nil, manifestErr("", "detail.manifest.toolarge", len(b), MaxManifestBytes)
 	}
 	if schemaOf(b) != SidecarSchemaEncrypted {
 		return ParseManifest(b)
@@ -197,7 +198,7 @@ func ParseSidecar(b []byte) (*Manifest, error) {
 		return nil, jsonErr(err)
 	}
 	if dec.More() {
-		return nil, manifestErr("", "data after the JSON document")
+		return nil, manifestErr("", "detail.manifest.trailing")
 	}
 	m := s.manifest()
 	if err := m.validateEncryptedSidecar(); err != nil {
@@ -218,43 +219,43 @@ func (m *Manifest) validateEncryptedSidecar() error {
 			return err
 		}
 		if c.OK < 0 || c.Warning < 0 || c.Damaged < 0 {
-			return manifestErr("checks", "negative counts")
+			return manifestErr("checks", "detail.manifest.negative")
 		}
 	}
 	if m.Totals.Files < 0 || m.Totals.Files > MaxFiles || m.Totals.Bytes < 0 || m.Totals.Bytes > MaxFileSize {
-		return manifestErr("totals", "%d files, %d bytes: impossible", m.Totals.Files, m.Totals.Bytes)
+		return manifestErr("totals", "detail.manifest.totals", m.Totals.Files, m.Totals.Bytes)
 	}
 	e := m.Encryption
 	switch {
 	case e == nil:
-		return manifestErr("encryption", "missing")
+		return manifestErr("encryption", "detail.manifest.missing")
 	case e.Format != EncryptionFormat:
-		return manifestErr("encryption.format", "unknown value %q (known: %s)", e.Format, EncryptionFormat)
+		return manifestErr("encryption.format", "detail.manifest.unknownvalue", e.Format, EncryptionFormat)
 	case len(e.SHA256) != 64 || strings.ToLower(e.SHA256) != e.SHA256:
-		return manifestErr("encryption.sha256", "invalid SHA-256 %q", e.SHA256)
+		return manifestErr("encryption.sha256", "detail.manifest.sha256", e.SHA256)
 	case e.Size <= 0 || e.Size > 2*MaxFileSize:
-		return manifestErr("encryption.size", "impossible size %d", e.Size)
+		return manifestErr("encryption.size", "detail.manifest.size", e.Size)
 	case len(e.Recipients) == 0 || len(e.Recipients) > crypt.MaxStanzas:
-		return manifestErr("encryption.recipients", "%d recipients: between 1 and %d expected", len(e.Recipients), crypt.MaxStanzas)
+		return manifestErr("encryption.recipients", "detail.manifest.recipients", len(e.Recipients), crypt.MaxStanzas)
 	}
 	if _, err := hex.DecodeString(e.SHA256); err != nil {
-		return manifestErr("encryption.sha256", "invalid SHA-256 %q", e.SHA256)
+		return manifestErr("encryption.sha256", "detail.manifest.sha256", e.SHA256)
 	}
 	seen := map[string]bool{}
 	for i, r := range e.Recipients {
 		field := fmt.Sprintf("encryption.recipients[%d]", i)
 		if r == PassphraseRecipient {
 			if len(e.Recipients) > 1 {
-				return manifestErr(field, "a passphrase is never one of several recipients")
+				return manifestErr(field, "detail.manifest.passphrase")
 			}
 			continue
 		}
 		pr, err := crypt.ParseRecipient(r)
 		if err != nil || pr.PublicKey() != r {
-			return manifestErr(field, "not an age public key")
+			return manifestErr(field, "detail.manifest.notkey")
 		}
 		if seen[r] {
-			return manifestErr(field, "%s is listed twice", r)
+			return manifestErr(field, "detail.manifest.twice", r)
 		}
 		seen[r] = true
 	}
@@ -392,16 +393,16 @@ func readEncryptedSidecar(ctx context.Context, src Source, rep *VerifyReport) (s
 		return nil, nil, false
 	}
 	if err != nil {
-		rep.add(ProblemSidecar, "", "the sidecar cannot be read: %v", err)
+		rep.add(ProblemSidecar, "", "detail.sidecar.cannotread", err)
 		return nil, nil, true
 	}
 	m, err := ParseSidecar(raw)
 	switch {
 	case err != nil:
-		rep.add(ProblemSidecar, "", "the sidecar is unreadable: %v", err)
+		rep.add(ProblemSidecar, "", "detail.sidecar.unreadable", err)
 		return nil, raw, true
 	case m.Encryption == nil:
-		rep.add(ProblemSidecar, "", "the sidecar describes a snapshot that is not encrypted")
+		rep.add(ProblemSidecar, "", "detail.sidecar.notencrypted")
 		return nil, raw, true
 	}
 	return m, raw, true
@@ -435,7 +436,7 @@ func verifyEncrypted(ctx context.Context, source Source, f io.Reader, opt ReadOp
 		case errors.As(err, &de):
 			rep.Problems = append(rep.Problems, cryptProblem(de))
 		default:
-			p.streamProblem(err, "reading the age header")
+			p.streamProblem(err, i18n.Say("detail.doing.ageheader"))
 		}
 		rep.Manifest = side
 		return rep, nil
@@ -451,7 +452,7 @@ func verifyEncrypted(ctx context.Context, source Source, f io.Reader, opt ReadOp
 				return rep, ctx.Err()
 			}
 			p.complete = false
-			p.streamProblem(err, "reading the end of the encrypted file")
+			p.streamProblem(err, i18n.Say("detail.doing.encend"))
 		} else {
 			rep.Encryption.SHA256, rep.Encryption.Size = hex.EncodeToString(src.sum.Sum(nil)), src.n.n
 		}
@@ -468,11 +469,11 @@ func verifyEncrypted(ctx context.Context, source Source, f io.Reader, opt ReadOp
 	if inner != nil {
 		want, err := EncryptedSidecar(inner, *side.Encryption).Marshal()
 		if err != nil || !bytes.Equal(want, raw) {
-			rep.add(ProblemSidecar, "", "the sidecar differs from the manifest inside the snapshot")
+			rep.add(ProblemSidecar, "", "detail.sidecar.differsenc")
 		}
 	}
 	if e := rep.Encryption; e.SHA256 != "" && (e.SHA256 != side.Encryption.SHA256 || e.Size != side.Encryption.Size) {
-		rep.add(ProblemSidecar, "", "the encrypted file (%d bytes, SHA-256 %s) opens and checks out, but its sidecar records %d bytes, SHA-256 %s: the sidecar belongs to another copy",
+		rep.add(ProblemSidecar, "", "detail.sidecar.othercopy",
 			e.Size, e.SHA256, side.Encryption.Size, side.Encryption.SHA256)
 	}
 	return rep, nil
@@ -492,7 +493,7 @@ func verifyKeyless(ctx context.Context, archive string, f io.Reader, opt ReadOpt
 		if errors.As(err, &de) {
 			rep.Problems = append(rep.Problems, cryptProblem(de))
 		} else {
-			(&pass{rep: rep, read: cr}).streamProblem(err, "reading the encrypted file")
+			(&pass{rep: rep, read: cr}).streamProblem(err, i18n.Say("detail.doing.enc"))
 		}
 		return rep, nil
 	}
@@ -508,13 +509,13 @@ func verifyKeyless(ctx context.Context, archive string, f io.Reader, opt ReadOpt
 	name := filepath.Base(archive)
 	switch {
 	case e.Size < side.Encryption.Size:
-		rep.add(ProblemTruncated, name, "the encrypted file holds %d bytes, its sidecar records %d: it was cut short", e.Size, side.Encryption.Size)
+		rep.add(ProblemTruncated, name, "detail.enc.truncated", e.Size, side.Encryption.Size)
 	case e.Size > side.Encryption.Size:
-		rep.add(ProblemSize, name, "the encrypted file holds %d bytes, its sidecar records %d: the file (or its sidecar) changed since it was written", e.Size, side.Encryption.Size)
+		rep.add(ProblemSize, name, "detail.enc.size", e.Size, side.Encryption.Size)
 	case e.SHA256 != side.Encryption.SHA256:
-		rep.add(ProblemHash, name, "the encrypted file's SHA-256 is %s, its sidecar records %s: bytes of the file (or its sidecar) changed since it was written", e.SHA256, side.Encryption.SHA256)
+		rep.add(ProblemHash, name, "detail.enc.hash", e.SHA256, side.Encryption.SHA256)
 	case e.Passphrase != (len(side.Encryption.PublicKeys()) == 0):
-		rep.add(ProblemSidecar, "", "the age header and the sidecar disagree on whether a passphrase protects the file")
+		rep.add(ProblemSidecar, "", "detail.enc.passphrase")
 	}
 	return rep, nil
 }

@@ -3,15 +3,50 @@ package backup
 import (
 	"fmt"
 	"strings"
+
+	"github.com/efbackup/efbackup/internal/i18n"
 )
 
 // Problem is one thing verify found wrong. Kind is a stable word that
 // scripts can match; File names the file concerned, relative to db/ or the
 // archive member ("" for the archive as a whole).
+//
+// Detail is English and stable, for scripts (JSON) and logs; Text is the
+// same message as a catalogue key with its arguments, which the commands
+// word in the user's language.
 type Problem struct {
-	Kind   string `json:"kind"`
-	File   string `json:"file,omitempty"`
-	Detail string `json:"detail"`
+	Kind   string    `json:"kind"`
+	File   string    `json:"file,omitempty"`
+	Detail string    `json:"detail"`
+	Text   i18n.Text `json:"-"`
+}
+
+// NewProblem is a problem whose detail is the catalogue message key with
+// args.
+func NewProblem(kind, file, key string, args ...any) Problem {
+	return problemText(kind, file, i18n.Say(key, args...))
+}
+
+func problemText(kind, file string, t i18n.Text) Problem {
+	return Problem{Kind: kind, File: file, Detail: t.String(), Text: t}
+}
+
+// textError is an error whose English Error() is a catalogue message, so
+// that a problem quoting it can word it in the user's language.
+type textError struct{ t i18n.Text }
+
+func (e *textError) Error() string    { return e.t.String() }
+func (e *textError) Words() i18n.Text { return e.t }
+
+func errorText(key string, args ...any) error { return &textError{i18n.Say(key, args...)} }
+
+// In is the problem's detail in language l (its English Detail when it has
+// no Text).
+func (p Problem) In(l i18n.Lang) string {
+	if p.Text.Key != "" {
+		return p.Text.In(l)
+	}
+	return p.Detail
 }
 
 // Problem kinds.
@@ -61,6 +96,22 @@ func (e *IntegrityError) Error() string {
 type ChangedError struct {
 	Path   string
 	Detail string
+	Text   i18n.Text // Detail as a message to word in the user's language
+}
+
+// NewChangedError is a ChangedError whose detail is the catalogue message
+// key with args.
+func NewChangedError(path, key string, args ...any) *ChangedError {
+	t := i18n.Say(key, args...)
+	return &ChangedError{Path: path, Detail: t.String(), Text: t}
+}
+
+// Words is Detail in the user's language (Detail when there is no Text).
+func (e *ChangedError) Words() i18n.Text {
+	if e.Text.Key != "" {
+		return e.Text
+	}
+	return i18n.Say("detail.error", e.Detail)
 }
 
 func (e *ChangedError) Error() string {
@@ -102,7 +153,13 @@ func (e *SidecarError) Unwrap() error { return e.Err }
 // outside db/; skipping it silently could leave the database out.
 type UnsupportedFileError struct {
 	Path string
-	Type string
+	Type string    // English
+	Text i18n.Text // Type as a message to word in the user's language
+}
+
+func unsupportedFile(path, key string, args ...any) *UnsupportedFileError {
+	t := i18n.Say(key, args...)
+	return &UnsupportedFileError{Path: path, Type: t.String(), Text: t}
 }
 
 func (e *UnsupportedFileError) Error() string {
@@ -129,7 +186,12 @@ func (e *CaseCollisionError) Hint() string {
 // snapshot's manifest may describe: the reader refuses a manifest over its
 // limits, so the writer refuses to make one.
 type ManifestLimitError struct {
-	Detail string
+	Detail string    // English
+	Text   i18n.Text // Detail as a message to word in the user's language
+}
+
+func manifestLimit(t i18n.Text) *ManifestLimitError {
+	return &ManifestLimitError{Detail: t.String(), Text: t}
 }
 
 func (e *ManifestLimitError) Error() string {

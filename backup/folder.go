@@ -4,12 +4,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"io"
 	"strings"
 
 	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/internal/fsutil"
+	"github.com/efbackup/efbackup/internal/i18n"
 )
 
 // FolderOptions tunes VerifyFolder and HashFolder.
@@ -106,18 +106,27 @@ func CompareFiles(rep *FolderReport, m *Manifest) {
 		got, ok := have[strings.ToLower(want.Path)]
 		switch {
 		case !ok:
-			rep.Problems = append(rep.Problems, Problem{Kind: ProblemMissing, File: want.Path, Detail: "listed in the manifest but not in the folder"})
+			rep.Problems = append(rep.Problems, NewProblem(ProblemMissing, want.Path, "detail.missing.folderfile"))
 		case got.Size != want.Size:
-			rep.Problems = append(rep.Problems, Problem{Kind: ProblemSize, File: want.Path, Detail: sizeDetail(got.Size, want.Size)})
+			rep.Problems = append(rep.Problems, NewProblem(ProblemSize, want.Path, "detail.size.folder", got.Size, want.Size))
 		case got.SHA256 != want.SHA256:
-			rep.Problems = append(rep.Problems, Problem{Kind: ProblemHash, File: want.Path, Detail: "SHA-256 is " + got.SHA256 + ", the manifest says " + want.SHA256})
+			rep.Problems = append(rep.Problems, NewProblem(ProblemHash, want.Path, "detail.hash.differs", got.SHA256, want.SHA256))
 		}
 	}
 	for _, f := range rep.Files {
 		if !listed[strings.ToLower(f.Path)] {
-			rep.Problems = append(rep.Problems, Problem{Kind: ProblemExtra, File: f.Path, Detail: "in the folder but not listed in the manifest"})
+			rep.Problems = append(rep.Problems, NewProblem(ProblemExtra, f.Path, "detail.extra.folder"))
 		}
 	}
+}
+
+// changedKinds are the differences ChangedSince rewords, with the word
+// that names each in its detail.
+var changedKinds = map[string]string{
+	ProblemMissing: "detail.changedkind.missing",
+	ProblemExtra:   "detail.changedkind.extra",
+	ProblemSize:    "detail.changedkind.size",
+	ProblemHash:    "detail.changedkind.hash",
 }
 
 // ChangedSince rewords the differences CompareFiles found as changes of a
@@ -127,18 +136,16 @@ func CompareFiles(rep *FolderReport, m *Manifest) {
 func ChangedSince(ps []Problem) []Problem {
 	out := make([]Problem, 0, len(ps))
 	for _, p := range ps {
-		switch p.Kind {
-		case ProblemMissing, ProblemExtra, ProblemSize, ProblemHash:
-			p.Detail = p.Kind + ": " + p.Detail
-			p.Kind = ProblemChanged
+		if key, ok := changedKinds[p.Kind]; ok {
+			var detail any = p.Detail
+			if p.Text.Key != "" {
+				detail = p.Text
+			}
+			p = problemText(ProblemChanged, p.File, i18n.Say("detail.changed.kind", i18n.Say(key), detail))
 		}
 		out = append(out, p)
 	}
 	return out
-}
-
-func sizeDetail(got, want int64) string {
-	return fmt.Sprintf("the folder holds %d bytes, the manifest says %d", got, want)
 }
 
 // SHA256File hashes one file.

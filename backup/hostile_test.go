@@ -204,6 +204,7 @@ func TestHostileArchives(t *testing.T) {
 			if !found {
 				t.Fatalf("verify did not report %q; problems: %v", c.kind, rep.Problems)
 			}
+			assertWorded(t, "verify", rep.Problems)
 			// restore must refuse, and leave the install exactly as it was
 			inst := filepath.Join(tmp, "inst")
 			db := filepath.Join(inst, "db")
@@ -215,6 +216,7 @@ func TestHostileArchives(t *testing.T) {
 			if !errors.As(err, &ie) {
 				t.Fatalf("restore: want IntegrityError, got %v", err)
 			}
+			assertWorded(t, "restore", ie.Problems)
 			if after := listTree(t, tmp); after != before {
 				t.Fatalf("restore changed the tree:\nbefore:\n%s\nafter:\n%s", before, after)
 			}
@@ -243,6 +245,7 @@ func TestTruncatedEverywhere(t *testing.T) {
 		if rep.OK() {
 			t.Fatalf("archive cut at %d of %d passed verification", cut, len(full))
 		}
+		assertWorded(t, fmt.Sprintf("cut at %d", cut), rep.Problems)
 	}
 }
 
@@ -289,6 +292,7 @@ func TestHostileCorpus(t *testing.T) {
 		if !hasProblem(rep, kind, "") {
 			t.Errorf("%s: verify did not report %q; problems: %v", name, kind, rep.Problems)
 		}
+		assertWorded(t, name, rep.Problems)
 	}
 }
 

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/efbackup/efbackup/engine"
+	"github.com/efbackup/efbackup/internal/i18n"
 )
 
 // Schema identifies the manifest layout efbackup writes. A reader accepts
@@ -266,6 +267,7 @@ type ManifestError struct {
 	File   string
 	Field  string
 	Detail string
+	Text   i18n.Text // Detail as a message to word in the user's language
 }
 
 func (e *ManifestError) Error() string {
@@ -281,8 +283,26 @@ func (e *ManifestError) Error() string {
 	return b.String()
 }
 
-func manifestErr(field, format string, args ...any) *ManifestError {
-	return &ManifestError{Field: field, Detail: fmt.Sprintf(format, args...)}
+// Words is Error() as a message to word in the user's language.
+func (e *ManifestError) Words() i18n.Text {
+	var detail any = e.Detail
+	if e.Text.Key != "" {
+		detail = e.Text
+	}
+	switch {
+	case e.File != "" && e.Field != "":
+		return i18n.Say("detail.manifest.filefield", e.File, e.Field, detail)
+	case e.File != "":
+		return i18n.Say("detail.manifest.fileonly", e.File, detail)
+	case e.Field != "":
+		return i18n.Say("detail.manifest.field", e.Field, detail)
+	}
+	return i18n.Say("detail.manifest.whole", detail)
+}
+
+func manifestErr(field, key string, args ...any) *ManifestError {
+	t := i18n.Say(key, args...)
+	return &ManifestError{Field: field, Detail: t.String(), Text: t}
 }
 
 // ParseManifest decodes and validates a manifest from untrusted bytes.
@@ -292,10 +312,10 @@ func manifestErr(field, format string, args ...any) *ManifestError {
 // *ManifestError.
 func ParseManifest(b []byte) (*Manifest, error) {
 	if len(b) > MaxManifestBytes {
-		return nil, manifestErr("", "%d bytes, more than the %d allowed", len(b), MaxManifestBytes)
+		return nil, manifestErr("", "detail.manifest.toolarge", len(b), MaxManifestBytes)
 	}
 	if schemaOf(b) == SidecarSchemaEncrypted {
-		return nil, manifestErr("schema", "this is the sidecar of an encrypted snapshot, which holds no list of files: use the snapshot itself, with its key")
+		return nil, manifestErr("schema", "detail.manifest.encsidecar")
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -304,7 +324,7 @@ func ParseManifest(b []byte) (*Manifest, error) {
 		return nil, jsonErr(err)
 	}
 	if dec.More() {
-		return nil, manifestErr("", "data after the JSON document")
+		return nil, manifestErr("", "detail.manifest.trailing")
 	}
 	if err := m.validate(); err != nil {
 		return nil, err
@@ -317,12 +337,12 @@ func ParseManifest(b []byte) (*Manifest, error) {
 func jsonErr(err error) *ManifestError {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return manifestErr(te.Field, "not valid JSON: %v", err)
+		return manifestErr(te.Field, "detail.manifest.json", err)
 	}
 	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return manifestErr(strings.Trim(f, `"`), "a field this release does not know (written by a newer efbackup?)")
+		return manifestErr(strings.Trim(f, `"`), "detail.manifest.unknownfield")
 	}
-	return manifestErr("", "not valid JSON: %v", err)
+	return manifestErr("", "detail.manifest.json", err)
 }
 
 // checkEnum refuses a value outside known.
@@ -330,12 +350,12 @@ func checkEnum(field, v string, known []string) error {
 	if slices.Contains(known, v) {
 		return nil
 	}
-	return manifestErr(field, "unknown value %q (known: %s)", v, strings.Join(known, ", "))
+	return manifestErr(field, "detail.manifest.unknownvalue", v, strings.Join(known, ", "))
 }
 
 func (m *Manifest) validate() error {
 	if m.Schema != Schema && m.Schema != SchemaV1 {
-		return manifestErr("schema", "%q is not %q: it was written by another release of efbackup", m.Schema, Schema)
+		return manifestErr("schema", "detail.manifest.schema", m.Schema, Schema)
 	}
 	if err := checkEnum("compression", m.Compression, []string{Compression}); err != nil {
 		return err
@@ -344,14 +364,14 @@ func (m *Manifest) validate() error {
 		return err
 	}
 	if len(m.Files) > MaxFiles || len(m.Dirs) > MaxFiles {
-		return manifestErr("files", "%d files and %d folders, more than the %d allowed", len(m.Files), len(m.Dirs), MaxFiles)
+		return manifestErr("files", "detail.manifest.toomany", len(m.Files), len(m.Dirs), MaxFiles)
 	}
 	if c := m.Checks; c != nil {
 		if err := checkEnum("checks.verdict", c.Verdict, Verdicts); err != nil {
 			return err
 		}
 		if c.OK < 0 || c.Warning < 0 || c.Damaged < 0 {
-			return manifestErr("checks", "negative counts")
+			return manifestErr("checks", "detail.manifest.negative")
 		}
 	}
 	seen := make(map[string]bool, len(m.Files)+len(m.Dirs))
@@ -359,32 +379,32 @@ func (m *Manifest) validate() error {
 	for i, d := range m.Dirs {
 		field := fmt.Sprintf("dirs[%d].path", i)
 		if err := CheckRelPath(d.Path); err != nil {
-			return manifestErr(field, "folder %q: %v", d.Path, err)
+			return manifestErr(field, "detail.manifest.folder", d.Path, err)
 		}
 		if seen[strings.ToLower(d.Path)] {
-			return manifestErr(field, "%q is listed twice", d.Path)
+			return manifestErr(field, "detail.manifest.twiceq", d.Path)
 		}
 		seen[strings.ToLower(d.Path)] = true
 	}
 	for i, f := range m.Files {
 		field := fmt.Sprintf("files[%d]", i)
 		if err := CheckRelPath(f.Path); err != nil {
-			return manifestErr(field+".path", "file %q: %v", f.Path, err)
+			return manifestErr(field+".path", "detail.manifest.file", f.Path, err)
 		}
 		// Case-folded: on Windows two names that differ only in case
 		// would overwrite each other on restore.
 		if seen[strings.ToLower(f.Path)] {
-			return manifestErr(field+".path", "%q is listed twice", f.Path)
+			return manifestErr(field+".path", "detail.manifest.twiceq", f.Path)
 		}
 		seen[strings.ToLower(f.Path)] = true
 		if f.Size < 0 || f.Size > MaxFileSize {
-			return manifestErr(field+".size", "file %q has an impossible size %d", f.Path, f.Size)
+			return manifestErr(field+".size", "detail.manifest.filesize", f.Path, f.Size)
 		}
 		if len(f.SHA256) != 64 || strings.ToLower(f.SHA256) != f.SHA256 {
-			return manifestErr(field+".sha256", "file %q has an invalid SHA-256 %q", f.Path, f.SHA256)
+			return manifestErr(field+".sha256", "detail.manifest.filesha", f.Path, f.SHA256)
 		}
 		if _, err := hex.DecodeString(f.SHA256); err != nil {
-			return manifestErr(field+".sha256", "file %q has an invalid SHA-256 %q", f.Path, f.SHA256)
+			return manifestErr(field+".sha256", "detail.manifest.filesha", f.Path, f.SHA256)
 		}
 		if c := f.Check; c != nil {
 			if err := checkEnum(field+".check.verdict", c.Verdict, Verdicts); err != nil {
@@ -398,23 +418,23 @@ func (m *Manifest) validate() error {
 		}
 		total += f.Size
 		if total > MaxFileSize {
-			return manifestErr("totals.bytes", "impossibly large")
+			return manifestErr("totals.bytes", "detail.manifest.huge")
 		}
 	}
 	for i, f := range m.Files {
 		// A file's parent folders must not be listed as files.
 		for p := path.Dir(f.Path); p != "."; p = path.Dir(p) {
 			if seen[strings.ToLower(p)] && !m.hasDir(p) {
-				return manifestErr(fmt.Sprintf("files[%d].path", i), "%q is listed both as a file and as a folder", p)
+				return manifestErr(fmt.Sprintf("files[%d].path", i), "detail.manifest.fileandfolder", p)
 			}
 		}
 	}
 	if m.Totals.Files != len(m.Files) || m.Totals.Bytes != total {
-		return manifestErr("totals", "%d files, %d bytes, but the file list holds %d files, %d bytes",
+		return manifestErr("totals", "detail.manifest.totalsdiffer",
 			m.Totals.Files, m.Totals.Bytes, len(m.Files), total)
 	}
 	if m.ContentID != ComputeContentID(m.Files) {
-		return manifestErr("content_id", "disagrees with the file list")
+		return manifestErr("content_id", "detail.manifest.contentid")
 	}
 	return nil
 }
@@ -424,11 +444,11 @@ func (m *Manifest) validate() error {
 // release meant.
 func (m *Manifest) validateChecks() error {
 	if len(m.Excluded) > MaxFiles || len(m.Databases) > MaxFiles {
-		return manifestErr("databases", "%d excluded paths and %d databases, more than the %d allowed", len(m.Excluded), len(m.Databases), MaxFiles)
+		return manifestErr("databases", "detail.manifest.toomanydb", len(m.Excluded), len(m.Databases), MaxFiles)
 	}
 	for _, e := range m.Excluded {
 		if err := CheckRelPath(strings.TrimSuffix(e, "/")); err != nil {
-			return manifestErr("excluded", "path %q: %v", e, err)
+			return manifestErr("excluded", "detail.manifest.path", e, err)
 		}
 	}
 	for _, d := range m.Databases {
@@ -436,7 +456,7 @@ func (m *Manifest) validateChecks() error {
 			return err
 		}
 		if !knownStates[d.State] {
-			return manifestErr("databases.state", "database %q: unknown value %q", d.Name, d.State)
+			return manifestErr("databases.state", "detail.manifest.dbstate", d.Name, d.State)
 		}
 		for _, f := range d.Findings {
 			if err := checkEnum("databases.findings.verdict", string(f.Verdict), Verdicts); err != nil {
@@ -463,31 +483,31 @@ func (m *Manifest) hasDir(p string) bool {
 func CheckRelPath(p string) error {
 	switch {
 	case p == "" || p == ".":
-		return errors.New("empty path")
+		return errorText("detail.path.empty")
 	case len(p) > 4096:
-		return errors.New("path too long")
+		return errorText("detail.path.long")
 	case strings.HasPrefix(p, "/"):
-		return errors.New("absolute path")
+		return errorText("detail.path.absolute")
 	case strings.Contains(p, `\`):
-		return errors.New("backslash in path")
+		return errorText("detail.path.backslash")
 	case strings.Contains(p, ":"):
-		return errors.New("drive letter or stream name in path")
+		return errorText("detail.path.drive")
 	case path.Clean(p) != p:
-		return errors.New("path is not clean")
+		return errorText("detail.path.unclean")
 	}
 	for _, part := range strings.Split(p, "/") {
 		if part == ".." || part == "." {
-			return errors.New("path climbs out of db/")
+			return errorText("detail.path.climbs")
 		}
 		// Windows drops trailing dots and spaces, which would let two
 		// names collide or a name change on restore.
 		if strings.HasSuffix(part, ".") || strings.HasSuffix(part, " ") {
-			return errors.New("path part ends in a dot or space")
+			return errorText("detail.path.dotspace")
 		}
 	}
 	for _, r := range p {
 		if r < 0x20 || r == 0x7f {
-			return errors.New("control character in path")
+			return errorText("detail.path.control")
 		}
 	}
 	return nil

@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -19,6 +18,7 @@ import (
 	"github.com/efbackup/efbackup/crypt"
 	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/internal/faultio"
+	"github.com/efbackup/efbackup/internal/i18n"
 	"github.com/efbackup/efbackup/store"
 )
 
@@ -85,8 +85,8 @@ type VerifyReport struct {
 // OK says whether verification found nothing wrong.
 func (r *VerifyReport) OK() bool { return len(r.Problems) == 0 }
 
-func (r *VerifyReport) add(kind, file, format string, args ...any) {
-	r.Problems = append(r.Problems, Problem{Kind: kind, File: file, Detail: fmt.Sprintf(format, args...)})
+func (r *VerifyReport) add(kind, file, key string, args ...any) {
+	r.Problems = append(r.Problems, NewProblem(kind, file, key, args...))
 }
 
 // Err returns an *IntegrityError when there are problems, else nil.
@@ -99,30 +99,30 @@ func (r *VerifyReport) Err() error {
 
 // classify decides what an archive member is, or why it must be refused.
 // It is the single gate every member passes, for verify and for restore.
-func classify(h *tar.Header) (e entry, problem string) {
+func classify(h *tar.Header) (e entry, problem i18n.Text) {
 	e = entry{name: h.Name, size: h.Size, mode: h.Mode}
 	switch h.Typeflag {
 	case tar.TypeReg: // the reader already turns the old TypeRegA into TypeReg
 	case tar.TypeDir:
 		e.dir = true
 	case tar.TypeSymlink:
-		return e, "symbolic link"
+		return e, i18n.Say("detail.entry.symlink")
 	case tar.TypeLink:
-		return e, "hard link"
+		return e, i18n.Say("detail.entry.hardlink")
 	case tar.TypeChar, tar.TypeBlock:
-		return e, "device"
+		return e, i18n.Say("detail.entry.device")
 	case tar.TypeFifo:
-		return e, "named pipe"
+		return e, i18n.Say("detail.entry.fifo")
 	default:
-		return e, fmt.Sprintf("unsupported entry type %q", h.Typeflag)
+		return e, i18n.Say("detail.entry.type", h.Typeflag)
 	}
 	for k := range h.PAXRecords {
 		if strings.HasPrefix(k, "GNU.sparse") || strings.HasPrefix(k, "SCHILY.") || strings.HasPrefix(k, "LIBARCHIVE.") {
-			return e, "sparse or extended entry (" + k + ")"
+			return e, i18n.Say("detail.entry.sparse", k)
 		}
 	}
 	if h.Size < 0 || h.Size > MaxFileSize {
-		return e, fmt.Sprintf("impossible size %d", h.Size)
+		return e, i18n.Say("detail.entry.size", h.Size)
 	}
 	name := h.Name
 	if e.dir {
@@ -130,22 +130,22 @@ func classify(h *tar.Header) (e entry, problem string) {
 	}
 	if !e.dir && (name == ManifestName || name == SumsName) {
 		if h.Size > MaxManifestBytes {
-			return e, fmt.Sprintf("%s of %d bytes is larger than allowed", name, h.Size)
+			return e, i18n.Say("detail.entry.toolarge", name, h.Size)
 		}
-		return e, ""
+		return e, i18n.Text{}
 	}
 	if name == strings.TrimSuffix(DBPrefix, "/") && e.dir {
 		e.rel = "."
-		return e, ""
+		return e, i18n.Text{}
 	}
 	if !strings.HasPrefix(name, DBPrefix) {
-		return e, "entry outside db/"
+		return e, i18n.Say("detail.entry.outside")
 	}
 	e.rel = strings.TrimPrefix(name, DBPrefix)
 	if err := CheckRelPath(e.rel); err != nil {
-		return e, err.Error()
+		return e, i18n.Say("detail.error", err)
 	}
-	return e, ""
+	return e, i18n.Text{}
 }
 
 // pass reads a whole archive once. Every member is classified; regular
@@ -209,7 +209,7 @@ func (p *pass) storeFailure() error {
 // broken records that the stream could not be read further, while doing
 // something; it returns the store's error instead when the store broke
 // off the read.
-func (p *pass) broken(err error, doing string) error {
+func (p *pass) broken(err error, doing i18n.Text) error {
 	if serr := p.storeFailure(); serr != nil {
 		return serr
 	}
@@ -241,17 +241,17 @@ func (p *pass) run(ctx context.Context, r io.Reader) error {
 			break
 		}
 		if err != nil {
-			return p.broken(err, "reading the next archive entry")
+			return p.broken(err, i18n.Say("detail.doing.next"))
 		}
 		e, bad := classify(h)
 		key := strings.ToLower(strings.TrimSuffix(e.name, "/"))
-		if bad != "" {
-			p.rep.add(ProblemHostile, h.Name, "refused: %s", bad)
+		if bad.Key != "" {
+			p.rep.add(ProblemHostile, h.Name, "detail.hostile.refused", bad)
 			// Its data is skipped by tr.Next; a sparse claim is never expanded.
 			continue
 		}
 		if prev, dup := p.entries[key]; dup {
-			p.rep.add(ProblemDuplicate, h.Name, "the archive holds %q more than once", prev.name)
+			p.rep.add(ProblemDuplicate, h.Name, "detail.duplicate", prev.name)
 			continue
 		}
 		p.entries[key] = &e
@@ -266,7 +266,7 @@ func (p *pass) run(ctx context.Context, r io.Reader) error {
 		case ManifestName, SumsName:
 			b, err := io.ReadAll(io.LimitReader(tr, MaxManifestBytes))
 			if err != nil {
-				return p.broken(err, "reading "+e.name)
+				return p.broken(err, i18n.Say("detail.doing.entry", e.name))
 			}
 			if e.name == ManifestName {
 				p.manifest = b
@@ -278,7 +278,7 @@ func (p *pass) run(ctx context.Context, r io.Reader) error {
 		if err := p.readFile(ctx, tr, &e, buf); err != nil {
 			var se *streamError
 			if errors.As(err, &se) {
-				return p.broken(se.err, "reading "+e.name)
+				return p.broken(se.err, i18n.Say("detail.doing.entry", e.name))
 			}
 			return err
 		}
@@ -287,10 +287,10 @@ func (p *pass) run(ctx context.Context, r io.Reader) error {
 	// padding, and the zstd stream must end with good checksums.
 	n, err := drainZeros(dec, buf)
 	if err != nil {
-		return p.broken(err, "reading past the end of the tar data")
+		return p.broken(err, i18n.Say("detail.doing.end"))
 	}
 	if n > 0 {
-		p.rep.add(ProblemCorrupt, "", "%d bytes of data follow the end of the tar archive", n)
+		p.rep.add(ProblemCorrupt, "", "detail.trailing", n)
 	}
 	p.complete = true
 	return nil
@@ -400,7 +400,7 @@ func drainZeros(r io.Reader, buf []byte) (int64, error) {
 	}
 }
 
-func (p *pass) streamProblem(err error, doing string) {
+func (p *pass) streamProblem(err error, doing i18n.Text) {
 	if p.src != nil && p.src.err != nil {
 		err = p.src.err
 	}
@@ -413,7 +413,7 @@ func (p *pass) streamProblem(err error, doing string) {
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		kind = ProblemTruncated
 	}
-	detail := err.Error()
+	var detail any = err
 	var pe *os.PathError
 	switch {
 	case errors.As(err, &pe):
@@ -423,19 +423,19 @@ func (p *pass) streamProblem(err error, doing string) {
 		if p.read != nil {
 			at = p.read.n
 		}
-		p.rep.add(kind, "", "the disk returned %q while %s, after %d bytes of the snapshot; the disk or share holding it may be failing: copy the snapshot to another disk and verify it there", pe.Err.Error(), doing, at)
+		p.rep.add(kind, "", "detail.diskerror", pe.Err.Error(), doing, at)
 		return
 	case errors.Is(err, zstd.ErrCRCMismatch):
-		detail = "zstd frame checksum mismatch: the compressed data is damaged"
+		detail = i18n.Say("detail.zstd.crc")
 	case errors.Is(err, zstd.ErrWindowSizeExceeded), errors.Is(err, zstd.ErrDecoderSizeExceeded):
 		kind = ProblemHostile
-		detail = fmt.Sprintf("the zstd stream asks for a window larger than %d MiB", MaxWindow>>20)
+		detail = i18n.Say("detail.zstd.window", MaxWindow>>20)
 	case errors.Is(err, zstd.ErrMagicMismatch):
-		detail = "not a zstd stream, or damaged compressed data"
+		detail = i18n.Say("detail.zstd.magic")
 	case kind == ProblemTruncated:
-		detail = "the archive ends early"
+		detail = i18n.Say("detail.truncated")
 	}
-	p.rep.add(kind, "", "%s while %s", detail, doing)
+	p.rep.add(kind, "", "detail.whiledoing", detail, doing)
 }
 
 // finish compares what the pass saw with the manifest, SHA256SUMS and
@@ -454,12 +454,12 @@ func (p *pass) finish(sidecar []byte, sidecarPresent bool) {
 	var m *Manifest
 	switch {
 	case p.manifest == nil && p.complete:
-		rep.add(ProblemManifest, ManifestName, "the archive holds no manifest")
+		rep.add(ProblemManifest, ManifestName, "detail.manifest.none")
 	case p.manifest != nil:
 		var err error
 		m, err = ParseManifest(p.manifest)
 		if err != nil {
-			rep.add(ProblemManifest, ManifestName, "%v", err)
+			rep.add(ProblemManifest, ManifestName, "detail.error", err)
 		}
 		rep.ManifestBytes = p.manifest
 	}
@@ -472,11 +472,11 @@ func (p *pass) finish(sidecar []byte, sidecarPresent bool) {
 					p.compareFiles(sm, false)
 				}
 			} else if p.manifest == nil || !p.complete {
-				rep.add(ProblemSidecar, "", "the sidecar manifest is unreadable: %v", err)
+				rep.add(ProblemSidecar, "", "detail.sidecar.manifestunreadable", err)
 			}
 		}
 		if p.manifest != nil && !bytes.Equal(sidecar, p.manifest) {
-			rep.add(ProblemSidecar, "", "the sidecar manifest differs from the manifest inside the archive")
+			rep.add(ProblemSidecar, "", "detail.sidecar.differs")
 		}
 	}
 	if m == nil {
@@ -486,7 +486,7 @@ func (p *pass) finish(sidecar []byte, sidecarPresent bool) {
 	p.compareFiles(m, p.complete)
 	if p.sums == nil {
 		if p.complete {
-			rep.add(ProblemSums, SumsName, "the archive holds no SHA256SUMS")
+			rep.add(ProblemSums, SumsName, "detail.sums.none")
 		}
 	} else {
 		compareSums(rep, p.sums, m)
@@ -507,28 +507,28 @@ func (p *pass) compareFiles(m *Manifest, complete bool) {
 		case e == nil && !complete:
 			notReached++
 		case e == nil:
-			rep.add(ProblemMissing, f.Path, "listed in the manifest but not in the archive")
+			rep.add(ProblemMissing, f.Path, "detail.missing.archive")
 		case e.dir:
-			rep.add(ProblemMissing, f.Path, "listed as a file but stored as a folder")
+			rep.add(ProblemMissing, f.Path, "detail.missing.isfolder")
 		case e.rel != f.Path:
-			rep.add(ProblemMissing, f.Path, "stored as %q (different case)", e.rel)
+			rep.add(ProblemMissing, f.Path, "detail.missing.case", e.rel)
 		case e.sha256 == "" && !complete:
 			notReached++
 		case e.size != f.Size:
-			rep.add(ProblemSize, f.Path, "the archive holds %d bytes, the manifest says %d", e.size, f.Size)
+			rep.add(ProblemSize, f.Path, "detail.size.archive", e.size, f.Size)
 		case e.sha256 != f.SHA256:
-			rep.add(ProblemHash, f.Path, "SHA-256 is %s, the manifest says %s", e.sha256, f.SHA256)
+			rep.add(ProblemHash, f.Path, "detail.hash.differs", e.sha256, f.SHA256)
 		case e.mode&0o7777 != int64(f.Mode):
-			rep.add(ProblemMode, f.Path, "mode is %04o, the manifest says %04o", e.mode&0o7777, f.Mode)
+			rep.add(ProblemMode, f.Path, "detail.mode", e.mode&0o7777, f.Mode)
 		}
 	}
 	if notReached > 0 {
-		rep.add(ProblemMissing, "", "%d file(s) listed in the manifest could not be read from the archive", notReached)
+		rep.add(ProblemMissing, "", "detail.missing.notreached", notReached)
 	}
 	for _, d := range m.Dirs {
 		listed[strings.ToLower(d.Path)] = true
 		if e := p.entries[strings.ToLower(DBPrefix+d.Path)]; e == nil && complete {
-			rep.add(ProblemMissing, d.Path, "folder listed in the manifest but not in the archive")
+			rep.add(ProblemMissing, d.Path, "detail.missing.folder")
 		}
 	}
 	for _, e := range p.order {
@@ -536,7 +536,7 @@ func (p *pass) compareFiles(m *Manifest, complete bool) {
 			continue
 		}
 		if !listed[strings.ToLower(e.rel)] {
-			rep.add(ProblemExtra, e.rel, "in the archive but not listed in the manifest")
+			rep.add(ProblemExtra, e.rel, "detail.extra.archive")
 		}
 	}
 	rep.Problems = append(rep.Problems, DatabaseProblems(rep.Databases)...)
@@ -546,8 +546,8 @@ func (p *pass) compareFiles(m *Manifest, complete bool) {
 // a problem naming the file (relative to db/), the page and the offset.
 func DatabaseProblems(dbs []engine.Database) []Problem {
 	var out []Problem
-	add := func(file, detail string) {
-		out = append(out, Problem{Kind: ProblemDatabaseDamaged, File: file, Detail: detail})
+	add := func(file string, t i18n.Text) {
+		out = append(out, problemText(ProblemDatabaseDamaged, file, t))
 	}
 	for _, d := range dbs {
 		if d.Verdict != engine.Damaged {
@@ -563,26 +563,33 @@ func DatabaseProblems(dbs []engine.Database) []Problem {
 			if f.File != "" {
 				file = d.Name + "/" + f.File
 			}
-			add(file, FindingText(f))
+			add(file, findingWords(f))
 		}
 		if n == 0 {
-			add(d.Name, "the database checks found damage")
+			add(d.Name, i18n.Say("detail.db.damaged"))
 		}
 	}
 	return out
 }
 
 // FindingText renders a finding's place and reason in one line.
-func FindingText(f engine.Finding) string {
+func FindingText(f engine.Finding) string { return findingWords(f).String() }
+
+// findingWords is FindingText as a message to word in any language.
+func findingWords(f engine.Finding) i18n.Text {
+	var detail any = f.Detail
+	if f.Text.Key != "" {
+		detail = f.Text
+	}
 	switch {
 	case f.Page >= 0 && f.Offset >= 0:
-		return fmt.Sprintf("%s at page %d, byte %d: %s", f.Code, f.Page, f.Offset, f.Detail)
+		return i18n.Say("detail.finding.pagebyte", f.Code, f.Page, f.Offset, detail)
 	case f.Offset >= 0:
-		return fmt.Sprintf("%s at byte %d: %s", f.Code, f.Offset, f.Detail)
+		return i18n.Say("detail.finding.byte", f.Code, f.Offset, detail)
 	case f.Page >= 0:
-		return fmt.Sprintf("%s at page %d: %s", f.Code, f.Page, f.Detail)
+		return i18n.Say("detail.finding.page", f.Code, f.Page, detail)
 	}
-	return fmt.Sprintf("%s: %s", f.Code, f.Detail)
+	return i18n.Say("detail.finding", f.Code, detail)
 }
 
 func compareSums(rep *VerifyReport, sums []byte, m *Manifest) {
@@ -597,7 +604,7 @@ func compareSums(rep *VerifyReport, sums []byte, m *Manifest) {
 	for i, line := range strings.Split(strings.TrimSuffix(string(sums), "\n"), "\n") {
 		sum, name, ok := strings.Cut(line, "  ")
 		if !ok {
-			rep.add(ProblemSums, SumsName, "line %d is not in sha256sum format", i+1)
+			rep.add(ProblemSums, SumsName, "detail.sums.line", i+1)
 			continue
 		}
 		got[name] = sum
@@ -610,18 +617,18 @@ func compareSums(rep *VerifyReport, sums []byte, m *Manifest) {
 	for _, n := range names {
 		switch g, ok := got[n]; {
 		case !ok:
-			rep.add(ProblemSums, strings.TrimPrefix(n, DBPrefix), "missing from SHA256SUMS")
+			rep.add(ProblemSums, strings.TrimPrefix(n, DBPrefix), "detail.sums.missing")
 		case g != want[n]:
-			rep.add(ProblemSums, strings.TrimPrefix(n, DBPrefix), "SHA256SUMS says %s, the manifest says %s", g, want[n])
+			rep.add(ProblemSums, strings.TrimPrefix(n, DBPrefix), "detail.sums.differs", g, want[n])
 		}
 	}
 	for n := range got {
 		if _, ok := want[n]; !ok {
-			rep.add(ProblemSums, n, "in SHA256SUMS but not in the manifest")
+			rep.add(ProblemSums, n, "detail.sums.extra")
 		}
 	}
 	if len(rep.Problems) == 0 || rep.Problems[len(rep.Problems)-1].Kind != ProblemSums {
-		rep.add(ProblemSums, SumsName, "SHA256SUMS differs from the manifest in its layout")
+		rep.add(ProblemSums, SumsName, "detail.sums.layout")
 	}
 }
 
@@ -661,7 +668,7 @@ func VerifySource(ctx context.Context, src Source, opt ReadOptions) (*VerifyRepo
 	sidecar, err := src.Sidecar(ctx)
 	present := err == nil
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		rep.add(ProblemSidecar, "", "the sidecar cannot be read: %v", err)
+		rep.add(ProblemSidecar, "", "detail.sidecar.cannotread", err)
 	}
 	p.finish(sidecar, present)
 	return rep, nil

@@ -18,6 +18,7 @@ import (
 	"github.com/efbackup/efbackup/crypt"
 	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/internal/fsutil"
+	"github.com/efbackup/efbackup/internal/i18n"
 	"github.com/efbackup/efbackup/internal/swap"
 )
 
@@ -846,14 +847,14 @@ func extract(ctx context.Context, source Source, dir string, m *Manifest, opt Re
 	p.sink = func(e *entry) (io.Writer, error) {
 		f, ok := want[e.rel]
 		if !ok {
-			return nil, fail(Problem{Kind: ProblemExtra, File: e.rel, Detail: "not listed in the manifest; refused"})
+			return nil, fail(NewProblem(ProblemExtra, e.rel, "detail.restore.extra"))
 		}
 		if f.Size != e.size {
-			return nil, fail(Problem{Kind: ProblemSize, File: e.rel, Detail: fmt.Sprintf("entry claims %d bytes, the manifest says %d; refused", e.size, f.Size)})
+			return nil, fail(NewProblem(ProblemSize, e.rel, "detail.restore.size", e.size, f.Size))
 		}
 		target, err := safeJoin(dir, e.rel)
 		if err != nil {
-			return nil, fail(Problem{Kind: ProblemHostile, File: e.rel, Detail: err.Error()})
+			return nil, fail(NewProblem(ProblemHostile, e.rel, "detail.error", err))
 		}
 		if err := mkdirs(dir, e.rel); err != nil {
 			return nil, err
@@ -871,7 +872,7 @@ func extract(ctx context.Context, source Source, dir string, m *Manifest, opt Re
 		f := want[e.rel]
 		if e.sha256 != f.SHA256 {
 			out.Close()
-			return fail(Problem{Kind: ProblemHash, File: e.rel, Detail: "extracted bytes do not match the manifest"})
+			return fail(NewProblem(ProblemHash, e.rel, "detail.restore.hash"))
 		}
 		if err := out.Sync(); err != nil {
 			out.Close()
@@ -900,7 +901,7 @@ func extract(ctx context.Context, source Source, dir string, m *Manifest, opt Re
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			p.streamProblem(err, "reading the end of the encrypted file")
+			p.streamProblem(err, i18n.Say("detail.doing.encend"))
 		}
 	}
 	if len(rep.Problems) > 0 {
@@ -951,7 +952,7 @@ func safeJoin(dir, rel string) (string, error) {
 	p := filepath.Join(dir, filepath.FromSlash(rel))
 	r, err := filepath.Rel(dir, p)
 	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) || filepath.IsAbs(r) {
-		return "", fmt.Errorf("%q would land outside the restore folder", rel)
+		return "", errorText("detail.restore.outside", rel)
 	}
 	return p, nil
 }
@@ -990,7 +991,7 @@ type limitWriter struct {
 
 func (l *limitWriter) Write(p []byte) (int, error) {
 	if int64(len(p)) > l.left {
-		return 0, &IntegrityError{Problems: []Problem{{Kind: ProblemSize, File: l.name, Detail: "entry holds more data than the manifest allows"}}}
+		return 0, &IntegrityError{Problems: []Problem{NewProblem(ProblemSize, l.name, "detail.restore.toolong")}}
 	}
 	l.left -= int64(len(p))
 	return l.w.Write(p)

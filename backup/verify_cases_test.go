@@ -141,6 +141,7 @@ func TestVerifyCatches(t *testing.T) {
 			if c.kind != "" && !hasProblem(rep, c.kind, c.file) {
 				t.Fatalf("want a %q problem for %q; got %v", c.kind, c.file, rep.Problems)
 			}
+			assertWorded(t, name, rep.Problems)
 		})
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/internal/faultio"
 	"github.com/efbackup/efbackup/internal/fsutil"
+	"github.com/efbackup/efbackup/internal/i18n"
 	"github.com/efbackup/efbackup/store"
 	"github.com/efbackup/efbackup/store/local"
 	"github.com/klauspost/compress/zstd"
@@ -208,7 +209,7 @@ func ScanDB(db string, engines engine.Set) (*Scan, error) {
 		}
 		if p == db {
 			if !d.IsDir() {
-				return &UnsupportedFileError{Path: p, Type: "file, not a folder"}
+				return unsupportedFile(p, "detail.filetype.notfolder")
 			}
 			return nil
 		}
@@ -226,7 +227,7 @@ func ScanDB(db string, engines engine.Set) (*Scan, error) {
 			return nil
 		}
 		if err := CheckRelPath(rel); err != nil {
-			return &UnsupportedFileError{Path: p, Type: "file whose name cannot be restored safely (" + err.Error() + ")"}
+			return unsupportedFile(p, "detail.filetype.badname", err)
 		}
 		fi, err := d.Info()
 		if err != nil {
@@ -238,9 +239,9 @@ func ScanDB(db string, engines engine.Set) (*Scan, error) {
 		case fi.IsDir():
 			scan.Dirs = append(scan.Dirs, Dir{Path: rel, Mode: Mode(fi.Mode().Perm())})
 		case fi.Mode()&fs.ModeSymlink != 0:
-			return &UnsupportedFileError{Path: p, Type: "symbolic link"}
+			return unsupportedFile(p, "detail.filetype.symlink")
 		default:
-			return &UnsupportedFileError{Path: p, Type: "special file (" + fi.Mode().Type().String() + ")"}
+			return unsupportedFile(p, "detail.filetype.special", fi.Mode().Type().String())
 		}
 		return nil
 	})
@@ -249,7 +250,7 @@ func ScanDB(db string, engines engine.Set) (*Scan, error) {
 		return nil, err
 	}
 	if len(scan.Files) > MaxFiles || len(scan.Dirs) > MaxFiles {
-		return nil, &ManifestLimitError{Detail: fmt.Sprintf("%d files and %d folders, more than the %d a manifest may list", len(scan.Files), len(scan.Dirs), MaxFiles)}
+		return nil, manifestLimit(i18n.Say("detail.limit.files", len(scan.Files), len(scan.Dirs), MaxFiles))
 	}
 	// The reader refuses two names that differ only in case (Windows would
 	// merge them on restore): the writer refuses them first.
@@ -489,7 +490,7 @@ func Snapshot(ctx context.Context, opt SnapshotOptions) (*SnapshotResult, error)
 	// snapshot that its own verify and restore reject must never carry a
 	// final name.
 	if _, err := ParseManifest(mb); err != nil {
-		return nil, &ManifestLimitError{Detail: err.Error()}
+		return nil, manifestLimit(i18n.Say("detail.error", err))
 	}
 	hook("snapshot-data-written")
 	for _, rec := range []struct {
@@ -627,11 +628,11 @@ func StreamFile(ctx context.Context, f SourceFile, buf []byte, w io.Writer, chk 
 	// The scan saw one file; make sure the open found the same one, and
 	// not a link or a replacement put there in between, unchanged.
 	if !sameFile(fi, f.Info) {
-		return File{}, &ChangedError{Path: f.Abs, Detail: "replaced by another file"}
+		return File{}, NewChangedError(f.Abs, "detail.changed.replaced")
 	}
 	size := fi.Size()
 	if size != f.Info.Size() || !fi.ModTime().Equal(f.Info.ModTime()) {
-		return File{}, &ChangedError{Path: f.Abs, Detail: fmt.Sprintf("changed between the scan and the read (%d bytes, then %d)", f.Info.Size(), size)}
+		return File{}, NewChangedError(f.Abs, "detail.changed.scan", f.Info.Size(), size)
 	}
 	r := faultio.Reader(f.Abs, src)
 	h := sha256.New()
@@ -693,7 +694,7 @@ func StreamFile(ctx context.Context, f SourceFile, buf []byte, w io.Writer, chk 
 			}
 			if err != nil {
 				if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-					return &ChangedError{Path: f.Abs, Detail: fmt.Sprintf("shrank from %d to %d bytes", size, n)}
+					return NewChangedError(f.Abs, "detail.changed.shrank", size, n)
 				}
 				var pe *os.PathError
 				if errors.As(err, &pe) {
@@ -715,18 +716,18 @@ func StreamFile(ctx context.Context, f SourceFile, buf []byte, w io.Writer, chk 
 	// More data after the size we started with means it grew.
 	var one [1]byte
 	if k, _ := src.Read(one[:]); k > 0 {
-		return File{}, &ChangedError{Path: f.Abs, Detail: fmt.Sprintf("grew beyond %d bytes", size)}
+		return File{}, NewChangedError(f.Abs, "detail.changed.grew", size)
 	}
 	after, err := src.Stat()
 	if err != nil {
 		return File{}, err
 	}
 	if after.Size() != size || !after.ModTime().Equal(fi.ModTime()) {
-		return File{}, &ChangedError{Path: f.Abs, Detail: fmt.Sprintf("size or time changed (%d bytes at %s, then %d bytes at %s)",
-			size, fi.ModTime().UTC().Format(time.RFC3339Nano), after.Size(), after.ModTime().UTC().Format(time.RFC3339Nano))}
+		return File{}, NewChangedError(f.Abs, "detail.changed.sizetime",
+			size, fi.ModTime().UTC().Format(time.RFC3339Nano), after.Size(), after.ModTime().UTC().Format(time.RFC3339Nano))
 	}
 	if now, err := os.Lstat(f.Abs); err != nil || !sameFile(now, fi) {
-		return File{}, &ChangedError{Path: f.Abs, Detail: "renamed or replaced while being read"}
+		return File{}, NewChangedError(f.Abs, "detail.changed.renamed")
 	}
 	mf := File{
 		Path:   f.Rel,

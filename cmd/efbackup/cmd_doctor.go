@@ -346,9 +346,9 @@ func appzipLine(u *ui, r appzip.Result) string {
 	line := u.T("appzip.line", filepath.Base(r.Path), u.T("appzip.status."+string(r.Status)), r.Entries, humanBytes(r.Bytes))
 	for _, p := range r.Problems {
 		if p.Entry != "" {
-			line += "; " + p.Entry + ": " + p.Detail
+			line += "; " + p.Entry + ": " + p.In(u.lang)
 		} else {
-			line += "; " + p.Detail
+			line += "; " + p.In(u.lang)
 		}
 	}
 	return line

@@ -322,7 +322,7 @@ func damageWarnings(u *ui, m *backup.Manifest, vr *backup.VerifyReport) []string
 	}
 	for _, p := range vr.Problems {
 		if p.Kind == backup.ProblemDatabaseDamaged {
-			out = append(out, u.T("restore.damagenow", p.File, p.Detail))
+			out = append(out, u.T("restore.damagenow", p.File, p.In(u.lang)))
 		}
 	}
 	return out

@@ -461,7 +461,7 @@ func runVerifyDB(ctx context.Context, u *ui, opts verifyOptions) (*verifyOutput,
 		if d.Verdict == engine.Damaged {
 			for _, r := range d.Databases {
 				if r.Verdict == engine.Damaged {
-					rep.Problems = append(rep.Problems, backup.Problem{Kind: backup.ProblemDatabaseDamaged, File: r.Name, Detail: "the Derby engine refused the database or could not read all of it"})
+					rep.Problems = append(rep.Problems, backup.NewProblem(backup.ProblemDatabaseDamaged, r.Name, "detail.deep.refused"))
 				}
 			}
 		}

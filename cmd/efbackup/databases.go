@@ -107,7 +107,7 @@ func findingText(u *ui, f engine.Finding) string {
 	if place != "" {
 		head = place + ": " + head
 	}
-	return u.T("finding.line", head, f.Detail)
+	return u.T("finding.line", head, f.In(u.lang))
 }
 
 // refuseDatabaseFolder is the usage error for a --db that names one

@@ -305,6 +305,8 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		le  *lockedError
 		de  *driveError
 		uf  *backup.UnsupportedFileError
+		cc  *backup.CaseCollisionError
+		mle *backup.ManifestLimitError
 		re  *backup.ReadError
 		sce *backup.SidecarError
 		pe  *os.PathError
@@ -352,7 +354,7 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		}
 		return l.T("err.inuse", iu.Dir, detail), l.T("hint.inuse")
 	case errors.As(err, &ce):
-		return l.T("err.changed", ce.Path, ce.Detail), l.T("hint.inuse")
+		return l.T("err.changed", ce.Path, ce.Words().In(l)), l.T("hint.inuse")
 	case errors.As(err, &bke):
 		return describeKeyError(l, bke)
 	case errors.As(err, &inf):
@@ -370,7 +372,19 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		}
 		return b.String(), l.T("hint.integrity")
 	case errors.As(err, &uf):
-		return l.T("err.unsupported", uf.Path, uf.Type), l.T("hint.unsupported")
+		what := uf.Type
+		if uf.Text.Key != "" {
+			what = uf.Text.In(l)
+		}
+		return l.T("err.unsupported", uf.Path, what), l.T("hint.unsupported")
+	case errors.As(err, &cc):
+		return l.T("err.casecollision", cc.A, cc.B), l.T("hint.casecollision")
+	case errors.As(err, &mle):
+		detail := mle.Detail
+		if mle.Text.Key != "" {
+			detail = mle.Text.In(l)
+		}
+		return l.T("err.manifestlimit", detail), l.T("hint.manifestlimit")
 	case errors.As(err, &sce):
 		h := ioHint(l, err, commandHints) + "; " + l.T("hint.sidecar")
 		if errors.As(sce.Err, &se) && se.Kind != store.KindLocal {
@@ -476,7 +490,7 @@ func problemLine(l i18n.Lang, p backup.Problem) string {
 		kind = l.T("problem." + p.Kind)
 	}
 	if p.File != "" {
-		return fmt.Sprintf("%s: %s (%s)", p.File, kind, p.Detail)
+		return fmt.Sprintf("%s: %s (%s)", p.File, kind, p.In(l))
 	}
-	return fmt.Sprintf("%s (%s)", kind, p.Detail)
+	return fmt.Sprintf("%s (%s)", kind, p.In(l))
 }

@@ -123,8 +123,9 @@ func Pair(key string) (en, id string) { m := messages[key]; return m.en, m.id }
 // that a package with no reader of its own (the snapshot reader, the
 // database checks, the in-use probe) can say what it found and the command
 // words it in the user's language. An argument that is itself a Text is
-// worded in the same language; any other argument (a number, a file name,
-// an operating system's error) is printed as it is.
+// worded in the same language, and so is an argument (an error) that can
+// word itself (a Worder); any other argument (a number, a file name, an
+// operating system's error) is printed as it is.
 type Text struct {
 	Key  string
 	Args []any
@@ -141,13 +142,23 @@ func (t Text) In(l Lang) string {
 	}
 	args := make([]any, len(t.Args))
 	for i, a := range t.Args {
-		if sub, ok := a.(Text); ok {
-			a = sub.In(l)
+		switch v := a.(type) {
+		case Text:
+			a = v.In(l)
+		case Worder:
+			if t := v.Words(); t.Key != "" {
+				a = t.In(l)
+			}
 		}
 		args[i] = a
 	}
 	return l.T(t.Key, args...)
 }
+
+// A Worder is a value (an error) that can say itself as a Text: its
+// Error() is the English wording, Words() the message to word in another
+// language.
+type Worder interface{ Words() Text }
 
 // String is the English wording, for logs and JSON.
 func (t Text) String() string { return t.In(EN) }

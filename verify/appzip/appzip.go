@@ -28,6 +28,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/efbackup/efbackup/internal/i18n"
 )
 
 // Status is the verdict on one zip.
@@ -40,9 +42,25 @@ const (
 )
 
 // Problem is one thing wrong in a zip.
+//
+// Detail is English, for JSON and logs; Text is the same message as a
+// catalogue key with its arguments, to word in the user's language.
 type Problem struct {
-	Entry  string `json:"entry,omitempty"`
-	Detail string `json:"detail"`
+	Entry  string    `json:"entry,omitempty"`
+	Detail string    `json:"detail"`
+	Text   i18n.Text `json:"-"`
+}
+
+func problem(entry string, t i18n.Text) Problem {
+	return Problem{Entry: entry, Detail: t.String(), Text: t}
+}
+
+// In is the problem's detail in language l.
+func (p Problem) In(l i18n.Lang) string {
+	if p.Text.Key != "" {
+		return p.Text.In(l)
+	}
+	return p.Detail
 }
 
 // Result is what Check found in one zip.
@@ -85,16 +103,16 @@ func check(ctx context.Context, path string, full bool) Result {
 	r := Result{Path: path, Read: full}
 	fi, err := os.Stat(path)
 	if err != nil {
-		return r.fail(Damaged, "", "cannot be read: %v", err)
+		return r.fail(Damaged, "", "appzip.detail.unreadable", err)
 	}
 	r.Size, r.ModTime = fi.Size(), fi.ModTime()
 	r.Time = backupTime(filepath.Base(path), fi.ModTime())
 	if fi.Size() == 0 {
-		return r.fail(Truncated, "", "the file is empty")
+		return r.fail(Truncated, "", "appzip.detail.empty")
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return r.fail(Damaged, "", "cannot be read: %v", err)
+		return r.fail(Damaged, "", "appzip.detail.unreadable", err)
 	}
 	defer f.Close()
 	zr, err := zip.NewReader(f, fi.Size())
@@ -102,7 +120,7 @@ func check(ctx context.Context, path string, full bool) Result {
 		return r.noDirectory(f, err)
 	}
 	if len(zr.File) == 0 {
-		return r.fail(Damaged, "", "the zip holds no files")
+		return r.fail(Damaged, "", "appzip.detail.nofiles")
 	}
 	if !full {
 		r.Status = Complete
@@ -115,14 +133,14 @@ func check(ctx context.Context, path string, full bool) Result {
 	buf := make([]byte, 256<<10)
 	for _, zf := range zr.File {
 		if err := ctx.Err(); err != nil {
-			return r.fail(Damaged, "", "check stopped: %v", err)
+			return r.fail(Damaged, "", "appzip.detail.stopped", err)
 		}
 		if strings.HasSuffix(zf.Name, "/") {
 			continue
 		}
 		n, err := readEntry(ctx, zf, buf)
 		if err != nil {
-			r.Problems = append(r.Problems, Problem{Entry: zf.Name, Detail: describe(err)})
+			r.Problems = append(r.Problems, problem(zf.Name, describe(err)))
 			continue
 		}
 		r.Entries++
@@ -157,25 +175,25 @@ func readEntry(ctx context.Context, zf *zip.File, buf []byte) (int64, error) {
 	}
 }
 
-func describe(err error) string {
+func describe(err error) i18n.Text {
 	switch {
 	case errors.Is(err, zip.ErrChecksum):
-		return "CRC-32 mismatch: the data is damaged"
+		return i18n.Say("appzip.detail.crc")
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return "the data ends early or has the wrong size"
+		return i18n.Say("appzip.detail.short")
 	case errors.Is(err, zip.ErrAlgorithm):
-		return "unknown compression method"
+		return i18n.Say("appzip.detail.method")
 	}
 	var ce flate.CorruptInputError
 	if errors.As(err, &ce) {
-		return fmt.Sprintf("the compressed data is damaged (at byte %d of the entry)", int64(ce))
+		return i18n.Say("appzip.detail.flate", int64(ce))
 	}
-	return err.Error()
+	return i18n.Say("appzip.detail.error", err)
 }
 
-func (r Result) fail(s Status, entry, format string, args ...any) Result {
+func (r Result) fail(s Status, entry, key string, args ...any) Result {
 	r.Status = s
-	r.Problems = append(r.Problems, Problem{Entry: entry, Detail: fmt.Sprintf(format, args...)})
+	r.Problems = append(r.Problems, problem(entry, i18n.Say(key, args...)))
 	return r
 }
 
@@ -188,12 +206,12 @@ func (r Result) noDirectory(f *os.File, openErr error) Result {
 	var head [4]byte
 	if _, err := f.ReadAt(head[:], 0); err != nil || binary.LittleEndian.Uint32(head[:]) != sigLocal {
 		if !errors.Is(openErr, zip.ErrFormat) {
-			return r.fail(Damaged, "", "%v", openErr)
+			return r.fail(Damaged, "", "appzip.detail.error", openErr)
 		}
-		return r.fail(Damaged, "", "not a zip file")
+		return r.fail(Damaged, "", "appzip.detail.notzip")
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return r.fail(Damaged, "", "%v", err)
+		return r.fail(Damaged, "", "appzip.detail.error", err)
 	}
 	entries, bytes, reachedDir, damage, bad, err := scanLocal(bufio.NewReaderSize(f, 256<<10))
 	r.Entries, r.Bytes = entries, bytes
@@ -203,15 +221,15 @@ func (r Result) noDirectory(f *os.File, openErr error) Result {
 	}
 	switch {
 	case bad != nil:
-		return r.fail(Truncated, "", "the zip directory at the end is missing, and the data cannot be followed past the damage; %d file(s) are intact", entries)
+		return r.fail(Truncated, "", "appzip.detail.nodir", entries)
 	case reachedDir:
-		return r.fail(Truncated, "", "the zip directory at the end is cut off; all %d file(s) are intact", entries)
+		return r.fail(Truncated, "", "appzip.detail.dircut", entries)
 	case err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF):
 		// Still cut short (the directory is missing), but how much is
 		// intact cannot be told.
-		return r.fail(Truncated, "", "the zip directory at the end is missing; after %d intact file(s) the entries cannot be followed (%v)", entries, err)
+		return r.fail(Truncated, "", "appzip.detail.nodirafter", entries, err)
 	}
-	return r.fail(Truncated, "", "the file ends early, inside file %d; %d file(s) before it are intact", entries+1, entries)
+	return r.fail(Truncated, "", "appzip.detail.endsearly", entries+1, entries)
 }
 
 const (
@@ -236,7 +254,7 @@ func scanLocal(br *bufio.Reader) (entries int, total int64, reachedDir bool, dam
 		case sigCentral:
 			return entries, total, true, damage, nil, nil
 		default:
-			return entries, total, false, damage, &Problem{Detail: fmt.Sprintf("unexpected data after file %d", entries)}, nil
+			return entries, total, false, damage, ptr(problem("", i18n.Say("appzip.detail.afterfile", entries))), nil
 		}
 		if _, err := io.ReadFull(br, hdr[4:]); err != nil {
 			return entries, total, false, damage, nil, err
@@ -274,7 +292,7 @@ func scanLocal(br *bufio.Reader) (entries int, total int64, reachedDir bool, dam
 		if err != nil {
 			var ce flate.CorruptInputError
 			if errors.As(err, &ce) {
-				return entries, total, false, damage, &Problem{Entry: name, Detail: describe(err)}, nil
+				return entries, total, false, damage, ptr(problem(name, describe(err))), nil
 			}
 			return entries, total, false, damage, nil, err
 		}
@@ -286,7 +304,7 @@ func scanLocal(br *bufio.Reader) (entries int, total int64, reachedDir bool, dam
 			crc = want
 		}
 		if h.Sum32() != crc {
-			damage = append(damage, Problem{Entry: name, Detail: describe(zip.ErrChecksum)})
+			damage = append(damage, problem(name, describe(zip.ErrChecksum)))
 			continue
 		}
 		if !strings.HasSuffix(name, "/") {
@@ -408,3 +426,5 @@ type Backup struct {
 	ModTime time.Time `json:"modified"`
 	Time    time.Time `json:"time"`
 }
+
+func ptr(p Problem) *Problem { return &p }

@@ -1,0 +1,75 @@
+package backup
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/efbackup/efbackup/internal/i18n/i18ntest"
+)
+
+// assertWorded fails when a problem's detail could not be shown in the
+// user's language: every problem the readers report keeps its message key,
+// and its Indonesian wording holds no English word of efbackup's own.
+func assertWorded(t testing.TB, what string, ps []Problem) {
+	t.Helper()
+	for _, p := range ps {
+		i18ntest.Check(t, what+": "+p.Kind+" "+p.File, p.Detail, p.Text)
+	}
+}
+
+// A problem built without a key is caught: the check above is not vacuous.
+func TestAssertWordedCatchesPlainDetail(t *testing.T) {
+	ft := &fakeTB{TB: t}
+	assertWorded(ft, "plain", []Problem{{Kind: ProblemHash, File: "x", Detail: "SHA-256 is a, the manifest says b"}})
+	if !ft.failed {
+		t.Fatal("a problem with a plain English detail passed the check")
+	}
+	ft = &fakeTB{TB: t}
+	assertWorded(ft, "keyed", []Problem{NewProblem(ProblemHash, "x", "detail.hash.differs", "a", "b")})
+	if ft.failed {
+		t.Fatal("a keyed problem failed the check")
+	}
+}
+
+type fakeTB struct {
+	testing.TB
+	failed bool
+}
+
+func (f *fakeTB) Errorf(string, ...any) { f.failed = true }
+func (f *fakeTB) Helper()               {}
+
+// A folder that differs from its manifest in every way CompareFiles tells
+// apart, then the same differences as changes since the snapshot: each
+// detail keeps its key and reads as Indonesian.
+func TestFolderProblemsWorded(t *testing.T) {
+	tmp := t.TempDir()
+	db := filepath.Join(tmp, "db")
+	makeDB(t, db)
+	res := snap(t, db, filepath.Join(tmp, "out"))
+	must(t, os.WriteFile(filepath.Join(db, "efaktur.trace.db"), []byte("2024-07-20 10:00:00 jdbc[3]: HELLO\n"), 0o644)) // same size, new bytes
+	must(t, os.WriteFile(filepath.Join(db, "sub", "empty"), []byte("x"), 0o600))                                        // new size
+	must(t, os.Remove(filepath.Join(db, "efaktur.mv.db")))                                                              // missing
+	must(t, os.WriteFile(filepath.Join(db, "new.txt"), []byte("n"), 0o600))                                             // extra
+	fr, err := VerifyFolder(context.Background(), db, res.Manifest, FolderOptions{})
+	must(t, err)
+	kinds := map[string]bool{}
+	for _, p := range fr.Problems {
+		kinds[p.Kind] = true
+	}
+	for _, k := range []string{ProblemHash, ProblemSize, ProblemMissing, ProblemExtra} {
+		if !kinds[k] {
+			t.Fatalf("no %s problem: %+v", k, fr.Problems)
+		}
+	}
+	assertWorded(t, "folder", fr.Problems)
+	changed := ChangedSince(fr.Problems)
+	assertWorded(t, "changed since", changed)
+	for _, p := range changed {
+		if p.Kind != ProblemChanged {
+			t.Errorf("%s: kind %s, want %s", p.File, p.Kind, ProblemChanged)
+		}
+	}
+}
