@@ -246,3 +246,72 @@ func TestPermissionDeniedForReal(t *testing.T) {
 		emptyDir(t, "migrate", snaps)
 	})
 }
+
+// A restored folder keeps the read-only mode (0500) its snapshot recorded.
+// An ordinary user, for whom such a mode is binding (root ignores it),
+// must still be able to have efbackup remove a staging folder holding one
+// (a restore killed after extracting, cleaned up by the next run) and move
+// a restored db/ aside again.
+func TestReadOnlyRestoredFoldersAsUser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds an install and runs the program as another user")
+	}
+	e := newPermEnv(t)
+	inst := e.install(t, "eFaktur", "3.2")
+	ro := filepath.Join(inst, "db", "arsip")
+	if err := os.MkdirAll(ro, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(ro, "catatan.txt"), []byte("arsip"), 0o400); err != nil {
+		t.Fatal(err)
+	}
+	e.mine(t, ro)
+	if err := os.Chmod(ro, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	out := e.folder(t, "snapshots")
+	if code, o := e.run(t, "snapshot", "--install", inst, "--out", out, "--create-out", "--quiet"); code != 0 {
+		t.Fatalf("snapshot: exit %d\n%s", code, o)
+	}
+	snap := onlySnapshot(t, out)
+	partials := func() []string {
+		m, _ := filepath.Glob(filepath.Join(inst, "db.*"+".partial"))
+		return m
+	}
+	// Killed after extracting: the staging folder holds a 0500 folder.
+	t.Setenv(envKillAt, "restore-extracted")
+	if code, o := e.run(t, "restore", snap, "--install", inst, "--quiet"); code == 0 {
+		t.Fatalf("the restore was not killed:\n%s", o)
+	}
+	os.Unsetenv(envKillAt)
+	left := partials()
+	if len(left) != 1 {
+		t.Fatalf("want the killed restore's staging folder, have %v", left)
+	}
+	if fi, err := os.Stat(filepath.Join(left[0], "arsip")); err != nil || fi.Mode().Perm() != 0o500 {
+		t.Fatalf("the staging folder's arsip: %v %v (want mode 0500)", fi, err)
+	}
+	// The next run removes it, as the ordinary user, and restores.
+	if code, o := e.run(t, "restore", snap, "--install", inst, "--quiet"); code != 0 {
+		t.Fatalf("restore after the killed one: exit %d\n%s", code, o)
+	}
+	if left := partials(); len(left) != 0 {
+		t.Fatalf("left behind: %v", left)
+	}
+	if fi, err := os.Stat(ro); err != nil || fi.Mode().Perm() != 0o500 {
+		t.Fatalf("restored arsip: %v %v (want mode 0500)", fi, err)
+	}
+	// A restored db/ with a read-only folder is moved aside by the next restore.
+	if code, o := e.run(t, "restore", snap, "--install", inst, "--quiet"); code != 0 {
+		t.Fatalf("second restore: exit %d\n%s", code, o)
+	}
+	aside, _ := filepath.Glob(filepath.Join(inst, "db.before-restore-*"))
+	if len(aside) < 2 {
+		t.Fatalf("want two earlier db/ folders moved aside, have %v", aside)
+	}
+	for _, a := range aside {
+		if _, err := os.Stat(filepath.Join(a, "ETaxInvoice", "service.properties")); err != nil {
+			t.Errorf("%s does not hold the earlier database: %v", a, err)
+		}
+	}
+}
