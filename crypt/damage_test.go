@@ -19,7 +19,7 @@ type sample struct {
 	lines []int
 }
 
-func newSample(t *testing.T, n int, k testKey) sample {
+func newSample(t testing.TB, n int, k testKey) sample {
 	t.Helper()
 	plain := plaintext(n, 42)
 	file := encrypt(t, plain, k.rcpt)
@@ -117,6 +117,22 @@ func checkCase(t *testing.T, c damageCase, plain []byte) {
 }
 
 func TestDamageAndKeyErrors(t *testing.T) {
+	for _, set := range keyedDamageCases(t) {
+		for _, c := range set.cases {
+			checkCase(t, c, set.plain)
+		}
+	}
+}
+
+// A damageCaseSet is cases made from one file, with the plaintext it holds.
+type damageCaseSet struct {
+	plain []byte
+	cases []damageCase
+}
+
+// keyedDamageCases are files encrypted to a key, damaged in every way
+// Decrypt tells apart, and opened with the right key, a wrong one or none.
+func keyedDamageCases(t testing.TB) []damageCaseSet {
 	a, b := newKey(t), newKey(t)
 	s := newSample(t, 2*ChunkSize+1000, a)
 	f, h, L := s.file, s.hdr, s.lines
@@ -181,16 +197,13 @@ func TestDamageAndKeyErrors(t *testing.T) {
 		{"appended: the file again, size known", join(f, f), sized, A, TrailingData, -1},
 		{"appended: one byte, size unknown", join(f, []byte{0}), DecryptOptions{}, A, Truncated, -1},
 	}
-	for _, c := range cases {
-		checkCase(t, c, s.plain)
-	}
 
 	// A file whose last chunk is full: every case is told apart without
 	// the size.
 	full := newSample(t, 2*ChunkSize, a)
 	g, gh := full.file, full.hdr
 	q1 := gh + 16 + encChunk
-	for _, c := range []damageCase{
+	fullCases := []damageCase{
 		{"full last chunk: whole", g, DecryptOptions{}, A, 0, -1},
 		{"full last chunk: changed", flip(g, q1+100), DecryptOptions{}, A, ChunkChanged, 1},
 		{"full last chunk: changed tag", flip(g, len(g)-1), DecryptOptions{}, A, ChunkChanged, 1},
@@ -198,25 +211,31 @@ func TestDamageAndKeyErrors(t *testing.T) {
 		{"full last chunk: one byte short", cut(g, len(g)-1), DecryptOptions{}, A, Truncated, 1},
 		{"full last chunk: one byte appended", join(g, []byte{0}), DecryptOptions{}, A, TrailingData, 1},
 		{"full last chunk: 70000 bytes appended", join(g, plaintext(70000, 1)), DecryptOptions{}, A, TrailingData, 1},
-	} {
-		checkCase(t, c, full.plain)
 	}
+	return []damageCaseSet{{s.plain, cases}, {full.plain, fullCases}}
 }
 
 func TestPassphraseErrors(t *testing.T) {
+	set := passphraseDamageCases(t)
+	for _, c := range set.cases {
+		checkCase(t, c, set.plain)
+	}
+}
+
+// passphraseDamageCases are a passphrase-protected file opened with the
+// right passphrase, a wrong one, a key, nothing, and a lower work limit.
+func passphraseDamageCases(t testing.TB) damageCaseSet {
 	k := newKey(t)
 	file := encrypt(t, []byte("faktur"), weakPassphrase(t, "benar", 8))
 	pass := passID(t, "benar")
-	for _, c := range []damageCase{
+	return damageCaseSet{[]byte("faktur"), []damageCase{
 		{"right passphrase", file, DecryptOptions{}, []Identity{pass}, 0, -1},
 		{"right passphrase after a wrong one", file, DecryptOptions{}, []Identity{passID(t, "salah"), pass}, 0, -1},
 		{"wrong passphrase", file, DecryptOptions{}, []Identity{passID(t, "salah")}, WrongPassphrase, -1},
 		{"a key for a passphrase file", file, DecryptOptions{}, []Identity{k.id}, KeyMissing, -1},
 		{"nothing", file, DecryptOptions{}, nil, KeyMissing, -1},
 		{"work factor above the limit", file, DecryptOptions{MaxWorkFactor: 7}, []Identity{pass}, TooCostly, -1},
-	} {
-		checkCase(t, c, []byte("faktur"))
-	}
+	}}
 }
 
 // What a key error says: which keys were tried, and which would open the
@@ -298,18 +317,26 @@ func (f *failing) Read([]byte) (int, error) { return 0, f.err }
 func TestInspectFileTruncation(t *testing.T) {
 	k := newKey(t)
 	s := newSample(t, 2*ChunkSize+1000, k)
-	p0 := s.hdr + 16
-	for _, c := range []struct {
-		n  int
-		ok bool
-	}{
-		{0, false}, {10, false}, {s.hdr - 1, false}, {s.hdr, false}, {s.hdr + 8, false}, {p0, false},
-		{p0 + 15, false}, {p0 + 16, true}, {p0 + 1000, true}, {p0 + encChunk, true},
-		{p0 + encChunk + 10, false}, {p0 + encChunk + 16, false}, {p0 + encChunk + 17, true}, {len(s.file), true},
-	} {
+	for _, c := range inspectFileCuts(s) {
 		_, err := InspectFile(bytes.NewReader(s.file[:c.n]))
 		if c.ok != (err == nil) || (err != nil && KindOf(err) != Truncated) {
 			t.Errorf("cut at %d: %v, want ok=%v", c.n, err, c.ok)
 		}
+	}
+}
+
+type fileCut struct {
+	n  int
+	ok bool
+}
+
+// inspectFileCuts are lengths to cut s at, and whether InspectFile passes
+// a file of that length.
+func inspectFileCuts(s sample) []fileCut {
+	p0 := s.hdr + 16
+	return []fileCut{
+		{0, false}, {10, false}, {s.hdr - 1, false}, {s.hdr, false}, {s.hdr + 8, false}, {p0, false},
+		{p0 + 15, false}, {p0 + 16, true}, {p0 + 1000, true}, {p0 + encChunk, true},
+		{p0 + encChunk + 10, false}, {p0 + encChunk + 16, false}, {p0 + encChunk + 17, true}, {len(s.file), true},
 	}
 }

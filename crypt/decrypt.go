@@ -75,11 +75,11 @@ func DecryptWith(src io.Reader, opts DecryptOptions, identities ...Identity) (*R
 	mac := hmac.New(sha256.New, macKey)
 	mac.Write(hdr.macInput())
 	if !hmac.Equal(mac.Sum(nil), hdr.MAC) {
-		return nil, damage(HeaderChanged, hdr.Len-int64(len(" \n")+b64.EncodedLen(len(hdr.MAC))), "the age header was changed: its MAC does not match")
+		return nil, damage(HeaderChanged, hdr.Len-int64(len(" \n")+b64.EncodedLen(len(hdr.MAC))), "crypt.detail.macchanged")
 	}
 	nonce := make([]byte, 16)
 	if n, err := io.ReadFull(br, nonce); err == io.EOF || err == io.ErrUnexpectedEOF {
-		return nil, damage(Truncated, hdr.Len+int64(n), "the file ends right after its age header, before its payload")
+		return nil, damage(Truncated, hdr.Len+int64(n), "crypt.detail.nopayload")
 	} else if err != nil {
 		return nil, fmt.Errorf("reading the encrypted file at byte %d: %w", hdr.Len+int64(n), err)
 	}
@@ -126,7 +126,7 @@ func unwrap(hdr *Header, opts DecryptOptions, identities []Identity) ([]byte, er
 		if !errors.Is(err, age.ErrIncorrectIdentity) {
 			// The header check leaves only what needs the key to see:
 			// an X25519 share that is a low-order point, for one.
-			return nil, damage(HeaderMalformed, -1, "a recipient stanza of the age header is malformed: %v", err)
+			return nil, damage(HeaderMalformed, -1, "crypt.detail.stanzaunwrap", err)
 		}
 	}
 	if passphrase {
@@ -135,7 +135,7 @@ func unwrap(hdr *Header, opts DecryptOptions, identities []Identity) ([]byte, er
 	}
 	for _, pk := range tried {
 		if slices.Contains(opts.Recipients, pk) {
-			return nil, damage(HeaderChanged, -1, "the age header was changed: the file was encrypted to %s, but no stanza opens with that key any more", pk)
+			return nil, damage(HeaderChanged, -1, "crypt.detail.stanzagone", pk)
 		}
 	}
 	keyErr.Kind = WrongKey
@@ -192,7 +192,7 @@ func (r *Reader) next(dst []byte) ([]byte, error) {
 	n, err := io.ReadFull(r.src, r.buf[:])
 	switch {
 	case err == io.EOF:
-		return nil, r.damage(Truncated, r.off, "the file ends right after its age header and nonce: the payload is missing")
+		return nil, r.damage(Truncated, r.off, "crypt.detail.nopayloadnonce")
 	case err != nil && err != io.ErrUnexpectedEOF:
 		return nil, fmt.Errorf("reading the encrypted file at byte %d: %w", r.off+int64(n), err)
 	}
@@ -201,7 +201,7 @@ func (r *Reader) next(dst []byte) ([]byte, error) {
 		// lies in this chunk: if the chunk authenticates as the last one
 		// up to there, bytes were added and nothing else changed.
 		if _, ok := r.open(dst, r.buf[:r.size-r.off], true); ok {
-			return nil, r.damage(TrailingData, r.size, "the file is %d bytes longer than when it was written: bytes were added after its end", r.off+int64(n)-r.size)
+			return nil, r.damage(TrailingData, r.size, "crypt.detail.longer", r.off+int64(n)-r.size)
 		}
 	}
 	if err == io.ErrUnexpectedEOF {
@@ -215,11 +215,11 @@ func (r *Reader) next(dst []byte) ([]byte, error) {
 			return out, io.EOF
 		}
 		if _, ok := r.open(dst, r.buf[:n], false); ok {
-			d := r.damage(Truncated, r.off+int64(n), "the file ends at a chunk boundary after chunk %d: its last chunk is missing", idx)
+			d := r.damage(Truncated, r.off+int64(n), "crypt.detail.lastmissing", idx)
 			d.Chunk = idx + 1
 			return nil, d
 		}
-		return nil, r.damage(ChunkChanged, r.off, "the last chunk (%d) fails authentication: it was changed", idx)
+		return nil, r.damage(ChunkChanged, r.off, "crypt.detail.lastchanged", idx)
 	} else if err != nil {
 		return nil, fmt.Errorf("reading the encrypted file at byte %d: %w", r.off+int64(n), err)
 	}
@@ -230,9 +230,9 @@ func (r *Reader) next(dst []byte) ([]byte, error) {
 		return out, nil
 	}
 	if _, ok := r.open(dst, r.buf[:n], true); ok {
-		return nil, r.damage(TrailingData, r.off+int64(n), "bytes were added after the last chunk (%d) of the encrypted file", idx)
+		return nil, r.damage(TrailingData, r.off+int64(n), "crypt.detail.appended", idx)
 	}
-	return nil, r.damage(ChunkChanged, r.off, "chunk %d fails authentication: it was changed", idx)
+	return nil, r.damage(ChunkChanged, r.off, "crypt.detail.chunkchanged", idx)
 }
 
 // last handles a chunk shorter than a full one: the file ends in it.
@@ -240,26 +240,26 @@ func (r *Reader) last(dst, in []byte) ([]byte, error) {
 	idx := int64(r.chunk)
 	end := r.off + int64(len(in))
 	if len(in) < Overhead {
-		return nil, r.damage(Truncated, end, "the file ends inside chunk %d", idx)
+		return nil, r.damage(Truncated, end, "crypt.detail.inchunk", idx)
 	}
 	out, ok := r.open(dst, in, true)
 	switch {
 	case ok && len(out) == 0 && idx > 0:
 		// age never writes an empty last chunk after others.
-		return nil, r.damage(ChunkChanged, r.off, "the last chunk (%d) is empty, which age never writes", idx)
+		return nil, r.damage(ChunkChanged, r.off, "crypt.detail.emptylast", idx)
 	case ok:
 		r.off = end
 		return out, io.EOF
 	case len(in) == Overhead && idx > 0:
-		return nil, r.damage(Truncated, end, "the file ends inside chunk %d", idx)
+		return nil, r.damage(Truncated, end, "crypt.detail.inchunk", idx)
 	case r.size > 0 && end >= r.size:
 		// As long as written, or longer but not just by added bytes
 		// (next checked that): the last chunk itself changed.
-		return nil, r.damage(ChunkChanged, r.off, "the last chunk (%d) fails authentication: it was changed", idx)
+		return nil, r.damage(ChunkChanged, r.off, "crypt.detail.lastchanged", idx)
 	case r.size > 0:
-		return nil, r.damage(Truncated, end, "the file ends %d bytes early, inside chunk %d", r.size-end, idx)
+		return nil, r.damage(Truncated, end, "crypt.detail.early", r.size-end, idx)
 	}
-	return nil, r.damage(Truncated, end, "the last chunk (%d) fails authentication: the file was cut short inside it, or its end was changed or added to", idx)
+	return nil, r.damage(Truncated, end, "crypt.detail.lastcut", idx)
 }
 
 // open authenticates and decrypts one chunk under its nonce: the chunk
@@ -274,8 +274,8 @@ func (r *Reader) open(dst, in []byte, last bool) ([]byte, bool) {
 	return out, err == nil
 }
 
-func (r *Reader) damage(k Kind, off int64, format string, args ...any) *DamageError {
-	d := damage(k, off, format, args...)
+func (r *Reader) damage(k Kind, off int64, key string, args ...any) *DamageError {
+	d := damage(k, off, key, args...)
 	d.Chunk = int64(r.chunk)
 	return d
 }

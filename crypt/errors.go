@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/efbackup/efbackup/internal/i18n"
 )
 
 // Kind says what is wrong with an encrypted file, or with the keys given
@@ -88,9 +90,12 @@ type DamageError struct {
 	Offset int64
 	// Chunk is the payload chunk concerned (0 is the first), or -1.
 	Chunk int64
-	// Detail says what was found, for people. It never holds key
-	// material or plaintext.
+	// Detail says what was found, for people, in English. It never holds
+	// key material or plaintext.
 	Detail string
+	// Text is Detail kept as a message key (crypt.detail.*) and its
+	// arguments, for a command to word in its user's language.
+	Text i18n.Text `json:"-"`
 }
 
 func (e *DamageError) Error() string {
@@ -105,8 +110,28 @@ func (e *DamageError) Error() string {
 	return b.String()
 }
 
-func damage(k Kind, off int64, format string, args ...any) *DamageError {
-	return &DamageError{Kind: k, Offset: off, Chunk: -1, Detail: fmt.Sprintf(format, args...)}
+// Words is all that Error says, as a message: the detail, and the chunk
+// and byte where the damage was found. Words().String() == Error().
+func (e *DamageError) Words() i18n.Text {
+	detail := e.Text
+	if detail.Key == "" {
+		// A DamageError made by hand, with its Detail alone.
+		detail = i18n.Say("crypt.detail.verbatim", e.Detail)
+	}
+	switch {
+	case e.Chunk >= 0 && e.Offset >= 0:
+		return i18n.Say("crypt.detail.inchunkatbyte", detail, e.Chunk, e.Offset)
+	case e.Offset >= 0:
+		return i18n.Say("crypt.detail.atbyte", detail, e.Offset)
+	}
+	return detail
+}
+
+// damage makes a DamageError whose detail is the message key (a
+// crypt.detail.* key of package i18n) with args; Detail is its English.
+func damage(k Kind, off int64, key string, args ...any) *DamageError {
+	t := i18n.Say(key, args...)
+	return &DamageError{Kind: k, Offset: off, Chunk: -1, Detail: t.String(), Text: t}
 }
 
 // A KeyError says the file looks whole, but the keys given do not open it.

@@ -38,13 +38,15 @@ func fuzzSeeds(f *testing.F, limit int) {
 // The header parser never panics, answers every input with a header or a
 // damage verdict, re-encodes what it accepts to the very bytes it read,
 // and accepts nothing that age refuses; what age accepts and it refuses
-// breaks one of efbackup's stricter bounds.
+// breaks one of efbackup's stricter bounds. Its damage is kept as a
+// message that says what Error says.
 func FuzzInspectHeader(f *testing.F) {
 	fuzzSeeds(f, 4096)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		h, err := InspectHeader(bytes.NewReader(data))
 		ageHdr, aerr := age.ExtractHeader(bytes.NewReader(data))
 		if err != nil {
+			checkWords(t, "InspectHeader", err)
 			switch k := KindOf(err); k {
 			case NotAge, Truncated, HeaderMalformed, TooCostly:
 			default:
@@ -71,7 +73,8 @@ func FuzzInspectHeader(f *testing.F) {
 // verdict, and agrees with age: it opens exactly the files age opens, to
 // the same plaintext, but for headers beyond its stricter bounds. Knowing
 // the size changes how damage is named, never whether a file opens, and
-// neither does the size of the reads.
+// neither does the size of the reads. Damage is kept as a message that
+// says what Error says.
 func FuzzDecrypt(f *testing.F) {
 	fuzzSeeds(f, 3*ChunkSize)
 	ids := hostileIdentities(f)
@@ -85,6 +88,8 @@ func FuzzDecrypt(f *testing.F) {
 		sized := opts
 		sized.Size = int64(len(data))
 		plain2, err2 := decryptReads(data, sized, ChunkSize, ids...)
+		checkWords(t, "Decrypt", err)
+		checkWords(t, "Decrypt, size known", err2)
 		if (err == nil) != (err2 == nil) || !bytes.Equal(plain, plain2) || IsKeyProblem(err) != IsKeyProblem(err2) {
 			t.Fatalf("without the size: %v; with it: %v", err, err2)
 		}

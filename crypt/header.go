@@ -135,7 +135,7 @@ func (r *headerReader) line(max int) ([]byte, error) {
 			return nil, err
 		}
 		if len(r.raw) >= MaxHeaderBytes {
-			return nil, damage(HeaderMalformed, int64(start), "the age header is longer than %d bytes", MaxHeaderBytes)
+			return nil, damage(HeaderMalformed, int64(start), "crypt.detail.headertoolong", MaxHeaderBytes)
 		}
 		r.raw = append(r.raw, c)
 		if c == '\n' {
@@ -153,24 +153,24 @@ func parseHeader(br *bufio.Reader, maxWorkFactor int) (*Header, error) {
 	}
 	r := &headerReader{br: br}
 	if _, err := r.line(len(Version)); err != nil {
-		return nil, lineError(err, 0, "first line")
+		return nil, lineError(err, 0, "crypt.detail.firstlinelong")
 	}
 	h := &Header{}
 	for {
 		start := r.off()
 		line, err := r.line(MaxLineBytes)
 		if err != nil {
-			return nil, lineError(err, start, "line")
+			return nil, lineError(err, start, "crypt.detail.linelong")
 		}
 		if bytes.HasPrefix(line, []byte("---")) {
 			mac, ok := strings.CutPrefix(string(line), "--- ")
 			if h.MAC, err = b64.DecodeString(mac); !ok || err != nil || len(h.MAC) != 32 {
-				return nil, damage(HeaderMalformed, start, "the closing line of the age header is malformed (it must hold a 32-byte MAC in canonical base64)")
+				return nil, damage(HeaderMalformed, start, "crypt.detail.closingline")
 			}
 			break
 		}
 		if len(h.Stanzas) == MaxStanzas {
-			return nil, damage(HeaderMalformed, start, "the age header holds more than %d recipient stanzas", MaxStanzas)
+			return nil, damage(HeaderMalformed, start, "crypt.detail.toomanystanzas", MaxStanzas)
 		}
 		s, err := parseStanza(r, line, start)
 		if err != nil {
@@ -182,11 +182,11 @@ func parseHeader(br *bufio.Reader, maxWorkFactor int) (*Header, error) {
 		h.Stanzas = append(h.Stanzas, *s)
 	}
 	if len(h.Stanzas) == 0 {
-		return nil, damage(HeaderMalformed, -1, "the age header holds no recipient stanza")
+		return nil, damage(HeaderMalformed, -1, "crypt.detail.nostanza")
 	}
 	for _, s := range h.Stanzas {
 		if s.Type == "scrypt" && len(h.Stanzas) != 1 {
-			return nil, damage(HeaderMalformed, -1, "the age header mixes a passphrase stanza with other stanzas, which age never writes")
+			return nil, damage(HeaderMalformed, -1, "crypt.detail.mixedpassphrase")
 		}
 	}
 	h.raw = r.raw
@@ -206,34 +206,37 @@ func checkIntro(br *bufio.Reader) error {
 	intro := Version + "\n"
 	switch {
 	case len(peek) == 0:
-		return damage(Truncated, 0, "the file is empty")
+		return damage(Truncated, 0, "crypt.detail.empty")
 	case string(peek) == intro:
 		return nil
 	case strings.HasPrefix(intro, string(peek)):
-		return damage(Truncated, int64(len(peek)), "the file ends inside the first line of its age header")
+		return damage(Truncated, int64(len(peek)), "crypt.detail.firstlinecut")
 	case bytes.HasPrefix(peek, []byte(Version+"\r")):
-		return damage(HeaderMalformed, int64(len(Version)), "the age header has Windows line endings (CR LF): a text tool changed the file")
+		return damage(HeaderMalformed, int64(len(Version)), "crypt.detail.crlf")
 	case bytes.HasPrefix(peek, []byte("age-encryption.org/")):
-		return damage(HeaderMalformed, 0, "the file is a version of age efbackup does not read (it does not start with %q)", Version)
+		return damage(HeaderMalformed, 0, "crypt.detail.otherversion", Version)
 	case bytes.HasPrefix(peek, []byte("-----BEGIN AGE")):
-		return damage(NotAge, 0, "the file is ASCII-armored age (age -a); efbackup reads binary age files")
+		return damage(NotAge, 0, "crypt.detail.armored")
 	case bytes.HasPrefix(peek, []byte{0x28, 0xb5, 0x2f, 0xfd}):
-		return damage(NotAge, 0, "the file is zstd-compressed, not encrypted: an unencrypted snapshot?")
+		return damage(NotAge, 0, "crypt.detail.zstd")
 	case bytes.HasPrefix(peek, []byte("AGE-SECRET-KEY-")), bytes.HasPrefix(peek, []byte("# created: ")), bytes.HasPrefix(peek, []byte("# public key: ")):
-		return damage(NotAge, 0, "the file is an age identity (a secret key), not an encrypted file")
+		return damage(NotAge, 0, "crypt.detail.identity")
 	}
-	return damage(NotAge, 0, "the file is not encrypted with age: it does not start with %q", Version)
+	return damage(NotAge, 0, "crypt.detail.notage", Version)
 }
 
-func lineError(err error, off int64, what string) error {
+// lineError names what went wrong reading a line of the header; tooLong
+// is the message (a crypt.detail.* key, with the limit as its argument)
+// for a line longer than MaxLineBytes.
+func lineError(err error, off int64, tooLong string) error {
 	var d *DamageError
 	switch {
 	case errors.As(err, &d):
 		return d
 	case err == io.ErrUnexpectedEOF:
-		return damage(Truncated, off, "the file ends inside its age header")
+		return damage(Truncated, off, "crypt.detail.headercut")
 	case err == errLineTooLong:
-		return damage(HeaderMalformed, off, "a %s of the age header runs past %d bytes", what, MaxLineBytes)
+		return damage(HeaderMalformed, off, tooLong, MaxLineBytes)
 	}
 	return fmt.Errorf("reading the age header: %w", err)
 }
@@ -241,32 +244,32 @@ func lineError(err error, off int64, what string) error {
 func parseStanza(r *headerReader, line []byte, start int64) (*Stanza, error) {
 	rest, ok := bytes.CutPrefix(line, []byte("-> "))
 	if !ok {
-		return nil, damage(HeaderMalformed, start, "the age header holds a line that is neither a stanza (\"-> \") nor the closing line (\"---\")")
+		return nil, damage(HeaderMalformed, start, "crypt.detail.notstanza")
 	}
 	fields := strings.Split(string(rest), " ")
 	for _, f := range fields {
 		if !validField(f) {
-			return nil, damage(HeaderMalformed, start, "a stanza line of the age header is malformed (empty field, or a character outside printable ASCII)")
+			return nil, damage(HeaderMalformed, start, "crypt.detail.stanzaline")
 		}
 	}
 	if len(fields)-1 > MaxStanzaArgs {
-		return nil, damage(HeaderMalformed, start, "a stanza of the age header has more than %d arguments", MaxStanzaArgs)
+		return nil, damage(HeaderMalformed, start, "crypt.detail.stanzaargs", MaxStanzaArgs)
 	}
 	s := &Stanza{Type: fields[0], Args: fields[1:]}
 	for {
 		off := r.off()
 		bl, err := r.line(bodyColumns)
 		if err == errLineTooLong {
-			return nil, damage(HeaderMalformed, off, "a stanza body line of the age header is longer than %d columns", bodyColumns)
+			return nil, damage(HeaderMalformed, off, "crypt.detail.bodywide", bodyColumns)
 		} else if err != nil {
-			return nil, lineError(err, off, "stanza body line")
+			return nil, lineError(err, off, "crypt.detail.bodylinelong")
 		}
 		b, err := b64.DecodeString(string(bl))
 		if err != nil {
-			return nil, damage(HeaderMalformed, off, "a stanza body line of the age header is not canonical base64")
+			return nil, damage(HeaderMalformed, off, "crypt.detail.bodybase64")
 		}
 		if len(s.Body)+len(b) > MaxBodyBytes {
-			return nil, damage(HeaderMalformed, off, "a stanza body of the age header is larger than %d bytes", MaxBodyBytes)
+			return nil, damage(HeaderMalformed, off, "crypt.detail.bodylarge", MaxBodyBytes)
 		}
 		s.Body = append(s.Body, b...)
 		if len(bl) < bodyColumns {
@@ -296,27 +299,27 @@ func checkStanza(s *Stanza, off int64, maxWorkFactor int) error {
 	switch s.Type {
 	case "X25519":
 		if len(s.Args) != 1 || len(s.Body) != 32 {
-			return damage(HeaderMalformed, off, "an X25519 stanza of the age header is malformed")
+			return damage(HeaderMalformed, off, "crypt.detail.x25519")
 		}
 		if share, err := b64.DecodeString(s.Args[0]); err != nil || len(share) != 32 {
-			return damage(HeaderMalformed, off, "an X25519 stanza of the age header has a malformed ephemeral share")
+			return damage(HeaderMalformed, off, "crypt.detail.x25519share")
 		}
 	case "scrypt":
 		if len(s.Args) != 2 || len(s.Body) != 32 {
-			return damage(HeaderMalformed, off, "the passphrase stanza of the age header is malformed")
+			return damage(HeaderMalformed, off, "crypt.detail.scrypt")
 		}
 		if salt, err := b64.DecodeString(s.Args[0]); err != nil || len(salt) != 16 {
-			return damage(HeaderMalformed, off, "the passphrase stanza of the age header has a malformed salt")
+			return damage(HeaderMalformed, off, "crypt.detail.scryptsalt")
 		}
 		w := s.Args[1]
 		if w[0] < '1' || w[0] > '9' || strings.Trim(w, "0123456789") != "" {
-			return damage(HeaderMalformed, off, "the passphrase stanza of the age header has a malformed work factor")
+			return damage(HeaderMalformed, off, "crypt.detail.scryptworkfactor")
 		}
 		if n, err := strconv.Atoi(w); err != nil || n > maxWorkFactor {
 			if len(w) > 12 {
 				w = w[:12] + "…"
 			}
-			return damage(TooCostly, off, "the passphrase stanza asks for scrypt work factor %s; efbackup does at most %d (2^%d needs %s of memory)", w, maxWorkFactor, maxWorkFactor, scryptMemory(maxWorkFactor))
+			return damage(TooCostly, off, "crypt.detail.toocostly", w, maxWorkFactor, maxWorkFactor, scryptMemory(maxWorkFactor))
 		}
 	}
 	return nil
@@ -368,16 +371,18 @@ func InspectFile(r io.Reader) (*FileInfo, error) {
 	h.Sum(fi.SHA256[:0])
 	payload := fi.Size - hdr.Len - 16
 	if payload < 0 {
-		return nil, damage(Truncated, fi.Size, "the file ends right after its age header, before its payload")
+		return nil, damage(Truncated, fi.Size, "crypt.detail.nopayload")
 	}
 	if payload == 0 {
-		return nil, damage(Truncated, fi.Size, "the file ends right after its age header and nonce: the payload is missing")
+		return nil, damage(Truncated, fi.Size, "crypt.detail.nopayloadnonce")
 	}
 	const enc = ChunkSize + Overhead
 	fi.Chunks = (payload + enc - 1) / enc
 	lastLen := payload - (fi.Chunks-1)*enc
 	if lastLen < Overhead || (lastLen == Overhead && fi.Chunks > 1) {
-		return nil, &DamageError{Kind: Truncated, Offset: fi.Size, Chunk: fi.Chunks - 1, Detail: "the file ends inside its last chunk: no age file has this length"}
+		d := damage(Truncated, fi.Size, "crypt.detail.lastchunklength")
+		d.Chunk = fi.Chunks - 1
+		return nil, d
 	}
 	fi.PlaintextSize = payload - fi.Chunks*Overhead
 	return fi, nil

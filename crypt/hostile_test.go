@@ -291,17 +291,7 @@ func (e *endless) Read(p []byte) (int, error) {
 
 // Headers that never end are refused after a bounded read.
 func TestEndlessHeaders(t *testing.T) {
-	share := b64.EncodeToString(bytes.Repeat([]byte{9}, 32))
-	for name, e := range map[string]*endless{
-		"line":         {head: []byte(Version + "\n-> X25519 "), pattern: []byte("A")},
-		"intro":        {head: []byte(Version), pattern: []byte("1")},
-		"body":         {head: []byte(Version + "\n-> X25519 " + share + "\n"), pattern: []byte(strings.Repeat("A", 64) + "\n")},
-		"stanzas":      {head: []byte(Version + "\n"), pattern: []byte("-> x\n\n")},
-		"big stanzas":  {head: []byte(Version + "\n"), pattern: []byte("-> x " + strings.Repeat("a", 4000) + "\n" + strings.Repeat(strings.Repeat("A", 64)+"\n", 200) + "\n")},
-		"garbage":      {head: nil, pattern: []byte{0}},
-		"newlines":     {head: []byte(Version + "\n"), pattern: []byte("\n")},
-		"base64 lines": {head: []byte(Version + "\n-> x\n"), pattern: []byte(strings.Repeat("A", 64) + "\n")},
-	} {
+	for name, e := range endlessHeaders() {
 		_, err := InspectHeader(e)
 		if !IsDamage(err) {
 			t.Errorf("%s: %v", name, err)
@@ -310,6 +300,21 @@ func TestEndlessHeaders(t *testing.T) {
 			t.Errorf("%s: read %d bytes before refusing", name, e.n)
 		}
 		t.Logf("%-12s refused after %7d bytes: %v", name, e.n, err)
+	}
+}
+
+// endlessHeaders are inputs that never end, each starting a header.
+func endlessHeaders() map[string]*endless {
+	share := b64.EncodeToString(bytes.Repeat([]byte{9}, 32))
+	return map[string]*endless{
+		"line":         {head: []byte(Version + "\n-> X25519 "), pattern: []byte("A")},
+		"intro":        {head: []byte(Version), pattern: []byte("1")},
+		"body":         {head: []byte(Version + "\n-> X25519 " + share + "\n"), pattern: []byte(strings.Repeat("A", 64) + "\n")},
+		"stanzas":      {head: []byte(Version + "\n"), pattern: []byte("-> x\n\n")},
+		"big stanzas":  {head: []byte(Version + "\n"), pattern: []byte("-> x " + strings.Repeat("a", 4000) + "\n" + strings.Repeat(strings.Repeat("A", 64)+"\n", 200) + "\n")},
+		"garbage":      {head: nil, pattern: []byte{0}},
+		"newlines":     {head: []byte(Version + "\n"), pattern: []byte("\n")},
+		"base64 lines": {head: []byte(Version + "\n-> x\n"), pattern: []byte(strings.Repeat("A", 64) + "\n")},
 	}
 }
 
