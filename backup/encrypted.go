@@ -309,7 +309,11 @@ func cryptProblem(d *crypt.DamageError) Problem {
 	case crypt.ChunkChanged, crypt.TrailingData:
 		kind = ProblemEncryptedChunk
 	}
-	return Problem{Kind: kind, Detail: "age " + d.Kind.String() + ": " + d.Error()}
+	var what any = d.Kind.String()
+	if key := "crypt.kind." + d.Kind.String(); i18n.Has(key) {
+		what = i18n.Say(key)
+	}
+	return problemText(kind, "", i18n.Say("crypt.detail.problem", what, d.Words()))
 }
 
 // errRecorder passes reads through and keeps the first error other than

@@ -279,6 +279,7 @@ func TestEncryptedSnapshotDamage(t *testing.T) {
 				if len(rep.Problems) == 0 || rep.Problems[0].Kind != mode.kind {
 					t.Fatalf("keyless %v: problems %+v, want %s first", mode.opt.Identities == nil, rep.Problems, mode.kind)
 				}
+				assertWorded(t, c.name, rep.Problems)
 			}
 			_, err := Restore(ctx, res.Path, RestoreOptions{DB: db, Identities: k.ids})
 			var ie *IntegrityError

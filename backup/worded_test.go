@@ -4,8 +4,11 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/efbackup/efbackup/crypt"
+	"github.com/efbackup/efbackup/internal/i18n"
 	"github.com/efbackup/efbackup/internal/i18n/i18ntest"
 )
 
@@ -70,6 +73,23 @@ func TestFolderProblemsWorded(t *testing.T) {
 	for _, p := range changed {
 		if p.Kind != ProblemChanged {
 			t.Errorf("%s: kind %s, want %s", p.File, p.Kind, ProblemChanged)
+		}
+	}
+}
+
+// Every kind of damage in an encrypted file has its Indonesian words.
+func TestCryptKindsWorded(t *testing.T) {
+	for k := crypt.Kind(0); k < 64; k++ {
+		if !k.Damage() || strings.HasPrefix(k.String(), "kind(") {
+			continue
+		}
+		d := &crypt.DamageError{Kind: k, Offset: -1, Chunk: -1, Detail: "x"}
+		p := cryptProblem(d)
+		if !i18n.Has("crypt.kind." + k.String()) {
+			t.Errorf("%s: no crypt.kind message", k)
+		}
+		if strings.Contains(p.In(i18n.ID), k.String()) {
+			t.Errorf("%s: the Indonesian detail %q shows the English code", k, p.In(i18n.ID))
 		}
 	}
 }

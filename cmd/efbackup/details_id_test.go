@@ -87,3 +87,42 @@ func TestIndonesianProblemDetailsDerby(t *testing.T) {
 	}
 	assertNoEnglish(t, "verify --against", stdout+stderr)
 }
+
+// An encrypted snapshot with a changed byte in the middle: keyless verify
+// (the sidecar's hash) and verify with the key (the changed chunk) word
+// their details in Indonesian too.
+func TestIndonesianProblemDetailsEncrypted(t *testing.T) {
+	tmp := t.TempDir()
+	db := filepath.Join(tmp, "db")
+	if err := os.MkdirAll(db, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	data := make([]byte, 256<<10)
+	for i := range data {
+		data[i] = byte(i * 7 % 251)
+	}
+	if err := os.WriteFile(filepath.Join(db, "lampiran.bin"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	id, pub := newKey(t, tmp, "kunci.txt")
+	out := filepath.Join(tmp, "snaps")
+	if code, _, stderr := runCLI(t, "snapshot", "--db", db, "--out", out, "--create-out", "--encrypt-to", pub, "--quiet"); code != ExitOK {
+		t.Fatalf("snapshot: exit %d\n%s", code, stderr)
+	}
+	snap := onlyEncrypted(t, out)
+	b, err := os.ReadFile(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0x40
+	if err := os.WriteFile(snap, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"verify", snap}, {"verify", snap, "--identity", id}} {
+		code, stdout, stderr := runCLI(t, append([]string{"--lang", "id"}, args...)...)
+		if code != ExitIntegrity {
+			t.Fatalf("%v: exit %d\n%s%s", args, code, stdout, stderr)
+		}
+		assertNoEnglish(t, strings.Join(args, " "), stdout+stderr)
+	}
+}

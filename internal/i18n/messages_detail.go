@@ -148,6 +148,15 @@ func init() {
 		"hint.casecollision":                {"rename or move one of the two files out of db/ (e-Faktur never makes such names), then run the snapshot again", "ganti nama salah satu dari kedua file itu atau pindahkan keluar dari db/ (e-Faktur tidak pernah membuat nama seperti itu), lalu jalankan snapshot lagi"},
 		"err.manifestlimit":                 {"db/ cannot be described within a snapshot's limits: %s", "db/ tidak dapat dicatat dalam batas sebuah snapshot: %s"},
 		"hint.manifestlimit":                {"db/ holds far more files than an e-Faktur database makes: move what does not belong to e-Faktur out of db/", "db/ berisi jauh lebih banyak file daripada yang dibuat database e-Faktur: pindahkan yang bukan milik e-Faktur keluar dari db/"},
+		// The kinds of damage in an encrypted file, as a problem's detail
+		// names them: the stable code in English, words in Indonesian.
+		"crypt.kind.not-age":          {"not-age", "bukan file age"},
+		"crypt.kind.truncated":        {"truncated", "terpotong"},
+		"crypt.kind.header-malformed": {"header-malformed", "header rusak"},
+		"crypt.kind.header-changed":   {"header-changed", "header diubah"},
+		"crypt.kind.chunk-changed":    {"chunk-changed", "chunk diubah"},
+		"crypt.kind.trailing-data":    {"trailing-data", "data tambahan di akhir"},
+		"crypt.kind.too-costly":       {"too-costly", "terlalu berat dibuka"},
 	} {
 		messages[k] = v
 	}
