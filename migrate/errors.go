@@ -3,6 +3,8 @@ package migrate
 import (
 	"fmt"
 	"strings"
+
+	"github.com/efbackup/efbackup/internal/i18n"
 )
 
 // FolderError is a problem with the folders named on the command line,
@@ -105,7 +107,12 @@ type JournalError struct {
 	Kind    string
 	Target  string
 	Journal *Journal
-	Detail  string
+	// Detail says in English what was found; Text is the same as a
+	// catalogue message, for wording it in the user's language (see
+	// DetailIn). A journal that cannot be parsed has its parser's error
+	// as Detail and no Text.
+	Detail string
+	Text   i18n.Text
 	// Field is, for JournalUnreadable, the JSON field holding a value
 	// this release does not know ("state", "steps[3].status"); "" when
 	// the journal as a whole is unreadable.

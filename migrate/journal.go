@@ -15,6 +15,7 @@ import (
 
 	"github.com/efbackup/efbackup/backup"
 	"github.com/efbackup/efbackup/internal/fsutil"
+	"github.com/efbackup/efbackup/internal/i18n"
 )
 
 // JournalName is the journal's file name in the target install. It has one
@@ -138,6 +139,11 @@ type StepRecord struct {
 	Seconds float64   `json:"seconds"`
 	Status  string    `json:"status"` // started, ok, failed, skipped
 	Detail  string    `json:"detail,omitempty"`
+	// Text is Detail as a catalogue message, for wording it in the
+	// user's language (see In); not stored, so a step read back from a
+	// journal or a report has only Detail. A failed step's Detail is its
+	// error's text and has no Text.
+	Text i18n.Text `json:"-"`
 }
 
 // Step names, in order.
@@ -175,7 +181,7 @@ func ReadJournal(target string) (*Journal, error) {
 		return nil, err
 	}
 	if len(b) > 64<<20 {
-		return nil, &JournalError{Kind: JournalUnreadable, Target: target, Detail: "the file is too large"}
+		return nil, (&JournalError{Kind: JournalUnreadable, Target: target}).withText(i18n.Say("migrate.detail.toolarge"))
 	}
 	var j Journal
 	if err := json.Unmarshal(b, &j); err != nil {
@@ -387,20 +393,20 @@ type stepTimer struct {
 	start time.Time
 }
 
-// end records how a step ended, and saves.
-func (s *stepTimer) end(status, detail string) error {
+// end records how a step ended, with its detail, and saves.
+func (s *stepTimer) end(status string, detail i18n.Text) error {
 	s.w.mu.Lock()
 	defer s.w.mu.Unlock()
 	r := &s.w.j.Steps[s.idx]
 	r.Ended = s.w.now().UTC()
 	r.Seconds = time.Since(s.start).Seconds()
 	r.Status = status
-	r.Detail = detail
+	*r = r.withText(detail)
 	if err := s.w.saveLocked(); err != nil {
 		return err
 	}
 	if s.w.log != nil {
-		s.w.log(Event{Step: r.Name, Phase: "end", Status: status, Seconds: r.Seconds, Detail: detail})
+		s.w.log(Event{Step: r.Name, Phase: "end", Status: status, Seconds: r.Seconds, Detail: r.Detail, Text: r.Text})
 	}
 	return nil
 }

@@ -2,8 +2,8 @@ package migrate
 
 import (
 	"errors"
-	"fmt"
 
+	"github.com/efbackup/efbackup/internal/i18n"
 	"github.com/efbackup/efbackup/internal/swap"
 )
 
@@ -41,11 +41,11 @@ func inspectWith(j *Journal, sw *swap.Swapper) (*swap.Layout, error) {
 	l, err := sw.Inspect()
 	var nf *swap.NotFolderError
 	if errors.As(err, &nf) {
-		return nil, &JournalError{Kind: JournalInconsistent, Target: j.Target, Journal: j, Detail: nf.Error()}
+		return nil, (&JournalError{Kind: JournalInconsistent, Target: j.Target, Journal: j}).withText(i18n.Say("migrate.detail.notfolder", nf.Path))
 	}
 	return l, err
 }
 
 func inconsistent(j *Journal, l *swap.Layout) error {
-	return &JournalError{Kind: JournalInconsistent, Target: j.Target, Journal: j, Detail: fmt.Sprintf("found %s", l)}
+	return (&JournalError{Kind: JournalInconsistent, Target: j.Target, Journal: j}).withText(i18n.Say("migrate.detail.found", layoutText(l)))
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/efbackup/efbackup/install"
 	"github.com/efbackup/efbackup/internal/folderlock"
 	"github.com/efbackup/efbackup/internal/fsutil"
+	"github.com/efbackup/efbackup/internal/i18n"
 	"github.com/efbackup/efbackup/internal/swap"
 )
 
@@ -94,6 +95,9 @@ type Event struct {
 	Status  string  `json:"status,omitempty"`
 	Seconds float64 `json:"seconds,omitempty"`
 	Detail  string  `json:"detail,omitempty"`
+	// Text is Detail as a catalogue message, when the step has one (see
+	// StepRecord.Text).
+	Text i18n.Text `json:"-"`
 }
 
 // Warning is something the user should know that does not stop the
@@ -106,6 +110,10 @@ type Warning struct {
 	Stated string `json:"stated,omitempty"`
 	Detail string `json:"detail,omitempty"`
 }
+
+// detailEmpty is the Detail of a WarnChecksWarning about a source db/
+// that holds no file: a code the command words itself, not a message.
+const detailEmpty = "empty"
 
 // Warning codes.
 const (
@@ -400,8 +408,7 @@ func (r *run) preflight() (*Result, error) {
 		case j.State == StateUndoing:
 			return nil, &JournalError{Kind: JournalUndoing, Target: tgt.Root, Journal: j}
 		case !same:
-			return nil, &JournalError{Kind: JournalOther, Target: tgt.Root, Journal: j,
-				Detail: fmt.Sprintf("%s→%s from %s, %s", j.From, j.To, j.Source, j.State)}
+			return nil, (&JournalError{Kind: JournalOther, Target: tgt.Root, Journal: j}).withText(i18n.Say("migrate.detail.other", j.From, j.To, j.Source, j.State))
 		}
 	}
 
@@ -452,7 +459,7 @@ func (r *run) preflight() (*Result, error) {
 		// then, there is nothing to do; if it changed, copying it again
 		// would replace the db/ the user may already work in: undo first.
 		if !statMatches(r.srcFiles, j.Manifest) {
-			return nil, &JournalError{Kind: JournalDone, Target: tgt.Root, Journal: j, Detail: "finished " + j.Updated.Format(time.RFC3339)}
+			return nil, (&JournalError{Kind: JournalDone, Target: tgt.Root, Journal: j}).withText(i18n.Say("migrate.detail.finished", j.Updated.Format(time.RFC3339)))
 		}
 		plan.ID, plan.Reports, plan.Staging = j.ID, j.reportPaths(), j.path(j.Staging)
 		plan.Aside = j.path(j.Aside)
@@ -492,7 +499,7 @@ func (r *run) planFresh() error {
 	if p.Source.Files == 0 {
 		// An empty db/ is legal for the tool, but almost certainly the
 		// wrong folder; the copy would still be exact.
-		p.Warnings = append(p.Warnings, Warning{Code: WarnChecksWarning, Path: r.src.DB, Detail: "empty"})
+		p.Warnings = append(p.Warnings, Warning{Code: WarnChecksWarning, Path: r.src.DB, Detail: detailEmpty})
 	}
 	id, err := r.freeID()
 	if err != nil {
@@ -795,30 +802,30 @@ func statesOf(files []backup.SourceFile) []FileState {
 	return out
 }
 
-// compareStates lists how a scan differs from recorded states; nil when
-// they agree.
-func compareStates(files []backup.SourceFile, states []FileState) []string {
+// compareStates lists how a scan differs from recorded states, as
+// catalogue messages; nil when they agree.
+func compareStates(files []backup.SourceFile, states []FileState) []i18n.Text {
 	want := map[string]FileState{}
 	for _, s := range states {
 		want[s.Path] = s
 	}
-	var diffs []string
+	var diffs []i18n.Text
 	seen := map[string]bool{}
 	for _, f := range files {
 		seen[f.Rel] = true
 		s, ok := want[f.Rel]
 		switch {
 		case !ok:
-			diffs = append(diffs, f.Rel+" appeared")
+			diffs = append(diffs, i18n.Say("migrate.detail.appeared", f.Rel))
 		case s.Size != f.Size():
-			diffs = append(diffs, fmt.Sprintf("%s: %d bytes, was %d", f.Rel, f.Size(), s.Size))
+			diffs = append(diffs, i18n.Say("migrate.detail.resized", f.Rel, f.Size(), s.Size))
 		case !s.MTime.Equal(f.Info.ModTime()):
-			diffs = append(diffs, fmt.Sprintf("%s: modified %s, was %s", f.Rel, f.Info.ModTime().UTC().Format(time.RFC3339Nano), s.MTime.Format(time.RFC3339Nano)))
+			diffs = append(diffs, i18n.Say("migrate.detail.modified", f.Rel, f.Info.ModTime().UTC().Format(time.RFC3339Nano), s.MTime.Format(time.RFC3339Nano)))
 		}
 	}
 	for _, s := range states {
 		if !seen[s.Path] {
-			diffs = append(diffs, s.Path+" disappeared")
+			diffs = append(diffs, i18n.Say("migrate.detail.disappeared", s.Path))
 		}
 	}
 	return diffs

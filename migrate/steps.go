@@ -13,6 +13,7 @@ import (
 
 	"github.com/efbackup/efbackup/backup"
 	"github.com/efbackup/efbackup/internal/fsutil"
+	"github.com/efbackup/efbackup/internal/i18n"
 	"github.com/efbackup/efbackup/internal/swap"
 )
 
@@ -80,11 +81,11 @@ func (r *run) planResume(j *Journal) error {
 		// The copy is (or is about to be) in place. Finishing is right
 		// only if the source still holds what was copied.
 		if !statMatches(r.srcFiles, j.Manifest) {
-			return &JournalError{Kind: JournalSourceChanged, Target: j.Target, Journal: j, Detail: strings.Join(compareStates(r.srcFiles, statesOfManifest(j.Manifest)), "; ")}
+			return (&JournalError{Kind: JournalSourceChanged, Target: j.Target, Journal: j}).withText(joinTexts(compareStates(r.srcFiles, statesOfManifest(j.Manifest))))
 		}
 		return nil
 	case swap.ForeignDB:
-		return &JournalError{Kind: JournalForeignDB, Target: j.Target, Journal: j, Detail: lay.String()}
+		return (&JournalError{Kind: JournalForeignDB, Target: j.Target, Journal: j}).withText(layoutText(lay))
 	}
 	return inconsistent(j, lay)
 }
@@ -186,8 +187,8 @@ func (r *run) openJournal(start time.Time) error {
 	r.jw = &journalWriter{j: r.j, now: r.opt.Now, log: r.opt.Log}
 	r.hook("migrate-after-preflight")
 	// The preflight step is recorded as it ended: it wrote nothing.
-	r.j.Steps = append(r.j.Steps, StepRecord{Name: StepPreflight, Attempt: r.j.Attempts, Started: r.now, Ended: r.opt.Now().UTC(),
-		Seconds: time.Since(start).Seconds(), Status: "ok", Detail: r.preflightDetail()})
+	r.j.Steps = append(r.j.Steps, r.preflightDetail(StepRecord{Name: StepPreflight, Attempt: r.j.Attempts, Started: r.now, Ended: r.opt.Now().UTC(),
+		Seconds: time.Since(start).Seconds(), Status: "ok"}))
 	if r.lay == nil {
 		// First write: exclusive, so that two runs racing into the same
 		// target cannot both start.
@@ -214,13 +215,14 @@ func (j *Journal) hasSnapshot(path string) bool {
 	return false
 }
 
-func (r *run) preflightDetail() string {
+// preflightDetail gives the preflight step its detail: what is migrated,
+// and whether an interrupted run is resumed.
+func (r *run) preflightDetail(s StepRecord) StepRecord {
 	p := r.plan
-	d := fmt.Sprintf("%s %s→%s: %d files, %d bytes", p.Source.DB, p.From, p.To, p.Source.Files, p.Source.Bytes)
 	if p.Resume != nil {
-		d += "; resuming: " + p.Resume.Found
+		return s.withText(i18n.Say("migrate.detail.preflight.resume", p.Source.DB, p.From, p.To, p.Source.Files, p.Source.Bytes, p.Resume.Found))
 	}
-	return d
+	return s.withText(i18n.Say("migrate.detail.preflight", p.Source.DB, p.From, p.To, p.Source.Files, p.Source.Bytes))
 }
 
 // steps runs what is left to do. It returns the step that failed.
@@ -406,7 +408,7 @@ func (r *run) snapshot(ctx context.Context, kind string, st *stepTimer) (verify 
 		if kind == "source" {
 			r.checks = j.SourceChecks
 		}
-		return nil, st.end("skipped", "reusing "+path)
+		return nil, st.end("skipped", i18n.Say("migrate.detail.reusing", path))
 	}
 	r.hook("migrate-before-snapshot-" + kind)
 	label, t, _ := backup.ParseArchiveName(filepath.Base(path))
@@ -472,11 +474,11 @@ func (r *run) snapshot(ctx context.Context, kind string, st *stepTimer) (verify 
 		if err := vr.Err(); err != nil {
 			return err
 		}
-		how := "read back in full"
+		how := i18n.Say("migrate.detail.readfull")
 		if e := vr.Encryption; e != nil && e.Keyless {
 			// Without the key: every encrypted byte, against what was
 			// written.
-			how = "read back without the key: the SHA-256 of every encrypted byte"
+			how = i18n.Say("migrate.detail.readkeyless")
 			if sealed == nil || e.SHA256 != sealed.SHA256 || e.Size != sealed.Size {
 				return &backup.IntegrityError{Target: path, Problems: []backup.Problem{{Kind: backup.ProblemHash, Detail: "the encrypted snapshot read back is not the file that was written"}}}
 			}
@@ -486,7 +488,7 @@ func (r *run) snapshot(ctx context.Context, kind string, st *stepTimer) (verify 
 		if err := r.jw.update(func() { rec.State = "verified" }); err != nil {
 			return err
 		}
-		if err := st.end("ok", fmt.Sprintf("%s (%d files, %d bytes, content %s, %s)", path, m.Totals.Files, m.Totals.Bytes, short(m.ContentID), how)); err != nil {
+		if err := st.end("ok", i18n.Say("migrate.detail.snapshot", path, m.Totals.Files, m.Totals.Bytes, short(m.ContentID), how)); err != nil {
 			return err
 		}
 		r.hook("migrate-snapshot-" + kind + "-verified")
@@ -630,7 +632,7 @@ func (r *run) verifyStaged(ctx context.Context) error {
 	if err := rep.Err(); err != nil {
 		return err
 	}
-	if err := r.stageTimer.end("ok", fmt.Sprintf("%s (%d files, %d bytes, read back from disk and verified)", staging, len(m.Files), m.Totals.Bytes)); err != nil {
+	if err := r.stageTimer.end("ok", i18n.Say("migrate.detail.staged", staging, len(m.Files), m.Totals.Bytes)); err != nil {
 		return err
 	}
 	r.hook("migrate-staged-verified")
@@ -663,7 +665,7 @@ func (r *run) swap(kind swap.Kind) error {
 		if err := sw.Finish(r.lay); err != nil {
 			return err
 		}
-		return st.end("ok", "finished: the original moved to "+a)
+		return st.end("ok", i18n.Say("migrate.detail.swap.exchanged", a))
 	case swap.HalfSwapped:
 		rep, err := backup.VerifyFolder(r.ctx, j.path(j.Staging), j.Manifest.Manifest(), backup.FolderOptions{Engines: r.opt.Engines})
 		if err != nil {
@@ -675,7 +677,7 @@ func (r *run) swap(kind swap.Kind) error {
 		if err := sw.Finish(r.lay); err != nil {
 			return err
 		}
-		return st.end("ok", "finished: the copy moved to "+d)
+		return st.end("ok", i18n.Say("migrate.detail.swap.halfswapped", d))
 	}
 	// The target's db/ must still be the one preflight saw, and unused.
 	if j.TargetHadDB {
@@ -697,9 +699,9 @@ func (r *run) swap(kind swap.Kind) error {
 		return err
 	}
 	if !j.TargetHadDB {
-		return st.end("ok", "the copy is now "+d)
+		return st.end("ok", i18n.Say("migrate.detail.swap.placed", d))
 	}
-	return st.end("ok", fmt.Sprintf("the copy is now %s; the original is at %s", d, a))
+	return st.end("ok", i18n.Say("migrate.detail.swap.swapped", d, a))
 }
 
 // postCheck reads the new db/ and the source once more, side by side: the
@@ -744,9 +746,9 @@ func (r *run) postCheck() error {
 		return err
 	}
 	if diffs := compareStates(scan.Files, j.SourceState); len(diffs) > 0 {
-		return &backup.ChangedError{Path: r.src.DB, Detail: "since the preflight: " + strings.Join(diffs, "; ")}
+		return &backup.ChangedError{Path: r.src.DB, Detail: "since the preflight: " + joinTexts(diffs).String()}
 	}
-	if err := st.end("ok", "the new db/ matches the manifest; the source is unchanged"); err != nil {
+	if err := st.end("ok", i18n.Say("migrate.detail.postchecked")); err != nil {
 		return err
 	}
 	r.hook("migrate-post-checked")
@@ -766,7 +768,7 @@ func (r *run) writeReportStep() error {
 	}
 	r.hook("migrate-report-written")
 	j.State = StateDone
-	if err := st.end("ok", strings.Join(j.reportPaths(), ", ")); err != nil {
+	if err := st.end("ok", i18n.Say("migrate.detail.paths", strings.Join(j.reportPaths(), ", "))); err != nil {
 		return err
 	}
 	r.report = rep

@@ -3,13 +3,13 @@ package migrate
 import (
 	"context"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"time"
 
 	"github.com/efbackup/efbackup/backup"
 	"github.com/efbackup/efbackup/internal/folderlock"
 	"github.com/efbackup/efbackup/internal/fsutil"
+	"github.com/efbackup/efbackup/internal/i18n"
 	"github.com/efbackup/efbackup/internal/swap"
 )
 
@@ -248,7 +248,7 @@ func undoLayout(ctx context.Context, j *Journal, jw *journalWriter, hook func(st
 			return res, err
 		}
 	}
-	if err := st.end("ok", fmt.Sprintf("%d action(s)", len(res.Actions))); err != nil {
+	if err := st.end("ok", i18n.Say("migrate.detail.undone", len(res.Actions))); err != nil {
 		return res, err
 	}
 	hook("migrate-undo-before-journal")

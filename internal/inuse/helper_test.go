@@ -199,6 +199,9 @@ func check(t *testing.T, dir string, opt Options) *Report {
 		t.Fatalf("Check(%s): %v", dir, err)
 	}
 	t.Logf("Check(%s): %s", dir, describe(rep))
+	for _, s := range append(rep.Signals, rep.Warnings...) {
+		wantText(t, s)
+	}
 	return rep
 }
 

@@ -89,6 +89,7 @@ import (
 	"strings"
 
 	"github.com/efbackup/efbackup/internal/fsutil"
+	"github.com/efbackup/efbackup/internal/i18n"
 )
 
 // SignalKind names what kind of evidence a Signal is.
@@ -147,6 +148,10 @@ type Signal struct {
 	// Detail says in English what was seen. It names the file relative to
 	// the checked folder, so it stands alone in an error message.
 	Detail string `json:"detail"`
+	// Text is Detail as a catalogue message and its arguments, for
+	// wording it in the user's language (see In). It is not in JSON: a
+	// signal read back has only Detail.
+	Text i18n.Text `json:"-"`
 	// PID is the process concerned, when known (0 otherwise).
 	PID int `json:"pid,omitempty"`
 	// Process is the process's name as the system reports it ("java",
@@ -154,6 +159,24 @@ type Signal struct {
 	Process string `json:"process,omitempty"`
 	// Program classifies the process, when its name is known.
 	Program Program `json:"program,omitempty"`
+}
+
+// say gives s the detail that the catalogue message key with args words:
+// Text keeps the message, Detail its English wording. Every signal this
+// package makes gets its detail here.
+func (s Signal) say(key string, args ...any) Signal {
+	s.Text = i18n.Say(key, args...)
+	s.Detail = s.Text.String()
+	return s
+}
+
+// In is the signal's detail in language l: its Text when it has one, else
+// the English Detail it was made or read back with.
+func (s Signal) In(l i18n.Lang) string {
+	if s.Text.Key != "" {
+		return s.Text.In(l)
+	}
+	return s.Detail
 }
 
 // Database is the answer for one database folder.
@@ -289,17 +312,24 @@ func Check(ctx context.Context, dir string, opt Options) (*Report, error) {
 		rep.Warnings = append(rep.Warnings, d.Warnings...)
 	}
 	if fstype, remote := networkFS(dir); remote {
-		rep.Warnings = append(rep.Warnings, Signal{
-			Kind: KindNetworkFS,
-			File: dir,
-			Detail: fmt.Sprintf("%s is on a network file system (%s): if e-Faktur runs on another computer, its lock is not visible here; "+
-				"back up on the computer that holds the data", filepath.Base(dir), fstype),
-		})
+		rep.Warnings = append(rep.Warnings, networkWarning(dir, fstype))
 	}
 	sortSignals(rep.Signals)
 	sortSignals(rep.Warnings)
 	rep.InUse = len(rep.Signals) > 0
 	return rep, nil
+}
+
+// unprobed is the signal of a lock file of db, named lock, that the probe
+// could not ask about: err says why.
+func unprobed(db, lock string, err error) Signal {
+	return Signal{Kind: KindUnknown, File: filepath.Join(db, lock), Database: db}.say("inuse.detail.unprobed", filepath.Base(db), lock, errors.Unwrap(err))
+}
+
+// networkWarning says that dir is on a network file system, which
+// networkFS names as fstype.
+func networkWarning(dir string, fstype any) Signal {
+	return Signal{Kind: KindNetworkFS, File: dir}.say("inuse.detail.netfs", filepath.Base(dir), fstype)
 }
 
 // isDatabase reports whether dir looks like a Derby database folder: it
@@ -383,14 +413,11 @@ func leftover(root, db string) (Signal, bool) {
 	if len(found) == 0 {
 		return Signal{}, false
 	}
-	return Signal{
-		Kind:     KindNotShutDown,
-		File:     filepath.Join(db, found[0]),
-		Database: db,
-		Detail: fmt.Sprintf("%s was not shut down cleanly: %s left behind and held by no process "+
-			"(e-Faktur was closed without shutting its database down, killed, or the computer lost power); "+
-			"its next start recovers it from its log", displayName(root, db), strings.Join(found, " and ")),
-	}, true
+	var files any = found[0]
+	if len(found) == 2 {
+		files = i18n.Say("inuse.detail.both", found[0], found[1])
+	}
+	return Signal{Kind: KindNotShutDown, File: filepath.Join(db, found[0]), Database: db}.say("inuse.detail.notshutdown", displayName(root, db), files), true
 }
 
 // displayName is db as the messages name it: relative to the checked

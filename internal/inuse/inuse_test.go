@@ -224,10 +224,10 @@ func TestClassify(t *testing.T) {
 			t.Errorf("classify(%q, %q) = %q, want %q", c.name, c.exe, got, c.want)
 		}
 	}
-	if l := holderLabel(42, "java", ProgramJava); l != "pid 42 (java: a Java program: e-Faktur or its database server)" {
+	if l := holderLabel(42, "java", ProgramJava).String(); l != "pid 42 (java: a Java program: e-Faktur or its database server)" {
 		t.Errorf("label %q", l)
 	}
-	if l := holderLabel(7, "", ""); l != "pid 7" {
+	if l := holderLabel(7, "", "").String(); l != "pid 7" {
 		t.Errorf("label %q", l)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/efbackup/efbackup/internal/i18n"
 )
 
 // Magic numbers of network file systems that x/sys/unix does not name
@@ -21,7 +23,9 @@ const (
 // networkFS reports whether dir is on a file system whose locks other
 // computers (or the Windows side of WSL, or a virtual machine's host) take
 // without this kernel knowing: their Derby lock would not be seen here.
-func networkFS(dir string) (string, bool) {
+// What it returns names the file system for a message: its type, or an
+// i18n.Text where words describe it (as on every system).
+func networkFS(dir string) (any, bool) {
 	var st unix.Statfs_t
 	if err := unix.Statfs(dir, &st); err != nil {
 		return "", false
@@ -48,8 +52,9 @@ func networkFS(dir string) (string, bool) {
 	return "", false
 }
 
-// networkMagic names the network file systems among statfs's f_type values.
-func networkMagic(magic int64) (string, bool) {
+// networkMagic names the network file systems among statfs's f_type
+// values: the type's name, or an i18n.Text where words say what it is.
+func networkMagic(magic int64) (any, bool) {
 	switch magic {
 	case unix.NFS_SUPER_MAGIC:
 		return "nfs", true
@@ -58,7 +63,7 @@ func networkMagic(magic int64) (string, bool) {
 	case unix.V9FS_MAGIC:
 		// WSL mounts Windows drives (/mnt/c) this way: e-Faktur running
 		// on Windows locks there, out of Linux's sight.
-		return "9p, a Windows drive under WSL or a virtual machine share", true
+		return i18n.Say("inuse.detail.fs.9p"), true
 	case unix.CODA_SUPER_MAGIC:
 		return "coda", true
 	case unix.AFS_SUPER_MAGIC, unix.AFS_FS_MAGIC:
@@ -70,7 +75,7 @@ func networkMagic(magic int64) (string, bool) {
 	case lustreMagic:
 		return "lustre", true
 	case vboxsfMagic:
-		return "vboxsf, a VirtualBox shared folder", true
+		return i18n.Say("inuse.detail.fs.vboxsf"), true
 	}
 	return "", false
 }

@@ -3,4 +3,4 @@
 package inuse
 
 // networkFS cannot tell here.
-func networkFS(string) (string, bool) { return "", false }
+func networkFS(string) (any, bool) { return "", false }

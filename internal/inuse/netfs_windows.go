@@ -5,18 +5,20 @@ import (
 	"strings"
 
 	"golang.org/x/sys/windows"
+
+	"github.com/efbackup/efbackup/internal/i18n"
 )
 
 // networkFS reports whether dir is on a network share: a UNC path
 // (\\server\share) or a drive letter mapped to one. Derby's lock on a
 // share is seen only by the computer that runs it.
-func networkFS(dir string) (string, bool) {
+func networkFS(dir string) (any, bool) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		abs = dir
 	}
 	if isUNC(abs) {
-		return "a UNC path, " + uncShare(abs), true
+		return i18n.Say("inuse.detail.fs.unc", uncShare(abs)), true
 	}
 	p, err := windows.UTF16PtrFromString(abs)
 	if err != nil {
@@ -27,7 +29,7 @@ func networkFS(dir string) (string, bool) {
 		return "", false
 	}
 	if windows.GetDriveType(&root[0]) == windows.DRIVE_REMOTE {
-		return "the network drive " + windows.UTF16ToString(root[:]), true
+		return i18n.Say("inuse.detail.fs.drive", windows.UTF16ToString(root[:])), true
 	}
 	return "", false
 }

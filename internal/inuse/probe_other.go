@@ -4,7 +4,6 @@ package inuse
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 )
@@ -15,12 +14,7 @@ func probeEngineLock(db string, _ []fileInfo, _ Options) (probe, note string, si
 	for _, n := range []string{dbLck, dbexLck} {
 		p := filepath.Join(db, n)
 		if _, err := os.Lstat(p); err == nil {
-			sigs = append(sigs, Signal{
-				Kind:     KindUnknown,
-				File:     p,
-				Database: db,
-				Detail:   fmt.Sprintf("%s/%s exists and this system offers no way to tell whether Derby holds it", filepath.Base(db), n),
-			})
+			sigs = append(sigs, Signal{Kind: KindUnknown, File: p, Database: db}.say("inuse.detail.noprobe", filepath.Base(db), n))
 			break
 		}
 	}

@@ -4,7 +4,6 @@ package inuse
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -12,6 +11,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/efbackup/efbackup/internal/i18n"
 )
 
 // probeEngineLock asks the kernel whether another process holds a POSIX
@@ -26,12 +27,7 @@ func probeEngineLock(db string, _ []fileInfo, _ Options) (probe, note string, si
 	case errors.Is(err, fs.ErrNotExist):
 		return "fcntl", "", nil
 	case err != nil:
-		return "fcntl", "", []Signal{{
-			Kind:     KindUnknown,
-			File:     path,
-			Database: db,
-			Detail:   fmt.Sprintf("%s/%s cannot be probed (%v), so whether Derby has the database open is unknown", filepath.Base(db), dbexLck, errors.Unwrap(err)),
-		}}
+		return "fcntl", "", []Signal{unprobed(db, dbexLck, err)}
 	case found:
 		sig.Database = db
 		return "fcntl", "", []Signal{sig}
@@ -65,20 +61,25 @@ func fcntlProbe(path string) (Signal, bool, error) {
 	if lk.Type == unix.F_UNLCK {
 		return Signal{}, false, nil
 	}
-	kind := "write"
-	if lk.Type == unix.F_RDLCK {
-		kind = "read"
+	return lockSignal(path, how, lk.Type == unix.F_RDLCK, int(lk.Pid)), true, nil
+}
+
+// lockSignal is the signal of a lock on path that F_GETLK reported: how
+// names the probe ("fcntl"), read a read lock (else a write lock), pid its
+// holder (0 or less: none, as for an open-file-description lock).
+func lockSignal(path, how string, read bool, pid int) Signal {
+	kind := i18n.Say("inuse.detail.lock.write", how)
+	if read {
+		kind = i18n.Say("inuse.detail.lock.read", how)
 	}
 	name := filepath.Base(filepath.Dir(path)) + "/" + filepath.Base(path)
 	sig := Signal{Kind: KindOSLock, File: path}
-	if pid := int(lk.Pid); pid > 0 {
-		sig.PID = pid
-		sig.Process = procName(pid)
-		sig.Program = classify(sig.Process, procExe(pid))
-		sig.Detail = fmt.Sprintf("%s is locked (%s %s lock) by %s: Derby has the database open", name, how, kind, holderLabel(pid, sig.Process, sig.Program))
-	} else {
+	if pid <= 0 {
 		// an open-file-description lock (Linux) has no single owner
-		sig.Detail = fmt.Sprintf("%s is locked (%s %s lock) by another open file, process unknown", name, how, kind)
+		return sig.say("inuse.detail.lockednoowner", name, kind)
 	}
-	return sig, true, nil
+	sig.PID = pid
+	sig.Process = procName(pid)
+	sig.Program = classify(sig.Process, procExe(pid))
+	return sig.say("inuse.detail.locked", name, kind, holderLabel(pid, sig.Process, sig.Program))
 }

@@ -46,23 +46,14 @@ func probeEngineLock(db string, files []fileInfo, opt Options) (probe, note stri
 		return "exclusive-open", note, nil
 	}
 	if opt.NoExclusiveOpen {
-		return "none", note + "; the exclusive open is turned off", []Signal{{
-			Kind:     KindUnknown,
-			File:     lck,
-			Database: db,
-			Detail: fmt.Sprintf("%s/%s exists and cannot be probed without an exclusive open, which is turned off, "+
-				"so whether Derby has the database open is unknown", filepath.Base(db), dbLck),
-		}}
+		return "none", note + "; the exclusive open is turned off", []Signal{
+			Signal{Kind: KindUnknown, File: lck, Database: db}.say("inuse.detail.noexclusive", filepath.Base(db), dbLck),
+		}
 	}
 	sig, found, err := exclusiveProbe(lck)
 	switch {
 	case err != nil:
-		return "exclusive-open", note, []Signal{{
-			Kind:     KindUnknown,
-			File:     lck,
-			Database: db,
-			Detail:   fmt.Sprintf("%s/%s cannot be probed (%v), so whether Derby has the database open is unknown", filepath.Base(db), dbLck, errors.Unwrap(err)),
-		}}
+		return "exclusive-open", note, []Signal{unprobed(db, dbLck, err)}
 	case found:
 		sig.Database = db
 		return "exclusive-open", note, []Signal{sig}
@@ -86,8 +77,7 @@ func rmProbe(db, lck string, haveLck bool, files []fileInfo) ([]Signal, error) {
 				continue
 			}
 			s := rmSignal(p, lck, db)
-			s.Detail = fmt.Sprintf("%s/%s is open in %s: Derby has the database open", name, dbLck, holderLabel(s.PID, s.Process, s.Program))
-			sigs = append(sigs, s)
+			sigs = append(sigs, s.say("inuse.detail.lckopen", name, dbLck, holderLabel(s.PID, s.Process, s.Program)))
 		}
 		if len(sigs) > 0 {
 			return sigs, nil
@@ -111,8 +101,7 @@ func rmProbe(db, lck string, haveLck bool, files []fileInfo) ([]Signal, error) {
 			continue
 		}
 		s := rmSignal(p, db, db)
-		s.Detail = fmt.Sprintf("files of %s are open in %s", name, holderLabel(s.PID, s.Process, s.Program))
-		sigs = append(sigs, s)
+		sigs = append(sigs, s.say("inuse.detail.filesopen", name, holderLabel(s.PID, s.Process, s.Program)))
 	}
 	return sigs, nil
 }
@@ -178,12 +167,7 @@ func exclusiveProbe(path string) (Signal, bool, error) {
 		}
 		time.Sleep(shareRetryGap)
 	}
-	return Signal{
-		Kind: KindSharingViolation,
-		File: path,
-		Detail: fmt.Sprintf("%s/%s is open in another process (an exclusive open failed with a sharing violation): Derby has the database open",
-			filepath.Base(filepath.Dir(path)), filepath.Base(path)),
-	}, true, nil
+	return Signal{Kind: KindSharingViolation, File: path}.say("inuse.detail.sharing", filepath.Base(filepath.Dir(path)), filepath.Base(path)), true, nil
 }
 
 // longPath gives a long path the \\?\ form CreateFile needs beyond 260

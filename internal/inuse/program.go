@@ -1,12 +1,13 @@
 package inuse
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/efbackup/efbackup/internal/i18n"
 )
 
 // procHit is one file of the checked folder that another process has open.
@@ -62,27 +63,27 @@ func samePath(a, b string) bool {
 	return a == b
 }
 
-// holderLabel names a process in a message: "pid 42 (java: e-Faktur or its
-// database server)".
-func holderLabel(pid int, name string, prog Program) string {
-	var what string
+// holderLabel names a process in a message: "pid 42 (java: a Java
+// program: e-Faktur or its database server)".
+func holderLabel(pid int, name string, prog Program) i18n.Text {
+	var what i18n.Text // the empty Text words as ""
 	switch prog {
 	case ProgramJava:
-		what = "a Java program: e-Faktur or its database server"
+		what = i18n.Say("inuse.detail.program.java")
 	case ProgramEFBackup:
-		what = "another efbackup run"
+		what = i18n.Say("inuse.detail.program.efbackup")
 	case ProgramOther:
-		what = "another program"
+		what = i18n.Say("inuse.detail.program.other")
 	}
 	switch {
 	case pid <= 0 && name == "":
-		return "another process"
+		return i18n.Say("inuse.detail.holder.unknown")
 	case pid <= 0:
-		return fmt.Sprintf("%s (%s)", name, what)
+		return i18n.Say("inuse.detail.holder.named", name, what)
 	case name == "":
-		return fmt.Sprintf("pid %d", pid)
+		return i18n.Say("inuse.detail.holder.pid", pid)
 	}
-	return fmt.Sprintf("pid %d (%s: %s)", pid, name, what)
+	return i18n.Say("inuse.detail.holder.full", pid, name, what)
 }
 
 // groupHits turns the process scan's hits into one signal per process and
@@ -135,28 +136,19 @@ func groupHits(root string, dbs []Database, hits []procHit) []Signal {
 			shown = displayName(filepath.Dir(k.db), first)
 		}
 		prog := classify(g.hit.name, g.hit.exe)
-		detail := fmt.Sprintf("%s is open in %s", shown, holderLabel(k.pid, g.hit.name, prog))
-		if n := len(g.files) - 1; n > 0 {
-			detail = fmt.Sprintf("%s and %d more %s are open in %s", shown, n, plural(n, "file", "files"), holderLabel(k.pid, g.hit.name, prog))
+		sig := Signal{Kind: KindOpenByProcess, File: first, Database: k.db, PID: k.pid, Process: g.hit.name, Program: prog}
+		holder := holderLabel(k.pid, g.hit.name, prog)
+		switch n := len(g.files) - 1; {
+		case n == 0:
+			sig = sig.say("inuse.detail.open", shown, holder)
+		case n == 1:
+			sig = sig.say("inuse.detail.openmore.one", shown, n, holder)
+		default:
+			sig = sig.say("inuse.detail.openmore", shown, n, holder)
 		}
-		out = append(out, Signal{
-			Kind:     KindOpenByProcess,
-			File:     first,
-			Database: k.db,
-			Detail:   detail,
-			PID:      k.pid,
-			Process:  g.hit.name,
-			Program:  prog,
-		})
+		out = append(out, sig)
 	}
 	return out
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 func relSlash(root, p string) string {
