@@ -40,6 +40,15 @@ func (e *textError) Words() i18n.Text { return e.t }
 
 func errorText(key string, args ...any) error { return &textError{i18n.Say(key, args...)} }
 
+// Words is the problem's detail as a message (Detail quoted when it has no
+// Text).
+func (p Problem) Words() i18n.Text {
+	if p.Text.Key != "" {
+		return p.Text
+	}
+	return i18n.Say("detail.error", p.Detail)
+}
+
 // In is the problem's detail in language l (its English Detail when it has
 // no Text).
 func (p Problem) In(l i18n.Lang) string {
@@ -106,8 +115,13 @@ func NewChangedError(path, key string, args ...any) *ChangedError {
 	return &ChangedError{Path: path, Detail: t.String(), Text: t}
 }
 
-// Words is Detail in the user's language (Detail when there is no Text).
+// Words is Error() as a message to word in the user's language.
 func (e *ChangedError) Words() i18n.Text {
+	return i18n.Say("detail.changed.error", e.Path, e.DetailWords())
+}
+
+// DetailWords is Detail as a message (Detail quoted when there is no Text).
+func (e *ChangedError) DetailWords() i18n.Text {
 	if e.Text.Key != "" {
 		return e.Text
 	}

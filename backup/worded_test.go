@@ -93,3 +93,25 @@ func TestCryptKindsWorded(t *testing.T) {
 		}
 	}
 }
+
+// An error that words itself says in English exactly what Error() says,
+// so that a message quoting it reads the same in English either way.
+func TestWordedErrorsMatchError(t *testing.T) {
+	for _, err := range []interface {
+		error
+		Words() i18n.Text
+	}{
+		NewChangedError("/x/db/a", "detail.changed.grew", 10),
+		&ChangedError{Path: "/x/db/a", Detail: "set by hand"},
+		manifestErr("files", "detail.manifest.negative"),
+		&ManifestError{File: "m.json", Field: "files", Detail: "by hand"},
+		errorText("detail.path.empty").(*textError),
+	} {
+		if got := err.Words().String(); got != err.Error() {
+			t.Errorf("%T: Words() says %q, Error() %q", err, got, err.Error())
+		}
+		if w := i18ntest.EnglishWord(err.Words()); w != "" {
+			t.Errorf("%T: Indonesian %q holds %q", err, err.Words().In(i18n.ID), w)
+		}
+	}
+}

@@ -30,6 +30,7 @@ import (
 	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/install"
 	"github.com/efbackup/efbackup/internal/fsutil"
+	"github.com/efbackup/efbackup/internal/i18n"
 	"github.com/efbackup/efbackup/retention"
 	"github.com/efbackup/efbackup/schedule"
 	"github.com/efbackup/efbackup/store"
@@ -124,7 +125,7 @@ type Options struct {
 	Now     func() time.Time
 	// InUse says whether e-Faktur has db open, and what else the probe
 	// saw (a network share, a lock file left by a crash).
-	InUse func(ctx context.Context, db string) (inUse bool, detail string, warnings []string, err error)
+	InUse func(ctx context.Context, db string) (inUse bool, detail i18n.Text, warnings []string, err error)
 	// CheckDB reports each folder of db/: its engine, state, versions and
 	// the verdict of the database checks (Quick may make them lighter).
 	CheckDB func(ctx context.Context, db string) ([]engine.Database, error)
@@ -391,7 +392,7 @@ func examine(ctx context.Context, in *install.Install, opts Options) (*InstallRe
 			b, detail, warnings, err := opts.InUse(ctx, in.DB)
 			if err == nil {
 				busy = b
-				ir.InUse, ir.InUseDetail = &b, detail
+				ir.InUse, ir.InUseDetail = &b, detail.String()
 				if busy {
 					add(Info, CodeInUse, "", []any{detail})
 				}

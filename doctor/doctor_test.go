@@ -15,6 +15,7 @@ import (
 	"github.com/efbackup/efbackup/engine/derby"
 	derbyfix "github.com/efbackup/efbackup/fixtures/derby"
 	"github.com/efbackup/efbackup/fixtures/install"
+	"github.com/efbackup/efbackup/internal/i18n"
 	"github.com/efbackup/efbackup/schedule"
 	"github.com/klauspost/compress/zstd"
 )
@@ -71,7 +72,9 @@ func realChecks(ctx context.Context, db string) ([]engine.Database, error) {
 	return rep.Databases, nil
 }
 
-func notInUse(context.Context, string) (bool, string, []string, error) { return false, "", nil, nil }
+func notInUse(context.Context, string) (bool, i18n.Text, []string, error) {
+	return false, i18n.Text{}, nil, nil
+}
 
 func installed(context.Context, string) (*schedule.Status, error) {
 	return &schedule.Status{Backend: "systemd", Installed: true}, nil

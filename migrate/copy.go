@@ -2,7 +2,6 @@ package migrate
 
 import (
 	"context"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -117,16 +116,16 @@ func compareReads(srcDB string, copied []backup.File, m *backup.Manifest) error 
 		abs := filepath.Join(srcDB, filepath.FromSlash(c.Path))
 		switch {
 		case !ok:
-			return &backup.ChangedError{Path: abs, Detail: "it appeared while the safety snapshot was made"}
+			return backup.NewChangedError(abs, "migrate.detail.changed.appearedsnap")
 		case w.Size != c.Size:
-			return &backup.ChangedError{Path: abs, Detail: fmt.Sprintf("the copy read %d bytes, the safety snapshot %d", c.Size, w.Size)}
+			return backup.NewChangedError(abs, "migrate.detail.changed.sizes", c.Size, w.Size)
 		case w.SHA256 != c.SHA256:
-			return &backup.ChangedError{Path: abs, Detail: "the copy and the safety snapshot read different bytes"}
+			return backup.NewChangedError(abs, "migrate.detail.changed.bytes")
 		}
 		delete(want, c.Path)
 	}
 	for p := range want {
-		return &backup.ChangedError{Path: filepath.Join(srcDB, filepath.FromSlash(p)), Detail: "it disappeared while it was copied"}
+		return backup.NewChangedError(filepath.Join(srcDB, filepath.FromSlash(p)), "migrate.detail.changed.disappeared")
 	}
 	return nil
 }

@@ -36,7 +36,7 @@ type Options struct {
 	// InUse reports whether the database folder db is in use: an error
 	// when it is (the command passes its *inuse.InUseError through), and
 	// warnings (a stale lock file, ...) otherwise.
-	InUse func(ctx context.Context, db string) (warnings []string, err error)
+	InUse func(ctx context.Context, db string) (warnings []i18n.Text, err error)
 	// Engines are the database engines: they say which files a copy leaves
 	// out (lock files, scratch space) and check the databases as they are
 	// read. Nil leaves nothing out and checks nothing.
@@ -109,6 +109,17 @@ type Warning struct {
 	Path   string `json:"path,omitempty"`
 	Stated string `json:"stated,omitempty"`
 	Detail string `json:"detail,omitempty"`
+	// Text is Detail as a message to word in the user's language, when
+	// Detail is one (an in-use signal's).
+	Text i18n.Text `json:"-"`
+}
+
+// In is the warning's detail in language l.
+func (w Warning) In(l i18n.Lang) string {
+	if w.Text.Key != "" {
+		return w.Text.In(l)
+	}
+	return w.Detail
 }
 
 // detailEmpty is the Detail of a WarnChecksWarning about a source db/
@@ -276,7 +287,7 @@ func newRun(ctx context.Context, opt Options) (*run, error) {
 		opt.FreeSpace = fsutil.FreeSpace
 	}
 	if opt.InUse == nil {
-		opt.InUse = func(context.Context, string) ([]string, error) { return nil, nil }
+		opt.InUse = func(context.Context, string) ([]i18n.Text, error) { return nil, nil }
 	}
 	if opt.Log == nil {
 		opt.Log = func(Event) {}
@@ -423,7 +434,7 @@ func (r *run) preflight() (*Result, error) {
 			return nil, err
 		}
 		for _, w := range ws {
-			warnings = append(warnings, Warning{Code: WarnInUseSignal, Path: db, Detail: w})
+			warnings = append(warnings, Warning{Code: WarnInUseSignal, Path: db, Detail: w.String(), Text: w})
 		}
 	}
 	scan, err := backup.ScanDB(src.DB, r.opt.Engines)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/efbackup/efbackup/backup"
 	"github.com/efbackup/efbackup/internal/fsutil"
+	"github.com/efbackup/efbackup/internal/i18n"
 	"github.com/efbackup/efbackup/internal/treetest"
 )
 
@@ -553,7 +554,7 @@ func TestInUse(t *testing.T) {
 			busy = filepath.Join(e.tgt, "db")
 		}
 		opt := e.opts()
-		opt.InUse = func(_ context.Context, db string) ([]string, error) {
+		opt.InUse = func(_ context.Context, db string) ([]i18n.Text, error) {
 			if db == busy {
 				return nil, inUse
 			}

@@ -459,7 +459,7 @@ func (r *run) snapshot(ctx context.Context, kind string, st *stepTimer) (verify 
 	if kind == "source" {
 		r.checks = m.Checks
 		if diffs := compareManifest(m, j.SourceState); len(diffs) > 0 {
-			return nil, &backup.ChangedError{Path: db, Detail: "between the preflight and the safety snapshot: " + strings.Join(diffs, "; ")}
+			return nil, backup.NewChangedError(db, "migrate.detail.changed.snapshot", joinTexts(diffs))
 		}
 		if err := r.damageVerdict(m, path, false); err != nil {
 			return nil, err
@@ -480,10 +480,10 @@ func (r *run) snapshot(ctx context.Context, kind string, st *stepTimer) (verify 
 			// written.
 			how = i18n.Say("migrate.detail.readkeyless")
 			if sealed == nil || e.SHA256 != sealed.SHA256 || e.Size != sealed.Size {
-				return &backup.IntegrityError{Target: path, Problems: []backup.Problem{{Kind: backup.ProblemHash, Detail: "the encrypted snapshot read back is not the file that was written"}}}
+				return &backup.IntegrityError{Target: path, Problems: []backup.Problem{backup.NewProblem(backup.ProblemHash, "", "migrate.detail.readback.encrypted")}}
 			}
 		} else if vr.Manifest == nil || vr.Manifest.ContentID != m.ContentID {
-			return &backup.IntegrityError{Target: path, Problems: []backup.Problem{{Kind: backup.ProblemManifest, Detail: "the snapshot read back does not hold what was written"}}}
+			return &backup.IntegrityError{Target: path, Problems: []backup.Problem{backup.NewProblem(backup.ProblemManifest, "", "migrate.detail.readback")}}
 		}
 		if err := r.jw.update(func() { rec.State = "verified" }); err != nil {
 			return err
@@ -571,25 +571,25 @@ func (j *Journal) snapshotRecord(kind, path string) *SnapshotRecord {
 
 // compareManifest lists how a snapshot's files differ from the preflight's
 // scan.
-func compareManifest(m *backup.Manifest, states []FileState) []string {
+func compareManifest(m *backup.Manifest, states []FileState) []i18n.Text {
 	cur := statesOfManifest(manifestRecord(m))
 	want := map[string]FileState{}
 	for _, s := range states {
 		want[s.Path] = s
 	}
-	var diffs []string
+	var diffs []i18n.Text
 	for _, c := range cur {
 		s, ok := want[c.Path]
 		switch {
 		case !ok:
-			diffs = append(diffs, c.Path+" appeared")
+			diffs = append(diffs, i18n.Say("migrate.detail.appeared", c.Path))
 		case s.Size != c.Size || !s.MTime.Equal(c.MTime):
-			diffs = append(diffs, c.Path+" was modified")
+			diffs = append(diffs, i18n.Say("migrate.detail.wasmodified", c.Path))
 		}
 		delete(want, c.Path)
 	}
 	for p := range want {
-		diffs = append(diffs, p+" disappeared")
+		diffs = append(diffs, i18n.Say("migrate.detail.disappeared", p))
 	}
 	return diffs
 }
@@ -682,13 +682,13 @@ func (r *run) swap(kind swap.Kind) error {
 	// The target's db/ must still be the one preflight saw, and unused.
 	if j.TargetHadDB {
 		if j.TargetDBID != "" && fsutil.ID(d) != j.TargetDBID {
-			return &backup.ChangedError{Path: d, Detail: "it was replaced during the migration"}
+			return backup.NewChangedError(d, "migrate.detail.changed.replaced")
 		}
 		if _, err := r.opt.InUse(r.ctx, d); err != nil {
 			return err
 		}
 	} else if _, err := os.Lstat(d); err == nil {
-		return &backup.ChangedError{Path: d, Detail: "it appeared during the migration: is e-Faktur running in the new folder?"}
+		return backup.NewChangedError(d, "migrate.detail.changed.appeared")
 	}
 	r.hook("migrate-before-swap")
 	// The last moment an interruption leaves the target as it was.
@@ -739,14 +739,14 @@ func (r *run) postCheck() error {
 	}
 	if len(srcRep.Problems) > 0 {
 		p := srcRep.Problems[0]
-		return &backup.ChangedError{Path: filepath.Join(r.src.DB, filepath.FromSlash(p.File)), Detail: "after it was copied: " + p.Detail}
+		return backup.NewChangedError(filepath.Join(r.src.DB, filepath.FromSlash(p.File)), "migrate.detail.changed.aftercopy", p.Words())
 	}
 	scan, err := backup.ScanDB(r.src.DB, r.opt.Engines)
 	if err != nil {
 		return err
 	}
 	if diffs := compareStates(scan.Files, j.SourceState); len(diffs) > 0 {
-		return &backup.ChangedError{Path: r.src.DB, Detail: "since the preflight: " + joinTexts(diffs).String()}
+		return backup.NewChangedError(r.src.DB, "migrate.detail.changed.preflight", joinTexts(diffs))
 	}
 	if err := st.end("ok", i18n.Say("migrate.detail.postchecked")); err != nil {
 		return err

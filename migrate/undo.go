@@ -18,7 +18,7 @@ type UndoOptions struct {
 	Target string
 	DryRun bool
 	// InUse, Now, Hook and Log are as in Options.
-	InUse func(ctx context.Context, db string) (warnings []string, err error)
+	InUse func(ctx context.Context, db string) (warnings []i18n.Text, err error)
 	Now   func() time.Time
 	Hook  func(point string)
 	Log   func(Event)
@@ -76,7 +76,7 @@ func Undo(ctx context.Context, opt UndoOptions) (*UndoResult, error) {
 		opt.Now = time.Now
 	}
 	if opt.InUse == nil {
-		opt.InUse = func(context.Context, string) ([]string, error) { return nil, nil }
+		opt.InUse = func(context.Context, string) ([]i18n.Text, error) { return nil, nil }
 	}
 	hook := opt.Hook
 	if hook == nil {
@@ -136,7 +136,7 @@ func Undo(ctx context.Context, opt UndoOptions) (*UndoResult, error) {
 			return nil, err
 		}
 		for _, w := range ws {
-			res.Warnings = append(res.Warnings, Warning{Code: WarnInUseSignal, Path: j.path(j.TargetDB), Detail: w})
+			res.Warnings = append(res.Warnings, Warning{Code: WarnInUseSignal, Path: j.path(j.TargetDB), Detail: w.String(), Text: w})
 		}
 	}
 	if opt.DryRun {

@@ -16,6 +16,7 @@ import (
 	"github.com/efbackup/efbackup/doctor"
 	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/install"
+	"github.com/efbackup/efbackup/internal/i18n"
 	"github.com/efbackup/efbackup/internal/inuse"
 	"github.com/efbackup/efbackup/retention"
 	"github.com/efbackup/efbackup/schedule"
@@ -63,14 +64,14 @@ func doctorCommand(u *ui) *cli.Command {
 // doctorInUse is the injected in-use check: cmd's checkInUse. Warnings
 // that say the database lives elsewhere (a network share) come back too;
 // a lock file left by a crash is the database checks' "needs recovery".
-func doctorInUse(u *ui) func(ctx context.Context, db string) (bool, string, []string, error) {
-	return func(ctx context.Context, db string) (bool, string, []string, error) {
+func doctorInUse(u *ui) func(ctx context.Context, db string) (bool, i18n.Text, []string, error) {
+	return func(ctx context.Context, db string) (bool, i18n.Text, []string, error) {
 		sigs, err := checkInUse(ctx, db)
 		var iu *inuse.InUseError
 		if errors.As(err, &iu) {
-			detail := ""
+			var detail i18n.Text
 			if len(iu.Report.Signals) > 0 {
-				detail = iu.Report.Signals[0].File + ": " + iu.Report.Signals[0].Detail
+				detail = i18n.Say("detail.finding", iu.Report.Signals[0].File, iu.Report.Signals[0].Words())
 			}
 			return true, detail, nil, nil
 		}
@@ -80,7 +81,7 @@ func doctorInUse(u *ui) func(ctx context.Context, db string) (bool, string, []st
 				warnings = append(warnings, u.T("db.network", db))
 			}
 		}
-		return false, "", warnings, err
+		return false, i18n.Text{}, warnings, err
 	}
 }
 

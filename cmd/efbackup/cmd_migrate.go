@@ -142,11 +142,11 @@ func migrateKeys(u *ui, enc *encryptOptions, identities repeated) ([]crypt.Recip
 
 // migrateInUse adapts checkInUse to the migrate package: the in-use error
 // passes through unchanged (exit code 4), warnings become text.
-func migrateInUse(ctx context.Context, db string) ([]string, error) {
+func migrateInUse(ctx context.Context, db string) ([]i18n.Text, error) {
 	sigs, err := checkInUse(ctx, db)
-	var ws []string
+	var ws []i18n.Text
 	for _, s := range sigs {
-		ws = append(ws, s.File+": "+s.Detail)
+		ws = append(ws, i18n.Say("detail.finding", s.File, s.Words()))
 	}
 	return ws, err
 }
@@ -472,7 +472,7 @@ func migrateReportText(u *ui, r *migrate.Report) []byte {
 	}
 	fmt.Fprintln(&b, u.T("migrate.report.steps"))
 	for _, s := range r.Steps {
-		fmt.Fprintln(&b, u.T("migrate.report.step", u.stepName(s.Name), u.stepStatus(s.Status), s.Seconds, s.Detail))
+		fmt.Fprintln(&b, u.T("migrate.report.step", u.stepName(s.Name), u.stepStatus(s.Status), s.Seconds, s.In(u.lang)))
 	}
 	for _, w := range r.Warnings {
 		fmt.Fprintln(&b, migrateWarning(u, w))
@@ -486,7 +486,7 @@ func migrateWarning(u *ui, w migrate.Warning) string {
 	case migrate.WarnVersionUndetected:
 		return u.T("migrate.warn.version", u.T("migrate.side."+w.Side), w.Path, w.Stated)
 	case migrate.WarnInUseSignal:
-		return u.T("warn.signal", w.Path, w.Detail)
+		return u.T("warn.signal", w.Path, w.In(u.lang))
 	case migrate.WarnDamagedAllowed:
 		return u.T("migrate.warn.damagedallowed", w.Detail)
 	case migrate.WarnChecksWarning:
@@ -607,11 +607,11 @@ func journalErr(u *ui, je *migrate.JournalError, target string) error {
 		// Exit 4 like any change under the migration, but the way out is
 		// an undo first.
 		u.warn(u.T("migrate.hint.journal.srcchanged", t), "")
-		return inUseChanged(u, filepath.Join(j.Source, j.SourceDB), u.T("migrate.err.journal.srcchanged", je.Detail))
+		return inUseChanged(u, filepath.Join(j.Source, j.SourceDB), u.T("migrate.err.journal.srcchanged", je.DetailIn(u.lang)))
 	case migrate.JournalUnreadable:
-		return &migrateFailure{msg: u.T("migrate.err.journal.unreadable", filepath.Join(t, migrate.JournalName), je.Detail), hint: u.T("migrate.hint.journal.odd", filepath.Join(t, migrate.JournalName))}
+		return &migrateFailure{msg: u.T("migrate.err.journal.unreadable", filepath.Join(t, migrate.JournalName), je.DetailIn(u.lang)), hint: u.T("migrate.hint.journal.odd", filepath.Join(t, migrate.JournalName))}
 	}
-	return &migrateFailure{msg: u.T("migrate.err.journal.odd", t, je.Detail), hint: u.T("migrate.hint.journal.odd", filepath.Join(t, migrate.JournalName))}
+	return &migrateFailure{msg: u.T("migrate.err.journal.odd", t, je.DetailIn(u.lang)), hint: u.T("migrate.hint.journal.odd", filepath.Join(t, migrate.JournalName))}
 }
 
 // inUseChanged reports a database that changed under the migration as in
@@ -658,7 +658,7 @@ func stepErr(u *ui, st *migrate.StepError, target string) error {
 	case errors.As(st.Err, &iu), errors.As(st.Err, &ie):
 		return st.Err
 	case errors.As(st.Err, &ce):
-		return inUseChanged(u, ce.Path, u.T("migrate.inuse.changed", ce.Path, ce.Detail))
+		return inUseChanged(u, ce.Path, u.T("migrate.inuse.changed", ce.Path, ce.DetailWords()))
 	case errors.As(st.Err, &pe):
 		return &migrateFailure{msg: u.T("migrate.err.step", step, u.T("err.io", pe.Op, pe.Path, pe.Err)), hint: ioHint(u.lang, pe, migrateHints)}
 	}

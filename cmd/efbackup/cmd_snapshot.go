@@ -269,7 +269,7 @@ func runSnapshot(ctx context.Context, u *ui, opts snapshotOptions) (*snapshotRes
 		return nil, err
 	}
 	for _, s := range sigs {
-		w := u.T("warn.signal", s.File, s.Detail)
+		w := u.T("warn.signal", s.File, s.In(u.lang))
 		warnings = append(warnings, w)
 		u.warn(w, "")
 	}

@@ -417,7 +417,7 @@ func runVerifyDB(ctx context.Context, u *ui, opts verifyOptions) (*verifyOutput,
 		return nil, err
 	}
 	for _, s := range sigs {
-		res.Warnings = append(res.Warnings, u.T("warn.signal", s.File, s.Detail))
+		res.Warnings = append(res.Warnings, u.T("warn.signal", s.File, s.In(u.lang)))
 	}
 	scan, err := backup.ScanDB(db, engines())
 	if err != nil {

@@ -343,7 +343,7 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 	case errors.As(err, &iu):
 		detail := ""
 		if len(iu.Report.Signals) > 0 {
-			detail = iu.Report.Signals[0].Detail
+			detail = iu.Report.Signals[0].In(l)
 		}
 		for _, s := range iu.Report.Signals {
 			if s.Program == inuse.ProgramEFBackup {
@@ -354,7 +354,7 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		}
 		return l.T("err.inuse", iu.Dir, detail), l.T("hint.inuse")
 	case errors.As(err, &ce):
-		return l.T("err.changed", ce.Path, ce.Words().In(l)), l.T("hint.inuse")
+		return l.T("err.changed", ce.Path, ce.DetailWords().In(l)), l.T("hint.inuse")
 	case errors.As(err, &bke):
 		return describeKeyError(l, bke)
 	case errors.As(err, &inf):

@@ -5,6 +5,7 @@
 package i18n
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -54,7 +55,9 @@ func Detect(flag string) Lang {
 	return EN
 }
 
-// T formats the message key in language l.
+// T formats the message key in language l. An argument that is a Text,
+// or a Worder (an error that can say itself as a Text), is worded in l
+// too.
 func (l Lang) T(key string, args ...any) string {
 	m, ok := messages[key]
 	if !ok {
@@ -67,7 +70,35 @@ func (l Lang) T(key string, args ...any) string {
 	if len(args) == 0 {
 		return s
 	}
-	return fmt.Sprintf(s, args...)
+	return fmt.Sprintf(s, wordArgs(l, args)...)
+}
+
+// wordArgs words each argument that is a Text, or a Worder, in l.
+func wordArgs(l Lang, args []any) []any {
+	var out []any
+	for i, a := range args {
+		var w string
+		switch v := a.(type) {
+		case Text:
+			w = v.In(l)
+		case Worder:
+			t := v.Words()
+			if t.Key == "" {
+				continue
+			}
+			w = t.In(l)
+		default:
+			continue
+		}
+		if out == nil {
+			out = append([]any(nil), args...)
+		}
+		out[i] = w
+	}
+	if out == nil {
+		return args
+	}
+	return out
 }
 
 // TData renders a value that was read from a file (a verdict in a sidecar,
@@ -140,20 +171,12 @@ func (t Text) In(l Lang) string {
 	if t.Key == "" {
 		return ""
 	}
-	args := make([]any, len(t.Args))
-	for i, a := range t.Args {
-		switch v := a.(type) {
-		case Text:
-			a = v.In(l)
-		case Worder:
-			if t := v.Words(); t.Key != "" {
-				a = t.In(l)
-			}
-		}
-		args[i] = a
-	}
-	return l.T(t.Key, args...)
+	return l.T(t.Key, t.Args...)
 }
+
+// MarshalJSON writes a Text as its English wording: JSON is for scripts,
+// which see the same words whatever the user's language.
+func (t Text) MarshalJSON() ([]byte, error) { return json.Marshal(t.String()) }
 
 // A Worder is a value (an error) that can say itself as a Text: its
 // Error() is the English wording, Words() the message to word in another

@@ -49,6 +49,20 @@ func init() {
 		"migrate.detail.resized":     {"%s: %d bytes, was %d", "%s: %d byte, sebelumnya %d"},
 		"migrate.detail.modified":    {"%s: modified %s, was %s", "%s: diubah %s, sebelumnya %s"},
 		"migrate.detail.join":        {"%s; %s", "%s; %s"},
+		// What changed under a migration (the detail of "changed while it
+		// was being read").
+		"migrate.detail.wasmodified":          {"%s was modified", "%s diubah"},
+		"migrate.detail.changed.snapshot":     {"between the preflight and the safety snapshot: %s", "antara pemeriksaan awal dan snapshot pengaman: %s"},
+		"migrate.detail.changed.replaced":     {"it was replaced during the migration", "folder itu diganti selama migrasi"},
+		"migrate.detail.changed.appeared":     {"it appeared during the migration: is e-Faktur running in the new folder?", "folder itu muncul selama migrasi: apakah e-Faktur sedang berjalan di folder baru?"},
+		"migrate.detail.changed.aftercopy":    {"after it was copied: %s", "setelah disalin: %s"},
+		"migrate.detail.changed.preflight":    {"since the preflight: %s", "sejak pemeriksaan awal: %s"},
+		"migrate.detail.changed.appearedsnap": {"it appeared while the safety snapshot was made", "file itu muncul saat snapshot pengaman dibuat"},
+		"migrate.detail.changed.sizes":        {"the copy read %d bytes, the safety snapshot %d", "salinan membaca %d byte, snapshot pengaman %d"},
+		"migrate.detail.changed.bytes":        {"the copy and the safety snapshot read different bytes", "salinan dan snapshot pengaman membaca isi yang berbeda"},
+		"migrate.detail.changed.disappeared":  {"it disappeared while it was copied", "file itu hilang saat disalin"},
+		"migrate.detail.readback.encrypted":   {"the encrypted snapshot read back is not the file that was written", "snapshot terenkripsi yang dibaca ulang bukan file yang ditulis"},
+		"migrate.detail.readback":             {"the snapshot read back does not hold what was written", "snapshot yang dibaca ulang tidak memuat apa yang ditulis"},
 	} {
 		messages[k] = v
 	}

@@ -179,6 +179,15 @@ func (s Signal) In(l i18n.Lang) string {
 	return s.Detail
 }
 
+// Words is the signal's detail as a message (the English Detail, quoted,
+// when it has no Text).
+func (s Signal) Words() i18n.Text {
+	if s.Text.Key != "" {
+		return s.Text
+	}
+	return i18n.Say("detail.error", s.Detail)
+}
+
 // Database is the answer for one database folder.
 type Database struct {
 	// Dir is the database folder.
