@@ -88,6 +88,12 @@ func TestInUseRefusedWithTheRealEngine(t *testing.T) {
 				if !strings.Contains(stderr, "in use") || !strings.Contains(stderr, "dbex.lck") {
 					t.Errorf("%s: the message names neither the use nor the file:\n%s", c.name, stderr)
 				}
+				// In Indonesian, down to what the probe saw.
+				code, _, stderr = runCLI(t, append([]string{"--lang", "id"}, c.args...)...)
+				if code != ExitInUse || !strings.Contains(stderr, "dbex.lck") {
+					t.Errorf("--lang id %s: exit %d\n%s", c.name, code, stderr)
+				}
+				assertNoEnglish(t, "--lang id "+c.name, stderr)
 			}
 			if mustTreeHash(t, e.root) != before {
 				t.Fatal("something was written while the database was in use")
