@@ -39,6 +39,7 @@ import (
 
 	"github.com/efbackup/efbackup/engine"
 	"github.com/efbackup/efbackup/internal/fsutil"
+	"github.com/efbackup/efbackup/internal/i18n"
 )
 
 // Database is one scratch copy of a database folder for Run. The engine
@@ -431,26 +432,27 @@ func parseOutput(b []byte) (*programOutput, error) {
 // encrypted database without its boot password, missing engine parts, or
 // the scratch disk refusing writes (recovery and checkpoints write).
 var cannotJudge = map[string]string{
-	"XSLAN": "the database was created or upgraded by a newer Derby",
-	"XSLAC": "the database was created or upgraded by a newer Derby",
-	"XCW00": "this Derby cannot upgrade the database",
-	"XSLAP": "the database was made by a beta Derby",
-	"XBM06": "the database is encrypted",
-	"XBM07": "the database is encrypted",
-	"XBM0G": "the database is encrypted and the Java runtime lacks the cipher",
-	"XBM02": "the Derby engine given lacks a part it needs",
-	"XBM05": "the Derby engine given lacks its version information",
-	"XSDB6": "another Derby has the copy open",
-	"XSDG1": "the scratch disk refused a write (full?)",
-	"XSLA4": "the scratch disk refused a log write (full?)",
-	"XSDG9": "the check was interrupted",
-	"XBM0C": "the scratch folder is not writable",
-	"XBM0H": "the scratch folder is not writable",
-	"XSLAQ": "the scratch folder is not writable",
-	"XSLAE": "the scratch folder is not writable",
+	"XSLAN": "deepcheck.detail.why-newer",
+	"XSLAC": "deepcheck.detail.why-newer",
+	"XCW00": "deepcheck.detail.why-no-upgrade",
+	"XSLAP": "deepcheck.detail.why-beta",
+	"XBM06": "deepcheck.detail.why-encrypted",
+	"XBM07": "deepcheck.detail.why-encrypted",
+	"XBM0G": "deepcheck.detail.why-no-cipher",
+	"XBM02": "deepcheck.detail.why-engine-part",
+	"XBM05": "deepcheck.detail.why-engine-version",
+	"XSDB6": "deepcheck.detail.why-open-elsewhere",
+	"XSDG1": "deepcheck.detail.why-scratch-full",
+	"XSLA4": "deepcheck.detail.why-scratch-log",
+	"XSDG9": "deepcheck.detail.why-interrupted",
+	"XBM0C": "deepcheck.detail.why-scratch-no-write",
+	"XBM0H": "deepcheck.detail.why-scratch-no-write",
+	"XSLAQ": "deepcheck.detail.why-scratch-no-write",
+	"XSLAE": "deepcheck.detail.why-scratch-no-write",
 }
 
-// cannotJudgeReason is the reason e says the engine cannot judge, or "".
+// cannotJudgeReason is the message key of the reason e says the engine
+// cannot judge, or "".
 func cannotJudgeReason(e *EngineError) string {
 	for c := e; c != nil; c = c.Cause {
 		if r, ok := cannotJudge[c.SQLState]; ok {
@@ -495,27 +497,34 @@ func (o *dbOutput) report(db Database) DatabaseReport {
 		Seconds:       o.Seconds,
 		Verdict:       engine.OK,
 	}
-	add := func(v engine.Verdict, code string, e *EngineError, detail string) {
-		f := engine.Finding{Verdict: v, Code: code, Page: -1, Offset: -1, Detail: detail}
+	add := func(v engine.Verdict, code string, e *EngineError, key string, args ...any) {
+		file, page := "", int64(-1)
 		if e != nil {
-			f.File, f.Page = locate(e)
+			file, page = locate(e)
 		}
+		f := engine.NewFinding(v, code, file, page, -1, key, args...)
 		d.Findings = append(d.Findings, f)
 		if engine.Worse(v, d.Verdict) {
 			d.Verdict = v
 		}
 	}
 	if !o.Booted {
+		// The engine's own message stays as it said it; the one made up
+		// here for an engine that said nothing is worded like the rest.
+		var why any
 		if o.BootError == nil {
-			o.BootError = &EngineError{Message: "the engine did not boot the database and gave no reason"}
+			noReason := i18n.Say("deepcheck.detail.boot-no-reason")
+			o.BootError = &EngineError{Message: noReason.String()}
 			d.BootError = o.BootError
+			why = noReason
+		} else {
+			why = o.BootError.Error()
 		}
 		if r := cannotJudgeReason(o.BootError); r != "" {
 			add(engine.NotChecked, "engine-cannot-judge", o.BootError,
-				"the Derby engine could not judge this database: "+r+": "+o.BootError.Error())
+				"deepcheck.detail.cannot-judge", i18n.Say(r), why)
 		} else {
-			add(engine.Damaged, "engine-boot", o.BootError,
-				"the Derby engine refuses to open the database: "+o.BootError.Error())
+			add(engine.Damaged, "engine-boot", o.BootError, "deepcheck.detail.boot", why)
 		}
 	}
 	for _, t := range o.Tables {
@@ -540,30 +549,34 @@ func (o *dbOutput) report(db Database) DatabaseReport {
 			if cannotJudgeReason(t.CheckError) != "" {
 				v, code = engine.NotChecked, "engine-cannot-judge"
 			}
-			add(v, code, t.CheckError, "SYSCS_CHECK_TABLE failed on "+name+": "+t.CheckError.Error())
+			add(v, code, t.CheckError, "deepcheck.detail.check-table", name, t.CheckError.Error())
 		}
 		if !t.Complete {
 			e := t.ReadError
+			var why any
 			if e == nil {
-				e = &EngineError{Message: "not read to the end"}
+				unended := i18n.Say("deepcheck.detail.read-unended")
+				e, why = &EngineError{Message: unended.String()}, unended
+			} else {
+				why = e.Error()
 			}
 			v, code := engine.Damaged, "engine-read"
 			if cannotJudgeReason(e) != "" {
 				v, code = engine.NotChecked, "engine-cannot-judge"
 			}
-			add(v, code, e, fmt.Sprintf("%s cannot be read to its end (%d rows read): %s", name, t.Rows, e.Error()))
+			add(v, code, e, "deepcheck.detail.read", name, t.Rows, why)
 		}
 	}
 	if o.Booted && o.ReopenError != nil && len(o.Tables) == 0 {
 		// The table list itself could not be read.
-		add(engine.Damaged, "engine-catalog", o.ReopenError, "the engine cannot list the tables: "+o.ReopenError.Error())
+		add(engine.Damaged, "engine-catalog", o.ReopenError, "deepcheck.detail.catalog", o.ReopenError.Error())
 	}
 	if o.ShutdownError != nil {
-		add(engine.Warning, "engine-shutdown", o.ShutdownError, "the engine did not shut the copy down cleanly: "+o.ShutdownError.Error())
+		add(engine.Warning, "engine-shutdown", o.ShutdownError, "deepcheck.detail.shutdown", o.ShutdownError.Error())
 	}
 	for _, line := range o.Log {
 		if v, code := classifyLogLine(line); v != engine.OK {
-			add(v, code, &EngineError{Message: line}, "derby.log: "+line)
+			add(v, code, &EngineError{Message: line}, "deepcheck.detail.log", line)
 		}
 	}
 	return d

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/efbackup/efbackup/engine"
+	"github.com/efbackup/efbackup/internal/i18n"
 )
 
 // Keys of service.properties (DataDictionaryImpl.boot, the store's boot).
@@ -43,10 +44,10 @@ type analysis struct {
 	logDevice string
 }
 
-// report attributes a finding to its file, or to the database when the file
-// is not there.
-func (a *analysis) report(v engine.Verdict, code, file string, page, off int64, format string, args ...any) {
-	f := engine.Finding{Verdict: v, Code: code, File: file, Page: page, Offset: off, Detail: fmt.Sprintf(format, args...)}
+// report attributes a finding, worded by the message key with args, to its
+// file, or to the database when the file is not there.
+func (a *analysis) report(v engine.Verdict, code, file string, page, off int64, key string, args ...any) {
+	f := engine.NewFinding(v, code, file, page, off, key, args...)
 	if fc := a.c.byRel[file]; fc != nil && file != "" {
 		fc.late = append(fc.late, f)
 		return
@@ -112,18 +113,18 @@ func (a *analysis) properties() {
 	case !c.propsSeen && c.oldSeen:
 		raw = c.propsOld
 		a.report(engine.Warning, CodePropertiesOld, propertiesOldName, -1, -1,
-			"service.properties is missing but service.propertiesold is there: Derby was rewriting the file when it stopped, and restores the old copy at its next boot")
+			"derby.detail.props-old-only")
 	case !c.propsSeen:
 		a.report(engine.Damaged, CodePropertiesMissing, propertiesName, -1, -1,
-			"service.properties is missing: Derby does not know the folder as a database without it")
+			"derby.detail.props-missing")
 		return
 	case c.oldSeen:
-		how := "keeps service.properties, which is complete"
+		how := "derby.detail.props-old-keep"
 		if !strings.Contains(string(c.props), propertiesEOFToken) {
-			how = "replaces service.properties with it"
+			how = "derby.detail.props-old-replace"
 		}
 		a.report(engine.Warning, CodePropertiesOld, propertiesOldName, -1, -1,
-			"service.propertiesold is left from a rewrite of service.properties that did not finish; at its next boot Derby %s", how)
+			"derby.detail.props-old-left", i18n.Say(how))
 	}
 	props, bad := parseProperties(raw)
 	a.props = props
@@ -133,21 +134,21 @@ func (a *analysis) properties() {
 	}
 	if bad > 0 {
 		a.report(engine.Damaged, CodePropertiesKey, file, -1, -1,
-			"%d lines have an escape Java's Properties cannot read, so Derby cannot load the file", bad)
+			"derby.detail.props-escape", bad)
 	}
 	if p, ok := props[keyProtocol]; !ok {
-		a.report(engine.Damaged, CodePropertiesKey, file, -1, -1, "the key %s is missing", keyProtocol)
+		a.report(engine.Damaged, CodePropertiesKey, file, -1, -1, "derby.detail.props-key-missing", keyProtocol)
 	} else if p != protocolDatabase {
-		a.report(engine.Damaged, CodePropertiesKey, file, -1, -1, "%s is not %s", keyProtocol, protocolDatabase)
+		a.report(engine.Damaged, CodePropertiesKey, file, -1, -1, "derby.detail.props-protocol", keyProtocol, protocolDatabase)
 	}
 	for _, k := range append(bootKeys, keyPropertiesID) {
 		v, ok := props[k]
 		if !ok {
-			a.report(engine.Damaged, CodePropertiesKey, file, -1, -1, "the key %s is missing; Derby cannot boot the database without it", k)
+			a.report(engine.Damaged, CodePropertiesKey, file, -1, -1, "derby.detail.props-boot-key", k)
 			continue
 		}
 		if _, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err != nil {
-			a.report(engine.Damaged, CodePropertiesKey, file, -1, -1, "the value of %s is not a conglomerate number", k)
+			a.report(engine.Damaged, CodePropertiesKey, file, -1, -1, "derby.detail.props-not-number", k)
 		}
 	}
 	if strings.EqualFold(strings.TrimSpace(props[keyEncryption]), "true") {
@@ -157,7 +158,7 @@ func (a *analysis) properties() {
 		if v := strings.TrimSpace(props[k]); v != "" && a.logDevice == "" {
 			a.logDevice = v
 			a.report(engine.Warning, CodeLogDevice, file, -1, -1,
-				"the log lives outside the database folder (%s is set): a copy of this folder does not hold the log, and recovery needs it", k)
+				"derby.detail.log-device", k)
 		}
 	}
 }
@@ -187,7 +188,7 @@ func (a *analysis) hideEncrypted() {
 		}
 	}
 	a.report(engine.NotChecked, CodeEncrypted, propertiesName, -1, -1,
-		"the database is encrypted (dataEncryption=true): its pages and log records cannot be checked without the boot password; only the unencrypted headers and the framing of the log were checked")
+		"derby.detail.encrypted")
 }
 
 // containers checks that every conglomerate the catalog and
@@ -209,7 +210,7 @@ func (a *analysis) containers() {
 	switch {
 	case catalogID != defaultConglomeratesID:
 		a.report(engine.Warning, CodeCatalogSkipped, containerPath(catalogID), -1, -1,
-			"SYSCONGLOMERATES is conglomerate %d, not %d as in every database Derby creates; its rows were not read, so missing containers of tables and indexes were not looked for", catalogID, defaultConglomeratesID)
+			"derby.detail.catalog-moved", catalogID, defaultConglomeratesID)
 	case c.conglomeratesRead && !a.encrypted:
 		for n := range c.conglomerates {
 			if _, ok := want[n]; !ok {
@@ -218,7 +219,7 @@ func (a *analysis) containers() {
 		}
 		if c.rowsSkipped > 0 {
 			a.report(engine.Warning, CodeCatalogSkipped, containerPath(catalogID), -1, -1,
-				"%d rows of SYSCONGLOMERATES could not be read (overflowed to other pages, or unreadable) and were skipped: the containers they name were not looked for", c.rowsSkipped)
+				"derby.detail.catalog-rows-skipped", c.rowsSkipped)
 		}
 	}
 	ids := make([]int64, 0, len(want))
@@ -231,7 +232,7 @@ func (a *analysis) containers() {
 			continue
 		}
 		a.report(engine.Damaged, CodeContainerMissing, containerPath(id), -1, -1,
-			"conglomerate %d, named by %s, has no container file (Derby fails with XSAI2 or cannot boot)", id, want[id])
+			"derby.detail.container-missing", id, want[id])
 	}
 }
 

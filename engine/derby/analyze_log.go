@@ -1,10 +1,10 @@
 package derby
 
 import (
-	"fmt"
 	"sort"
 
 	"github.com/efbackup/efbackup/engine"
+	"github.com/efbackup/efbackup/internal/i18n"
 )
 
 // controlFiles reads both control files; ok is false for a file that is
@@ -51,7 +51,7 @@ func (a *analysis) log() engine.State {
 			return engine.Unknown // the log is elsewhere; log-device says so
 		}
 		a.report(engine.Damaged, CodeLogControlMissing, logControlName, -1, -1,
-			"the log is missing (no control files, no log files): Derby starts a new log and skips recovery, so whatever recovery would replay is lost")
+			"derby.detail.log-missing")
 		return engine.Unknown
 	}
 
@@ -63,25 +63,25 @@ func (a *analysis) log() engine.State {
 		a.controlFileAlone(logMirrorName, mf, !cfOK || !cf.usable || cf.checkpoint == 0)
 	} else if cfOK {
 		a.report(engine.Warning, CodeLogMirrorMissing, logMirrorName, -1, -1,
-			"logmirror.ctrl is missing: Derby needs it only when log.ctrl is damaged, and writes it again at the next checkpoint")
+			"derby.detail.mirror-missing")
 	}
 	if cfOK && !cf.usable && !cf.refuse {
 		if mfOK && mf.usable {
 			a.report(engine.Warning, CodeLogControlChecksum, logControlName, -1, -1,
-				"log.ctrl cannot be used (%s); Derby reads logmirror.ctrl instead, which is intact", cf.problem)
+				"derby.detail.ctrl-unusable-mirror-ok", cf.problem)
 		} else {
 			a.report(engine.Damaged, CodeLogControlChecksum, logControlName, -1, -1,
-				"log.ctrl cannot be used (%s) and logmirror.ctrl cannot stand in for it: Derby recovers from log1.dat if it is there, and otherwise starts a new log and skips recovery", cf.problem)
+				"derby.detail.ctrl-unusable", cf.problem)
 		}
 	}
 	if cfOK && mfOK && cf.usable && mf.usable &&
 		(cf.checkpoint != mf.checkpoint || cf.major != mf.major || cf.minor != mf.minor || cf.build != mf.build) {
 		a.report(engine.Warning, CodeLogControlMismatch, logMirrorName, -1, -1,
-			"log.ctrl names checkpoint %s and logmirror.ctrl %s: a copy caught Derby between writing the two, or one was damaged; Derby uses log.ctrl", instant(cf.checkpoint), instant(mf.checkpoint))
+			"derby.detail.ctrl-mismatch", instant(cf.checkpoint), instant(mf.checkpoint))
 	}
 	if used, name := a.controlFileUsed(); used.usable && used.flags&flagDurabilityTest != 0 {
 		a.report(engine.Warning, CodeLogDurabilityTest, name, -1, -1,
-			"the database was booted at least once with derby.system.durability=test, which does not sync the log: Derby no longer guarantees it recovers or keeps committed transactions")
+			"derby.detail.durability-test")
 	}
 
 	// Derby's choice of checkpoint: log.ctrl's, the mirror's when log.ctrl
@@ -132,30 +132,30 @@ func (a *analysis) log() engine.State {
 	switch {
 	case !cfOK:
 		if state == engine.Clean || byNum[1] != nil {
-			how := "recovers from log1.dat, which is there"
+			how := "derby.detail.ctrl-missing-log1"
 			if state == engine.Clean && byNum[1] == nil {
-				how = "starts a new log; the database was shut down cleanly, so nothing is lost"
+				how = "derby.detail.ctrl-missing-clean"
 			}
 			a.report(engine.Warning, CodeLogControlMissing, logControlName, -1, -1,
-				"log.ctrl is missing: Derby ignores logmirror.ctrl then, and %s", how)
+				"derby.detail.ctrl-missing", i18n.Say(how))
 			if byNum[1] == nil {
 				return state
 			}
 		} else {
 			a.report(engine.Damaged, CodeLogControlMissing, logControlName, -1, -1,
-				"log.ctrl is missing: Derby ignores logmirror.ctrl then, finds no log1.dat, starts a new log and skips recovery; the database was not shut down cleanly, so the changes recovery would replay are lost")
+				"derby.detail.ctrl-missing-lost")
 			return state
 		}
 	case eff != 0 && byNum[eff>>32] == nil:
 		a.report(engine.Damaged, CodeCheckpointMissing, logPath(eff>>32), -1, -1,
-			"%s names the checkpoint at %s, but log/log%d.dat is missing: Derby starts a new log and skips recovery, so whatever recovery would replay is lost", effName[len("log/"):], instant(eff), eff>>32)
+			"derby.detail.ckpt-file-missing", effName[len("log/"):], instant(eff), eff>>32)
 		return state
 	case eff != 0 && ckKnown && !ckFound:
 		a.report(engine.Damaged, CodeCheckpointMissing, logPath(eff>>32), -1, int64(uint32(eff)),
-			"%s names the checkpoint at %s, but log/log%d.dat holds no checkpoint record there: Derby recovers from the wrong place", effName[len("log/"):], instant(eff), eff>>32)
+			"derby.detail.ckpt-record-missing", effName[len("log/"):], instant(eff), eff>>32)
 	case eff == 0 && byNum[1] == nil:
 		a.report(engine.Damaged, CodeLogFileMissing, logPath(1), -1, -1,
-			"the log names no checkpoint, so Derby recovers from log/log1.dat, which is missing: it starts a new log and skips recovery")
+			"derby.detail.log1-missing")
 		return state
 	}
 	a.chain(start, maxNum, byNum)
@@ -179,16 +179,16 @@ func (a *analysis) controlFileAlone(name string, f controlFile, used bool) {
 	switch {
 	case f.refuse && used:
 		a.report(engine.Damaged, CodeLogControlFormat, name, -1, -1,
-			"its checksum matches but %s: Derby refuses to boot the database", f.problem)
+			"derby.detail.ctrl-refused", f.problem)
 	case f.refuse:
-		a.report(engine.Warning, CodeLogControlFormat, name, -1, -1, "%s; Derby does not read it while log.ctrl is intact", f.problem)
+		a.report(engine.Warning, CodeLogControlFormat, name, -1, -1, "derby.detail.ctrl-refused-unused", f.problem)
 	case !f.usable && name == logMirrorName:
 		a.report(engine.Warning, CodeLogControlChecksum, name, -1, -1,
-			"logmirror.ctrl cannot be used (%s); Derby needs it only when log.ctrl is damaged", f.problem)
+			"derby.detail.mirror-unusable", f.problem)
 	case f.usable && f.length != controlFileSize:
-		a.report(engine.Warning, CodeLogControlFormat, name, -1, -1, "it is %d bytes long, not %d", f.length, controlFileSize)
+		a.report(engine.Warning, CodeLogControlFormat, name, -1, -1, "derby.detail.ctrl-length", f.length, controlFileSize)
 	case f.usable && f.noCRC:
-		a.report(engine.Warning, CodeLogControlChecksum, name, -1, -1, "its checksum is zero, which Derby accepts without checking")
+		a.report(engine.Warning, CodeLogControlChecksum, name, -1, -1, "derby.detail.ctrl-zero-sum")
 	}
 }
 
@@ -253,17 +253,17 @@ func (a *analysis) chain(start, maxNum int64, byNum map[int64]*logRec) {
 			for j <= maxNum && byNum[j] == nil {
 				j++
 			}
-			which := fmt.Sprintf("log/log%d.dat is", k)
+			which := i18n.Say("derby.detail.log-file-one", k)
 			if j-1 > k {
-				which = fmt.Sprintf("log/log%d.dat to log%d.dat are", k, j-1)
+				which = i18n.Say("derby.detail.log-file-range", k, j-1)
 			}
 			a.report(engine.Damaged, CodeLogFileMissing, logPath(k), -1, -1,
-				"%s missing: Derby stops reading the log before it, and the %d records of log/log%d.dat onward are lost", which, a.sigFrom(j, maxNum, byNum), j)
+				"derby.detail.log-files-missing", which, a.sigFrom(j, maxNum, byNum), j)
 			return
 		}
 		s := &r.s
 		if !s.hdrOK {
-			a.report(engine.Damaged, CodeLogFileHeader, r.f.rel, -1, 0, "Derby cannot use this log file: %s", s.hdrWhy)
+			a.report(engine.Damaged, CodeLogFileHeader, r.f.rel, -1, 0, "derby.detail.log-header", s.hdrWhy)
 			return
 		}
 		entry := int64(logFileHeaderSize)
@@ -271,7 +271,7 @@ func (a *analysis) chain(start, maxNum int64, byNum map[int64]*logRec) {
 			if end := makeInstant(k-1, prevSeg.end); s.prev != end {
 				lost := a.sigFrom(k, maxNum, byNum)
 				a.report(verdictFor(lost), CodeLogChain, r.f.rel, -1, 16,
-					"the header says the records of log/log%d.dat end at %s, but Derby reads them up to %s: it stops before this file, and the %d records from here on are lost", k-1, instant(s.prev), instant(end), lost)
+					"derby.detail.log-chain-prev", k-1, instant(s.prev), instant(end), lost)
 				return
 			}
 		} else {
@@ -281,7 +281,7 @@ func (a *analysis) chain(start, maxNum int64, byNum map[int64]*logRec) {
 		if i < 0 {
 			lost := s.sig() + a.sigFrom(k+1, maxNum, byNum)
 			a.report(verdictFor(lost), CodeLogRecord, r.f.rel, -1, entry,
-				"recovery starts reading at %s, where there is no valid log record: Derby stops there, and the %d records after it are lost", instant(makeInstant(k, entry)), lost)
+				"derby.detail.log-start-invalid", instant(makeInstant(k, entry)), lost)
 			return
 		}
 		g := &s.segs[i]
@@ -297,7 +297,7 @@ func (a *analysis) chain(start, maxNum int64, byNum map[int64]*logRec) {
 					v = engine.Warning
 				}
 				a.report(v, CodeLogHole, r.f.rel, -1, g.end,
-					"the records Derby reads end at offset %d with a zero length, yet %d valid records follow further on in this file: Derby never reads them (a hole in the log, or a crash in the middle of writing the tail)", g.end, later)
+					"derby.detail.log-hole", g.end, later)
 				return
 			}
 			prev, prevSeg = r, g
@@ -305,27 +305,27 @@ func (a *analysis) chain(start, maxNum int64, byNum map[int64]*logRec) {
 		case endEOF:
 			if k < maxNum {
 				a.report(verdictFor(next), CodeLogChain, r.f.rel, -1, g.end,
-					"this file ends without the marker Derby writes when it moves to the next log file, yet log/log%d.dat follows: Derby never reads it, and its %d records are lost", k+1, next)
+					"derby.detail.log-no-switch", k+1, next)
 			}
 			return
 		case endFuzzy:
 			switch {
 			case later+next == 0:
 				a.report(engine.Warning, CodeLogFuzzyEnd, r.f.rel, -1, g.end,
-					"the log ends with a torn or damaged record at offset %d (%s): a crash in the middle of a write leaves this, and then what it held was never committed; damage that cuts the log short looks the same and loses the records after it", g.end, g.endWhy)
+					"derby.detail.log-torn-end", g.end, g.endWhy)
 			case torn:
 				a.report(engine.Warning, CodeLogFuzzyEnd, r.f.rel, -1, g.end,
-					"the log Derby reads ends at offset %d (%s), and %d valid records lie within the next %d KiB: a crash in the middle of a write leaves this, with nothing committed lost; damage there looks the same and loses them", g.end, g.endWhy, later, tornSpan>>10)
+					"derby.detail.log-torn-within", g.end, g.endWhy, later, tornSpan>>10)
 			default:
 				a.report(engine.Damaged, CodeLogFuzzyEnd, r.f.rel, -1, g.end,
-					"the log Derby reads ends at offset %d (%s), yet valid records follow: Derby stops reading there, and the %d records after it are lost", g.end, g.endWhy, later+next)
+					"derby.detail.log-cut", g.end, g.endWhy, later+next)
 			}
 			return
 		}
 	}
 	if prev != nil && prev.s.switched(prevSeg) {
 		a.report(engine.Damaged, CodeLogSwitched, prev.f.rel, -1, prevSeg.end,
-			"this file ends with the marker Derby writes when it moves to a new log file, but log/log%d.dat is missing: the records written there are lost", prev.s.num+1)
+			"derby.detail.log-switched", prev.s.num+1)
 	}
 }
 
@@ -353,10 +353,10 @@ func (a *analysis) sigFrom(k, maxNum int64, byNum map[int64]*logRec) int64 {
 func (a *analysis) records(r *logRec, g *segment) {
 	if g.unparsable > 0 && !a.encrypted {
 		a.report(engine.Damaged, CodeLogRecord, r.f.rel, -1, g.firstUnparsable,
-			"%d records, the first at offset %d, are framed as log records but are not records Derby can read: recovery fails on them", g.unparsable, g.firstUnparsable)
+			"derby.detail.log-unparsable", g.unparsable, g.firstUnparsable)
 	}
 	if r.f.log != nil && r.f.log.trailDiff > 0 {
 		a.report(engine.Warning, CodeLogRecord, r.f.rel, -1, -1,
-			"%d records end with a length larger than the one they start with; Derby reads on past them", r.f.log.trailDiff)
+			"derby.detail.log-trail-diff", r.f.log.trailDiff)
 	}
 }

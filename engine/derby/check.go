@@ -286,7 +286,7 @@ func (f *fileCheck) finalize() {
 	case f.rel == propertiesName:
 		c.props, c.propsSeen = f.buf, true
 		if f.over {
-			f.fl.add(engine.Damaged, CodePropertiesKey, f.rel, -1, -1, "the file is larger than %d bytes, which no database's service.properties is", maxPropertiesSize)
+			f.fl.add(engine.Damaged, CodePropertiesKey, f.rel, -1, -1, "derby.detail.props-too-large", maxPropertiesSize)
 		}
 	case f.rel == propertiesOldName:
 		c.propsOld, c.oldSeen = f.buf, true

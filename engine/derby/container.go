@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/efbackup/efbackup/engine"
+	"github.com/efbackup/efbackup/internal/i18n"
 )
 
 // containerRole says which catalog rows, if any, a container's pages hold
@@ -67,8 +68,8 @@ func newContainerCheck(f *fileCheck, role containerRole, encrypted bool) *contai
 	return &containerCheck{f: f, role: role, encrypted: encrypted, nextAlloc: 0, required: -1, bufp: pagePool.Get().(*[]byte)}
 }
 
-func (c *containerCheck) add(v engine.Verdict, code string, page, off int64, format string, args ...any) {
-	c.f.fl.add(v, code, c.f.rel, page, off, format, args...)
+func (c *containerCheck) add(v engine.Verdict, code string, page, off int64, key string, args ...any) {
+	c.f.fl.add(v, code, c.f.rel, page, off, key, args...)
 }
 
 // counted is findingList.counted for this file.
@@ -131,7 +132,7 @@ func (c *containerCheck) decidePageSize(atEnd bool) {
 		if len(buf) < borrowedOffset+containerInfoSize {
 			if atEnd {
 				c.add(engine.Damaged, CodeTruncated, 0, 0,
-					"the file is %d bytes long, too short to hold the container header (Derby cannot open it)", c.n)
+					"derby.detail.container-short", c.n)
 				c.ps = -1
 			}
 			return
@@ -154,13 +155,13 @@ func (c *containerCheck) decidePageSize(atEnd bool) {
 		if stored, sum := pageChecksum(buf[:ps], true); stored == uint64(sum) {
 			c.ps = int64(ps)
 			c.add(engine.Damaged, CodePageSize, 0, borrowedOffset+8,
-				"the container header gives page size %d, which Derby never writes; the first page's CRC matches %d-byte pages", c.info.pageSize, ps)
+				"derby.detail.page-size-crc", c.info.pageSize, ps)
 			return
 		}
 	}
 	if !c.zeroHeader {
 		c.add(engine.Damaged, CodePageSize, 0, borrowedOffset+8,
-			"the container header gives page size %d, which Derby never writes, and no page size makes the first page's CRC match; the pages cannot be checked", c.info.pageSize)
+			"derby.detail.page-size-none", c.info.pageSize)
 	}
 	c.ps = -1
 }
@@ -169,21 +170,21 @@ func (c *containerCheck) checkInfo() {
 	in := c.info
 	if allZero((*c.bufp)[:borrowedOffset+containerInfoSize]) {
 		c.zeroHeader = true
-		c.add(engine.Damaged, CodePageZero, 0, 0, "the first page, which holds the container header and the allocation map, is all zeros where the header should be")
+		c.add(engine.Damaged, CodePageZero, 0, 0, "derby.detail.header-zero")
 		return
 	}
 	if in.storedCRC != uint64(in.crc) {
 		c.add(engine.Damaged, CodeContainerInfoCRC, 0, borrowedOffset+72,
-			"the container header's checksum is %#x but its bytes give %#x (Derby marks the database corrupt when it opens this container)", in.storedCRC, in.crc)
+			"derby.detail.header-checksum", in.storedCRC, in.crc)
 		return // the fields below may be the damaged bytes
 	}
 	if in.fid != fmtContainer {
 		c.add(engine.Damaged, CodeContainerInfo, 0, borrowedOffset,
-			"the container header has format id %d, not %d (Derby refuses the container)", in.fid, fmtContainer)
+			"derby.detail.header-format", in.fid, fmtContainer)
 	}
 	if in.firstAllocPage != 0 || in.firstAllocOffset != 0 {
 		c.add(engine.Damaged, CodeContainerInfo, 0, borrowedOffset+24,
-			"the container header puts the first allocation page at page %d, offset %d; Derby always puts it at the start", in.firstAllocPage, in.firstAllocOffset)
+			"derby.detail.header-first-alloc", in.firstAllocPage, in.firstAllocOffset)
 	}
 }
 
@@ -210,11 +211,11 @@ func (c *containerCheck) checkPage(pg []byte) {
 		if allZero(pg) {
 			switch {
 			case first:
-				c.add(engine.Damaged, CodePageZero, no, off, "the first page, which holds the container header and the allocation map, is all zeros")
+				c.add(engine.Damaged, CodePageZero, no, off, "derby.detail.first-page-zero")
 			case isChain:
-				c.add(engine.Damaged, CodeAllocChain, no, off, "page %d, which the allocation chain names as the next allocation page, is all zeros", no)
+				c.add(engine.Damaged, CodeAllocChain, no, off, "derby.detail.chain-page-zero", no)
 			case c.allocated(no) == triYes && !c.counted(engine.Damaged, CodePageZero):
-				c.add(engine.Damaged, CodePageZero, no, off, "page %d is all zeros but the allocation map says it was allocated (Derby fails with XSDBB when it reads it)", no)
+				c.add(engine.Damaged, CodePageZero, no, off, "derby.detail.page-zero", no)
 			}
 			if isChain {
 				c.loseChain()
@@ -228,12 +229,12 @@ func (c *containerCheck) checkPage(pg []byte) {
 			}
 			return
 		}
-		v, why := engine.Damaged, "Derby fails with XSDG2 when it reads it"
+		v, why := engine.Damaged, "derby.detail.page-checksum-read"
 		if !isChain && c.allocated(no) == triNo {
-			v, why = engine.Warning, "the page lies outside the allocated range, where Derby does not read"
+			v, why = engine.Warning, "derby.detail.page-checksum-unallocated"
 		}
 		if !c.counted(v, CodePageChecksum) {
-			c.add(v, CodePageChecksum, no, off, "page %d's checksum is %#x but its bytes give %#x; %s", no, stored, sum, why)
+			c.add(v, CodePageChecksum, no, off, "derby.detail.page-checksum", no, stored, sum, i18n.Say(why))
 		}
 		if isChain {
 			c.loseChain()
@@ -252,7 +253,7 @@ func (c *containerCheck) checkPage(pg []byte) {
 		}
 	case fmtAllocPage:
 		if c.allocated(no) != triNo && !c.counted(engine.Damaged, CodePageFormat) {
-			c.add(engine.Damaged, CodePageFormat, no, off, "page %d is an allocation page, but the allocation chain does not name it", no)
+			c.add(engine.Damaged, CodePageFormat, no, off, "derby.detail.alloc-unnamed", no)
 		}
 	default:
 		v := engine.Damaged
@@ -262,7 +263,7 @@ func (c *containerCheck) checkPage(pg []byte) {
 		if c.counted(v, CodePageFormat) {
 			return
 		}
-		c.add(v, CodePageFormat, no, off, "page %d has format id %d, neither a data page (%d) nor an allocation page (%d)", no, h.format, fmtDataPage, fmtAllocPage)
+		c.add(v, CodePageFormat, no, off, "derby.detail.page-format", no, h.format, fmtDataPage, fmtAllocPage)
 	}
 }
 
@@ -275,27 +276,27 @@ func (c *containerCheck) loseChain() {
 func (c *containerCheck) allocPage(no int64, pg []byte, h pageHeader) {
 	off := no * c.ps
 	if h.format != fmtAllocPage {
-		c.add(engine.Damaged, CodeAllocChain, no, off, "page %d, which the allocation chain names, has format id %d, not an allocation page's %d", no, h.format, fmtAllocPage)
+		c.add(engine.Damaged, CodeAllocChain, no, off, "derby.detail.chain-format", no, h.format, fmtAllocPage)
 		c.loseChain()
 		return
 	}
 	a, ok := parseAllocPage(pg)
 	if !ok {
-		c.add(engine.Damaged, CodeAllocChain, no, off, "allocation page %d lends %d bytes to the container header, leaving no room for its extent", no, a.borrowed)
+		c.add(engine.Damaged, CodeAllocChain, no, off, "derby.detail.alloc-no-room", no, a.borrowed)
 		c.loseChain()
 		return
 	}
 	if no == 0 && a.borrowed != containerInfoSize {
-		c.add(engine.Damaged, CodeContainerInfo, no, borrowedLenOffset, "the first page lends %d bytes to the container header, not %d", a.borrowed, containerInfoSize)
+		c.add(engine.Damaged, CodeContainerInfo, no, borrowedLenOffset, "derby.detail.first-page-lends", a.borrowed, containerInfoSize)
 	}
 	last := a.extStart + a.extLength - 1
 	switch {
 	case a.extStart != no+1:
-		c.add(engine.Damaged, CodeAllocChain, no, off, "allocation page %d manages pages from %d, not from the page after it", no, a.extStart)
+		c.add(engine.Damaged, CodeAllocChain, no, off, "derby.detail.alloc-ext-start", no, a.extStart)
 	case a.extOffset != a.extStart*c.ps:
-		c.add(engine.Damaged, CodeAllocChain, no, off, "allocation page %d puts its first page at byte %d, not at %d", no, a.extOffset, a.extStart*c.ps)
+		c.add(engine.Damaged, CodeAllocChain, no, off, "derby.detail.alloc-ext-offset", no, a.extOffset, a.extStart*c.ps)
 	case a.extLength < 0 || last > a.extEnd:
-		c.add(engine.Damaged, CodeAllocChain, no, off, "allocation page %d says %d pages from %d are allocated, outside its range up to %d", no, a.extLength, a.extStart, a.extEnd)
+		c.add(engine.Damaged, CodeAllocChain, no, off, "derby.detail.alloc-ext-length", no, a.extLength, a.extStart, a.extEnd)
 	default:
 		c.chainLost = false
 		c.extKnown = true
@@ -309,10 +310,10 @@ func (c *containerCheck) allocPage(no int64, pg []byte, h pageHeader) {
 		case a.next == -1:
 			c.nextAlloc = -1
 		case a.next <= no || a.next <= c.extLast:
-			c.add(engine.Damaged, CodeAllocChain, no, off, "allocation page %d names page %d as the next allocation page, which is not after its own pages", no, a.next)
+			c.add(engine.Damaged, CodeAllocChain, no, off, "derby.detail.alloc-next-back", no, a.next)
 			c.loseChain()
 		case a.nextOffset != a.next:
-			c.add(engine.Damaged, CodeAllocChain, no, off, "allocation page %d names page %d as the next allocation page but puts it at page %d", no, a.next, a.nextOffset)
+			c.add(engine.Damaged, CodeAllocChain, no, off, "derby.detail.alloc-next-offset", no, a.next, a.nextOffset)
 			c.loseChain()
 		default:
 			c.nextAlloc = a.next
@@ -374,12 +375,12 @@ func (c *containerCheck) finish() {
 	if c.ps > 0 {
 		if c.fill > 0 {
 			c.add(engine.Damaged, CodeContainerSize, c.page, c.page*c.ps,
-				"the file is %d bytes long, not a whole number of %d-byte pages: the last %d bytes are a partial page", c.n, c.ps, c.fill)
+				"derby.detail.partial-page", c.n, c.ps, c.fill)
 		}
 		pages := c.n / c.ps
 		if c.required >= pages {
 			c.add(engine.Damaged, CodeTruncated, c.required, -1,
-				"allocation page %d says page %d exists, but the file holds only %d whole pages: it was cut short (Derby fails with XSDG0 when it reads past the end)", c.requiredBy, c.required, pages)
+				"derby.detail.truncated", c.requiredBy, c.required, pages)
 		}
 	}
 	if c.bufp != nil {

@@ -1,7 +1,6 @@
 package derby
 
 import (
-	"fmt"
 	"sort"
 
 	"github.com/efbackup/efbackup/engine"
@@ -78,7 +77,8 @@ func (l *findingList) counted(v engine.Verdict, code string) bool {
 	return true
 }
 
-func (l *findingList) add(v engine.Verdict, code, file string, page, off int64, format string, args ...any) {
+// add keeps a finding whose detail is the message key with args.
+func (l *findingList) add(v engine.Verdict, code, file string, page, off int64, key string, args ...any) {
 	if l.perCode == nil {
 		l.perCode = map[string]int{}
 	}
@@ -86,10 +86,7 @@ func (l *findingList) add(v engine.Verdict, code, file string, page, off int64, 
 		return
 	}
 	l.perCode[code]++
-	l.list = append(l.list, engine.Finding{
-		Verdict: v, Code: code, File: file, Page: page, Offset: off,
-		Detail: fmt.Sprintf(format, args...),
-	})
+	l.list = append(l.list, engine.NewFinding(v, code, file, page, off, key, args...))
 }
 
 // findings returns the kept findings, then one summary per code whose
@@ -102,10 +99,7 @@ func (l *findingList) findings(file string) []engine.Finding {
 	}
 	sort.Strings(codes)
 	for _, c := range codes {
-		out = append(out, engine.Finding{
-			Verdict: l.worst[c], Code: c, File: file, Page: -1, Offset: -1,
-			Detail: fmt.Sprintf("%d more findings of this kind in this file", l.more[c]),
-		})
+		out = append(out, engine.NewFinding(l.worst[c], c, file, -1, -1, "derby.detail.more", l.more[c]))
 	}
 	return out
 }

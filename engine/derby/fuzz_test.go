@@ -5,6 +5,7 @@ import (
 	"hash/crc32"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"unicode/utf8"
 
@@ -180,7 +181,7 @@ func FuzzLogFile(f *testing.F) {
 				l.write(p[:k])
 				p = p[k:]
 			}
-			if got := l.finish(int64(len(b))); got != want {
+			if got := l.finish(int64(len(b))); !reflect.DeepEqual(got, want) {
 				t.Fatalf("chunks of %d:\n%+v\n%+v", n, got, want)
 			}
 		}

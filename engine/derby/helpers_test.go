@@ -59,6 +59,9 @@ func checkDir(t testing.TB, dir string) (*engine.Database, map[string]engine.Fil
 	if err != nil {
 		t.Fatal(err)
 	}
+	if db != nil {
+		checkWorded(t, db)
+	}
 	return db, res
 }
 

@@ -3,6 +3,8 @@ package derby
 import (
 	"fmt"
 	"hash/crc32"
+
+	"github.com/efbackup/efbackup/internal/i18n"
 )
 
 // The log control files log/log.ctrl and log/logmirror.ctrl (LogToFile's
@@ -31,8 +33,8 @@ type controlFile struct {
 	// refuse: the checksum matched but the format id did not, so Derby
 	// refuses to boot.
 	refuse  bool
-	problem string // why the file is not usable, in English
-	noCRC   bool   // a zero checksum, which Derby accepts unchecked
+	problem i18n.Text // why the file is not usable
+	noCRC   bool      // a zero checksum, which Derby accepts unchecked
 }
 
 // parseControlFile reads a control file as readControlFile does: shorter
@@ -43,7 +45,7 @@ func parseControlFile(b []byte) controlFile {
 	var data []byte
 	switch {
 	case len(b) < 16:
-		c.problem = fmt.Sprintf("it is %d bytes long, too short to hold a checkpoint", len(b))
+		c.problem = i18n.Say("derby.detail.ctrl-short", len(b))
 		return c
 	case len(b) < 24:
 		// No room for a checksum after the 16 bytes every control file
@@ -56,13 +58,13 @@ func parseControlFile(b []byte) controlFile {
 		if stored == 0 {
 			c.noCRC = true
 		} else if sum := crc32.ChecksumIEEE(data); stored != uint64(sum) {
-			c.problem = fmt.Sprintf("its checksum is %#x but its bytes give %#x", stored, sum)
+			c.problem = i18n.Say("derby.detail.ctrl-checksum", stored, sum)
 			return c
 		}
 	}
 	if fid := be.Uint32(data); fid != fmtLogFile {
 		c.refuse = true
-		c.problem = fmt.Sprintf("its format id is %d, not %d", fid, fmtLogFile)
+		c.problem = i18n.Say("derby.detail.ctrl-format", fid, fmtLogFile)
 		return c
 	}
 	c.checkpoint = int64(be.Uint64(data[8:]))

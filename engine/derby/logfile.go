@@ -2,8 +2,9 @@ package derby
 
 import (
 	"bytes"
-	"fmt"
 	"hash/crc32"
+
+	"github.com/efbackup/efbackup/internal/i18n"
 )
 
 // logEnd is how a run of valid records ends, as Derby's forward scan
@@ -28,8 +29,8 @@ type segment struct {
 	sig             int64 // records other than checksum records
 	verified        int64 // checksum records whose guarded bytes matched
 	endKind         logEnd
-	endWhy          string // for endFuzzy, in English
-	unparsable      int64  // framed records whose body Derby could not read
+	endWhy          i18n.Text // for endFuzzy
+	unparsable      int64     // framed records whose body Derby could not read
 	firstUnparsable int64
 	targetRecords   int64 // records up to and including the one at the target instant
 }
@@ -56,8 +57,9 @@ const (
 )
 
 // logSummary is what a log file leaves for the checks across files. It
-// holds no slices, so that copying it snapshots it: the records a checksum
-// record guards count only once the checksum matches.
+// holds no slices that change (a Text's arguments are never changed), so
+// that copying it snapshots it: the records a checksum record guards count
+// only once the checksum matches.
 type logSummary struct {
 	num    int64 // the number in the file name
 	hdrOK  bool
@@ -65,7 +67,7 @@ type logSummary struct {
 	hdrFid uint32
 	prev   int64 // the header's end of the previous file's records
 	length int64
-	hdrWhy string // why the header is wrong, in English
+	hdrWhy i18n.Text // why the header is wrong
 
 	segs [maxSegs]segment
 	nseg int
@@ -265,7 +267,7 @@ func (l *logFileCheck) header() {
 	l.s.hdrOK = l.s.hdrFid == fmtLogFile && l.s.hdrNum == l.s.num
 	l.accN = 0
 	if !l.s.hdrOK {
-		l.s.hdrWhy = fmt.Sprintf("its header has format id %d and file number %d", l.s.hdrFid, l.s.hdrNum)
+		l.s.hdrWhy = i18n.Say("derby.detail.log-header-ids", l.s.hdrFid, l.s.hdrNum)
 		l.st = stEnded
 		return
 	}
@@ -279,7 +281,7 @@ func (l *logFileCheck) newSegment(at int64) {
 }
 
 // stop ends the current run of records.
-func (l *logFileCheck) stop(kind logEnd, why string) {
+func (l *logFileCheck) stop(kind logEnd, why i18n.Text) {
 	g := l.s.cur()
 	g.endKind, g.endWhy = kind, why
 	l.st = stEnded
@@ -291,9 +293,9 @@ func (l *logFileCheck) length() {
 	l.accN = 0
 	switch {
 	case n == 0:
-		l.stop(endZero, "")
+		l.stop(endZero, i18n.Text{})
 	case n < 0:
-		l.stop(endFuzzy, fmt.Sprintf("the record at offset %d has a negative length", l.recStart))
+		l.stop(endFuzzy, i18n.Say("derby.detail.rec-negative", l.recStart))
 	default:
 		l.recLen = int64(n)
 		l.st = stInstant
@@ -306,9 +308,9 @@ func (l *logFileCheck) instantRead() {
 	want := makeInstant(l.s.num, l.recStart)
 	switch {
 	case l.recInst < makeInstant(l.s.num, l.s.cur().end):
-		l.stop(endFuzzy, fmt.Sprintf("the record at offset %d has instant %s, before the end of the record it follows", l.recStart, instant(l.recInst)))
+		l.stop(endFuzzy, i18n.Say("derby.detail.rec-instant-back", l.recStart, instant(l.recInst)))
 	case l.recInst != want:
-		l.stop(endFuzzy, fmt.Sprintf("the record at offset %d has instant %s, not %s", l.recStart, instant(l.recInst), instant(want)))
+		l.stop(endFuzzy, i18n.Say("derby.detail.rec-instant", l.recStart, instant(l.recInst), instant(want)))
 	default:
 		l.bodyLeft = l.recLen
 		l.bodyN = 0
@@ -320,7 +322,7 @@ func (l *logFileCheck) trail() {
 	t := int64(int32(be.Uint32(l.acc[:4])))
 	l.accN = 0
 	if t < l.recLen {
-		l.stop(endFuzzy, fmt.Sprintf("the record at offset %d ends with length %d, not %d", l.recStart, t, l.recLen))
+		l.stop(endFuzzy, i18n.Say("derby.detail.rec-trailer", l.recStart, t, l.recLen))
 		return
 	}
 	if t > l.recLen {
@@ -371,7 +373,7 @@ func (l *logFileCheck) trail() {
 func (l *logFileCheck) startGuard(r logBody) {
 	l.sumAt = l.recStart
 	if r.dataLength < 0 {
-		l.stop(endFuzzy, fmt.Sprintf("the checksum record at offset %d guards a negative length", l.recStart))
+		l.stop(endFuzzy, i18n.Say("derby.detail.sum-negative", l.recStart))
 		return
 	}
 	l.snap = l.s
@@ -406,7 +408,7 @@ func (l *logFileCheck) guard(p []byte) {
 	// Derby stops after the checksum record: what it guards is a torn
 	// write, or damage. The scan picks up again after the guarded bytes.
 	l.s = l.snap
-	l.stop(endFuzzy, fmt.Sprintf("the checksum record at offset %d does not match the %d bytes it guards (stored %#x, computed %#x)", l.sumAt, l.sumLen, l.sumWant, l.sumCRC))
+	l.stop(endFuzzy, i18n.Say("derby.detail.sum-mismatch", l.sumAt, l.sumLen, l.sumWant, l.sumCRC))
 }
 
 // resync looks for the next record after the valid records ended: a
@@ -478,19 +480,19 @@ func (l *logFileCheck) finish(n int64) logSummary {
 		at := l.sumAt
 		l.s = l.snap
 		l.s.length = n
-		l.stop(endFuzzy, fmt.Sprintf("the checksum record at offset %d guards bytes beyond the end of the file", at))
+		l.stop(endFuzzy, i18n.Say("derby.detail.sum-beyond", at))
 	}
 	switch l.st {
 	case stHeader:
-		l.s.hdrWhy = fmt.Sprintf("it is %d bytes long, shorter than its %d-byte header", n, logFileHeaderSize)
+		l.s.hdrWhy = i18n.Say("derby.detail.log-header-short", n, logFileHeaderSize)
 	case stLen:
 		if l.accN == 0 {
-			l.stop(endEOF, "")
+			l.stop(endEOF, i18n.Text{})
 		} else {
-			l.stop(endFuzzy, fmt.Sprintf("the file ends inside the length of a record at offset %d", l.pos-int64(l.accN)))
+			l.stop(endFuzzy, i18n.Say("derby.detail.len-cut", l.pos-int64(l.accN)))
 		}
 	case stInstant, stBody, stTrail:
-		l.stop(endFuzzy, fmt.Sprintf("the record at offset %d (%d bytes) runs past the end of the file", l.recStart, l.recLen))
+		l.stop(endFuzzy, i18n.Say("derby.detail.rec-past-end", l.recStart, l.recLen))
 	}
 	l.st = stEnded
 	return l.s

@@ -3,6 +3,7 @@ package derby
 import (
 	"fmt"
 	"hash/crc32"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -84,7 +85,7 @@ func TestControlFile(t *testing.T) {
 	}
 	bad := append([]byte(nil), b...)
 	bad[10] ^= 1
-	if c := parseControlFile(bad); c.usable || c.refuse || !strings.Contains(c.problem, "checksum") {
+	if c := parseControlFile(bad); c.usable || c.refuse || !strings.Contains(c.problem.String(), "checksum") {
 		t.Errorf("flipped: %+v", c)
 	}
 	zero := append([]byte(nil), bad...)
@@ -232,7 +233,7 @@ func scan(t *testing.T, b []byte, num, target int64) logSummary {
 			l.write(p[:k])
 			p = p[k:]
 		}
-		if got := l.finish(int64(len(b))); got != want {
+		if got := l.finish(int64(len(b))); !reflect.DeepEqual(got, want) {
 			t.Fatalf("chunks of %d:\n%+v\nwhole:\n%+v", n, got, want)
 		}
 	}
@@ -277,10 +278,10 @@ func TestLogScan(t *testing.T) {
 		t.Errorf("%+v", s.segs[0])
 	}
 	// A header of another file.
-	if s := scan(t, l.b, 4, -1); s.hdrOK || s.nseg != 0 || s.hdrWhy == "" {
+	if s := scan(t, l.b, 4, -1); s.hdrOK || s.nseg != 0 || s.hdrWhy.Key == "" {
 		t.Errorf("%+v", s)
 	}
-	if s := scan(t, l.b[:10], 3, -1); s.hdrOK || !strings.Contains(s.hdrWhy, "shorter") {
+	if s := scan(t, l.b[:10], 3, -1); s.hdrOK || !strings.Contains(s.hdrWhy.String(), "shorter") {
 		t.Errorf("%+v", s)
 	}
 }
@@ -323,7 +324,7 @@ func TestLogScanDamage(t *testing.T) {
 			b := tt.damage(l.b)
 			s := scan(t, b, 5, -1)
 			g := s.segs[0]
-			if s.nseg != tt.segs || g.end != tt.firstTo || !strings.Contains(g.endWhy, tt.why) {
+			if s.nseg != tt.segs || g.end != tt.firstTo || !strings.Contains(g.endWhy.String(), tt.why) {
 				t.Fatalf("%d runs, the first ends at %d (%s), want %d runs, the first ending at %d (%q)", s.nseg, g.end, g.endWhy, tt.segs, tt.firstTo, tt.why)
 			}
 			if s.nseg > 1 && s.segs[1].sig == 0 {
