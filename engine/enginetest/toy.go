@@ -78,7 +78,7 @@ func (f *file) Write(b []byte) (int, error) {
 
 func (f *file) Result() engine.FileResult {
 	if f.bad {
-		fd := engine.Finding{Verdict: engine.Damaged, Code: "toy-bad", File: f.rel, Page: f.at / 4096, Offset: f.at, Detail: "the bytes say BAD"}
+		fd := engine.NewFinding(engine.Damaged, "toy-bad", f.rel, f.at/4096, f.at, "enginetest.detail.bad")
 		f.c.findings = append(f.c.findings, fd)
 		return engine.FileResult{Kind: "toy", Verdict: engine.Damaged, Findings: []engine.Finding{fd}}
 	}
