@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"strings"
 	"time"
+
+	"github.com/efbackup/efbackup/internal/i18n"
 )
 
 var (
@@ -41,14 +43,76 @@ const (
 // Error is a store failure with a Kind, in words a user can act on. It never
 // holds a secret: the S3 store removes its keys and tokens from every text
 // before building one.
+//
+// Detail is English and stable, for scripts and logs; Text is the same
+// detail as a catalogue message, which the commands word in the user's
+// language. A detail is set only through Say, Quote or Plain.
 type Error struct {
 	Kind   Kind
-	Op     string // "list", "create", "commit", "open", "read", "remove", "lock", ...
-	Where  string // the store, as its String() gives it
-	Name   string // the object, when there is one
-	Detail string // English, lowercase, no final period
-	Err    error  // the underlying error, for errors.Is/As; nil when Detail says it all
+	Op     string    // "list", "create", "commit", "open", "read", "remove", "lock", ...
+	Where  string    // the store, as its String() gives it
+	Name   string    // the object, when there is one
+	Detail string    // English, lowercase, no final period
+	Text   i18n.Text // Detail as a message; empty when Detail is not efbackup's own words (an operating system's or a server's)
+	Err    error     // the underlying error, for errors.Is/As; nil when Detail says it all
 }
+
+// Say sets the detail to the catalogue message key (store.detail.*) with
+// args: Text keeps the message, Detail its English wording. It returns e.
+func (e *Error) Say(key string, args ...any) *Error {
+	e.Text = i18n.Say(key, args...)
+	e.Detail = e.Text.String()
+	return e
+}
+
+// Quote sets the detail to err's own words: its message when err can word
+// itself (an i18n.Worder, such as the errors of CheckName), else its text
+// as it is. It returns e.
+func (e *Error) Quote(err error) *Error {
+	var w i18n.Worder
+	if errors.As(err, &w) && w.Words().Key != "" && w.Words().String() == err.Error() {
+		e.Text, e.Detail = w.Words(), err.Error()
+		return e
+	}
+	return e.Plain(err.Error())
+}
+
+// Plain sets the detail to a text that is not efbackup's own words (an
+// operating system's or a server's error), shown as it is in every
+// language. It returns e.
+func (e *Error) Plain(detail string) *Error {
+	e.Text, e.Detail = i18n.Text{}, detail
+	return e
+}
+
+// In is the detail in language l: its Text when it has one, else the
+// Detail as it is.
+func (e *Error) In(l i18n.Lang) string {
+	if e.Text.Key != "" {
+		return e.Text.In(l)
+	}
+	return e.Detail
+}
+
+// DetailText is the detail as a message, for quoting it in another one:
+// its Text, else Detail as a value.
+func (e *Error) DetailText() i18n.Text {
+	if e.Text.Key != "" {
+		return e.Text
+	}
+	return i18n.Say("detail.error", e.Detail)
+}
+
+// TextError is an error whose English Error() is a catalogue message, so
+// that an Error (or a command's message) quoting it words it in the user's
+// language.
+type TextError struct{ Text i18n.Text }
+
+// SayError is an error worded by the catalogue message key with args.
+func SayError(key string, args ...any) error { return &TextError{i18n.Say(key, args...)} }
+
+func (e *TextError) Error() string    { return e.Text.String() }
+func (e *TextError) Words() i18n.Text { return e.Text }
 
 func (e *Error) Error() string {
 	var b strings.Builder

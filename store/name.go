@@ -1,7 +1,6 @@
 package store
 
 import (
-	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -16,19 +15,19 @@ const MaxNameLen = 255
 func CheckName(name string) error {
 	switch {
 	case name == "":
-		return fmt.Errorf("empty name")
+		return SayError("store.detail.name.empty")
 	case name == "." || name == "..":
-		return fmt.Errorf("name %q is not a file name", name)
+		return SayError("store.detail.name.dot", name)
 	case len(name) > MaxNameLen:
-		return fmt.Errorf("name longer than %d bytes", MaxNameLen)
+		return SayError("store.detail.name.long", MaxNameLen)
 	case !utf8.ValidString(name):
-		return fmt.Errorf("name %q is not valid UTF-8", name)
+		return SayError("store.detail.name.utf8", name)
 	case strings.ContainsAny(name, `/\`):
-		return fmt.Errorf("name %q holds a path separator", name)
+		return SayError("store.detail.name.separator", name)
 	}
 	for _, r := range name {
 		if r < 0x20 || r == 0x7f {
-			return fmt.Errorf("name %q holds a control character", name)
+			return SayError("store.detail.name.control", name)
 		}
 	}
 	return nil

@@ -186,7 +186,7 @@ func copyObject(ctx context.Context, src, dst store.Store, name string, create s
 			return "", c, false, err
 		}
 		if theirs != sum {
-			return "", c, false, &store.Error{Kind: store.KindConfig, Op: "copy", Where: store.Location(dst), Name: name, Detail: "another snapshot already has this name there", Err: store.ErrExists}
+			return "", c, false, (&store.Error{Kind: store.KindConfig, Op: "copy", Where: store.Location(dst), Name: name, Err: store.ErrExists}).Say("store.detail.copysnapshotname")
 		}
 		e, err := dst.Stat(ctx, name)
 		if err != nil {
@@ -249,7 +249,7 @@ func copySmall(ctx context.Context, dst store.Store, name string, data []byte, c
 		return rerr
 	}
 	if !bytes.Equal(theirs, data) {
-		return &store.Error{Kind: store.KindConfig, Op: "copy", Where: store.Location(dst), Name: name, Detail: "another file already has this name there", Err: store.ErrExists}
+		return (&store.Error{Kind: store.KindConfig, Op: "copy", Where: store.Location(dst), Name: name, Err: store.ErrExists}).Say("store.detail.copyfilename")
 	}
 	return nil
 }

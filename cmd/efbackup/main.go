@@ -398,7 +398,7 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 	case errors.As(err, &pe):
 		return l.T("err.io", pe.Op, pe.Path, pe.Err), ioHint(l, err, commandHints)
 	case errors.As(err, &se):
-		return l.T("store.err.local", storeWhere(se), se.Detail), ioHint(l, err, commandHints)
+		return l.T("store.err.local", storeWhere(se), se.In(l)), ioHint(l, err, commandHints)
 	case errors.As(err, &rte):
 		return l.T("err.retained", rte.Where, rte.Name, strings.ToLower(rte.Retention.Mode), rte.Retention.Until.Local().Format("2006-01-02 15:04")), l.T("hint.retained")
 	case errors.As(err, &lle) && !location.IsS3(lle.Where):
@@ -453,7 +453,7 @@ func storeMessage(l i18n.Lang, e *store.Error) string {
 	if !i18n.Has(key) {
 		key = "store.err.server"
 	}
-	return l.T(key, storeWhere(e), e.Detail)
+	return l.T(key, storeWhere(e), e.In(l))
 }
 
 // storeHint is what the user can do about a store's failure.
@@ -465,11 +465,12 @@ func storeHint(l i18n.Lang, e *store.Error) string {
 }
 
 // plainErr is an error's own words, without the path or store the
-// message names already.
+// message names already: a store's detail as a message when it has one,
+// which T words in the user's language.
 func plainErr(err error) any {
 	var se *store.Error
 	if errors.As(err, &se) {
-		return se.Detail
+		return se.DetailText()
 	}
 	return unwrapPath(err)
 }

@@ -108,8 +108,7 @@ func openObject(raw string, so storeOptions) (store.Store, string, error) {
 	}
 	i := strings.LastIndex(raw, "/")
 	if i < len("s3://") || i == len(raw)-1 || !strings.Contains(raw[len("s3://"):], "/") {
-		return nil, "", &store.Error{Kind: store.KindConfig, Op: "open", Where: raw,
-			Detail: "name the snapshot: s3://BUCKET/PREFIX/NAME" + ".tar.zst"}
+		return nil, "", (&store.Error{Kind: store.KindConfig, Op: "open", Where: raw}).Say("store.detail.nameobject")
 	}
 	st, err := openStore(raw[:i], so)
 	return st, raw[i+1:], err

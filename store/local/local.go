@@ -46,17 +46,17 @@ func (s *Store) fail(op, name string, err error) error {
 		return nil
 	}
 	if errors.Is(err, fs.ErrNotExist) {
-		return &store.Error{Kind: store.KindLocal, Op: op, Where: s.dir, Name: name, Detail: "not found", Err: store.ErrNotFound}
+		return (&store.Error{Kind: store.KindLocal, Op: op, Where: s.dir, Name: name, Err: store.ErrNotFound}).Say("store.detail.notfound")
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return &store.Error{Kind: store.KindInterrupted, Op: op, Where: s.dir, Name: name, Detail: "interrupted", Err: err}
+		return (&store.Error{Kind: store.KindInterrupted, Op: op, Where: s.dir, Name: name, Err: err}).Say("store.detail.interrupted")
 	}
 	detail := err.Error()
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		detail = pe.Err.Error() // the path is already in Where and Name
 	}
-	return &store.Error{Kind: store.KindLocal, Op: op, Where: s.dir, Name: name, Detail: detail, Err: err}
+	return (&store.Error{Kind: store.KindLocal, Op: op, Where: s.dir, Name: name, Err: err}).Plain(detail)
 }
 
 // List lists the regular files of the folder, without sub-folders,
@@ -87,10 +87,10 @@ func (s *Store) List(ctx context.Context, _ store.ListOptions) ([]store.Entry, e
 
 func (s *Store) check(op, name string) error {
 	if err := store.CheckName(name); err != nil {
-		return &store.Error{Kind: store.KindConfig, Op: op, Where: s.dir, Name: name, Detail: err.Error()}
+		return (&store.Error{Kind: store.KindConfig, Op: op, Where: s.dir, Name: name}).Quote(err)
 	}
 	if ownFile(name) {
-		return &store.Error{Kind: store.KindConfig, Op: op, Where: s.dir, Name: name, Detail: "the name is the lock's"}
+		return (&store.Error{Kind: store.KindConfig, Op: op, Where: s.dir, Name: name}).Say("store.detail.lockname")
 	}
 	return nil
 }
@@ -105,7 +105,7 @@ func (s *Store) Stat(ctx context.Context, name string) (store.Entry, error) {
 		return store.Entry{}, s.fail("stat", name, err)
 	}
 	if !fi.Mode().IsRegular() {
-		return store.Entry{}, &store.Error{Kind: store.KindLocal, Op: "stat", Where: s.dir, Name: name, Detail: "not a regular file", Err: store.ErrNotFound}
+		return store.Entry{}, (&store.Error{Kind: store.KindLocal, Op: "stat", Where: s.dir, Name: name, Err: store.ErrNotFound}).Say("store.detail.notregular")
 	}
 	return store.Entry{Name: name, Size: fi.Size(), ModTime: fi.ModTime()}, nil
 }
@@ -116,7 +116,7 @@ func (s *Store) Open(ctx context.Context, name string, opts store.OpenOptions) (
 		return nil, err
 	}
 	if opts.VersionID != "" {
-		return nil, &store.Error{Kind: store.KindUnsupported, Op: "open", Where: s.dir, Name: name, Detail: "a folder keeps no versions"}
+		return nil, (&store.Error{Kind: store.KindUnsupported, Op: "open", Where: s.dir, Name: name}).Say("store.detail.noversions")
 	}
 	f, err := os.Open(s.Path(name))
 	if err != nil {
@@ -129,7 +129,7 @@ func (s *Store) Open(ctx context.Context, name string, opts store.OpenOptions) (
 	}
 	if !fi.Mode().IsRegular() {
 		f.Close()
-		return nil, &store.Error{Kind: store.KindLocal, Op: "open", Where: s.dir, Name: name, Detail: "not a regular file", Err: store.ErrNotFound}
+		return nil, (&store.Error{Kind: store.KindLocal, Op: "open", Where: s.dir, Name: name, Err: store.ErrNotFound}).Say("store.detail.notregular")
 	}
 	return &reader{File: f, size: fi.Size()}, nil
 }
@@ -149,20 +149,20 @@ func (s *Store) Create(ctx context.Context, name string, opts store.CreateOption
 		return nil, err
 	}
 	if opts.LockDays > 0 {
-		return nil, &store.Error{Kind: store.KindUnsupported, Op: "create", Where: s.dir, Name: name,
-			Detail: "a folder cannot hold an Object Lock retention; only an S3 bucket can"}
+		return nil, (&store.Error{Kind: store.KindUnsupported, Op: "create", Where: s.dir, Name: name}).
+			Say("store.detail.folderretention")
 	}
 	if err := os.MkdirAll(s.dir, 0o700); err != nil {
 		return nil, s.fail("create", name, err)
 	}
 	a, err := fsutil.CreateAtomic(s.Path(name), fsutil.PrivatePerm)
 	if errors.Is(err, fsutil.ErrExists) {
-		return nil, &store.Error{Kind: store.KindLocal, Op: "create", Where: s.dir, Name: name, Detail: "already exists", Err: store.ErrExists}
+		return nil, (&store.Error{Kind: store.KindLocal, Op: "create", Where: s.dir, Name: name, Err: store.ErrExists}).Say("store.detail.exists")
 	}
 	if errors.Is(err, fs.ErrExist) {
 		// NAME.partial: another writer, or one a crash left (CleanupOrphans).
-		return nil, &store.Error{Kind: store.KindLocal, Op: "create", Where: s.dir, Name: name,
-			Detail: "is being written by another process, or was left half-written by one that stopped", Err: store.ErrExists}
+		return nil, (&store.Error{Kind: store.KindLocal, Op: "create", Where: s.dir, Name: name, Err: store.ErrExists}).
+			Say("store.detail.beingwritten")
 	}
 	if err != nil {
 		return nil, s.fail("create", name, err)
@@ -205,7 +205,7 @@ func (w *writer) Commit() (store.Committed, error) {
 	w.done = true
 	if err := w.a.Commit(); err != nil {
 		if errors.Is(err, fsutil.ErrExists) {
-			return store.Committed{}, &store.Error{Kind: store.KindLocal, Op: "commit", Where: w.s.dir, Name: w.name, Detail: "already exists", Err: store.ErrExists}
+			return store.Committed{}, (&store.Error{Kind: store.KindLocal, Op: "commit", Where: w.s.dir, Name: w.name, Err: store.ErrExists}).Say("store.detail.exists")
 		}
 		return store.Committed{}, w.s.fail("commit", w.name, err)
 	}
@@ -231,7 +231,7 @@ func (s *Store) Remove(ctx context.Context, name string) error {
 		return s.fail("remove", name, err)
 	}
 	if !fi.Mode().IsRegular() {
-		return &store.Error{Kind: store.KindLocal, Op: "remove", Where: s.dir, Name: name, Detail: "not a regular file", Err: store.ErrNotFound}
+		return (&store.Error{Kind: store.KindLocal, Op: "remove", Where: s.dir, Name: name, Err: store.ErrNotFound}).Say("store.detail.notregular")
 	}
 	if err := os.Remove(s.Path(name)); err != nil {
 		return s.fail("remove", name, err)

@@ -31,7 +31,7 @@ func Open(raw string, opts Options) (store.Store, error) {
 	}
 	bucket, prefix, err := s3.ParseURL(raw)
 	if err != nil {
-		return nil, &store.Error{Kind: store.KindConfig, Op: "open", Where: raw, Detail: err.Error()}
+		return nil, (&store.Error{Kind: store.KindConfig, Op: "open", Where: raw}).Quote(err)
 	}
 	cfg := opts.S3
 	cfg.Bucket, cfg.Prefix = bucket, prefix

@@ -1,9 +1,13 @@
 package location
 
 import (
+	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/efbackup/efbackup/internal/i18n"
+	"github.com/efbackup/efbackup/internal/i18n/i18ntest"
 	"github.com/efbackup/efbackup/store"
 	"github.com/efbackup/efbackup/store/local"
 	"github.com/efbackup/efbackup/store/s3"
@@ -32,5 +36,23 @@ func TestOpen(t *testing.T) {
 	}
 	if _, err := Open("s3://Bad_Bucket/x", Options{}); store.KindOf(err) != store.KindConfig {
 		t.Fatalf("bad bucket: %v", err)
+	}
+}
+
+// A URL that names no usable bucket is refused with a catalogue message
+// (the bucket-name library's own reason a value inside it), and a prefix
+// with a bad part with one nested in another.
+func TestOpenRefusalWorded(t *testing.T) {
+	for raw, want := range map[string]string{
+		"s3://Bad_Bucket/x": `"s3://Bad_Bucket/x": bucket name "Bad_Bucket": `,
+		"s3://efb-ok/a/./b": `"s3://efb-ok/a/./b": prefix "a/./b" has an empty, "." or ".." part`,
+	} {
+		_, err := Open(raw, Options{})
+		var e *store.Error
+		if !errors.As(err, &e) || e.Kind != store.KindConfig || !strings.HasPrefix(e.Detail, want) {
+			t.Fatalf("Open(%q): %v, want a config error starting %q", raw, err, want)
+		}
+		i18ntest.Check(t, raw, e.Detail, e.Text)
+		t.Logf("%s | %s", e.In(i18n.EN), e.In(i18n.ID))
 	}
 }

@@ -90,15 +90,15 @@ type Config struct {
 func ParseURL(raw string) (bucket, prefix string, err error) {
 	rest, ok := strings.CutPrefix(raw, "s3://")
 	if !ok {
-		return "", "", fmt.Errorf("%q is not an s3:// URL", raw)
+		return "", "", store.SayError("store.detail.url.scheme", raw)
 	}
 	bucket, prefix, _ = strings.Cut(rest, "/")
 	if err := s3utils.CheckValidBucketNameStrict(bucket); err != nil {
-		return "", "", fmt.Errorf("%q: bucket name %q: %v", raw, bucket, err)
+		return "", "", store.SayError("store.detail.url.bucket", raw, bucket, err)
 	}
 	prefix, err = cleanPrefix(prefix)
 	if err != nil {
-		return "", "", fmt.Errorf("%q: %v", raw, err)
+		return "", "", store.SayError("store.detail.url.prefix", raw, err)
 	}
 	return bucket, prefix, nil
 }
@@ -112,10 +112,10 @@ func cleanPrefix(p string) (string, error) {
 	}
 	for _, seg := range strings.Split(p, "/") {
 		if seg == "" || seg == "." || seg == ".." {
-			return "", fmt.Errorf("prefix %q has an empty, \".\" or \"..\" part", p)
+			return "", store.SayError("store.detail.prefix.part", p)
 		}
 		if err := store.CheckName(seg); err != nil {
-			return "", fmt.Errorf("prefix %q: %v", p, err)
+			return "", store.SayError("store.detail.prefix.name", p, err)
 		}
 	}
 	return p, nil
@@ -159,8 +159,10 @@ func (c *Config) home() string {
 	return ""
 }
 
-func configErr(where, detail string, err error) error {
-	return &store.Error{Kind: store.KindConfig, Op: "configure", Where: where, Detail: detail, Err: err}
+// configErr is a configuration failure of the store at where; its detail
+// is set with Say, Quote or Plain.
+func configErr(where string, err error) *store.Error {
+	return &store.Error{Kind: store.KindConfig, Op: "configure", Where: where, Err: err}
 }
 
 func (c *Config) resolve(where string) (*resolved, error) {
@@ -185,11 +187,11 @@ func (c *Config) resolve(where string) (*resolved, error) {
 	}
 	creds, credsFound, err := readINI(credFile, profile, false)
 	if err != nil {
-		return nil, configErr(where, fmt.Sprintf("cannot read the credentials file %s: %v", credFile, err), err)
+		return nil, configErr(where, err).Say("store.detail.credfile", credFile, err)
 	}
 	conf, confFound, err := readINI(cfgFile, profile, true)
 	if err != nil {
-		return nil, configErr(where, fmt.Sprintf("cannot read the config file %s: %v", cfgFile, err), err)
+		return nil, configErr(where, err).Say("store.detail.conffile", cfgFile, err)
 	}
 
 	// Credentials: an explicitly chosen profile wins over the environment
@@ -207,17 +209,17 @@ func (c *Config) resolve(where string) (*resolved, error) {
 		r.accessKey, r.secretKey, r.token = conf["aws_access_key_id"], conf["aws_secret_access_key"], conf["aws_session_token"]
 		r.credSource = fmt.Sprintf("profile %q in %s", profile, cfgFile)
 	case explicitProfile && !credsFound && !confFound:
-		return nil, &store.Error{Kind: store.KindNoCredentials, Op: "configure", Where: where,
-			Detail: fmt.Sprintf("profile %q is in neither %s nor %s", profile, credFile, cfgFile)}
+		return nil, (&store.Error{Kind: store.KindNoCredentials, Op: "configure", Where: where}).
+			Say("store.detail.profilemissing", profile, credFile, cfgFile)
 	case envKey != "" && envSecret == "":
-		return nil, &store.Error{Kind: store.KindNoCredentials, Op: "configure", Where: where,
-			Detail: "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not"}
+		return nil, (&store.Error{Kind: store.KindNoCredentials, Op: "configure", Where: where}).
+			Say("store.detail.nosecret")
 	case credsFound || confFound:
-		return nil, &store.Error{Kind: store.KindNoCredentials, Op: "configure", Where: where,
-			Detail: fmt.Sprintf("profile %q has no aws_access_key_id and aws_secret_access_key", profile)}
+		return nil, (&store.Error{Kind: store.KindNoCredentials, Op: "configure", Where: where}).
+			Say("store.detail.profilenokeys", profile)
 	default:
-		return nil, &store.Error{Kind: store.KindNoCredentials, Op: "configure", Where: where,
-			Detail: "no S3 credentials: neither AWS_ACCESS_KEY_ID nor a profile in " + credFile}
+		return nil, (&store.Error{Kind: store.KindNoCredentials, Op: "configure", Where: where}).
+			Say("store.detail.nocredentials", credFile)
 	}
 
 	// Endpoint.
@@ -232,7 +234,7 @@ func (c *Config) resolve(where string) (*resolved, error) {
 	}
 	u, err := parseEndpoint(ep)
 	if err != nil {
-		return nil, configErr(where, err.Error(), err)
+		return nil, configErr(where, err).Quote(err)
 	}
 	r.endpoint = u
 	r.aws = s3utils.IsAmazonEndpoint(*u)
@@ -258,7 +260,7 @@ func (c *Config) resolve(where string) (*resolved, error) {
 	case AddressingVirtual:
 		r.pathStyle = false
 	default:
-		return nil, configErr(where, fmt.Sprintf("addressing %q is neither %q nor %q", c.Addressing, AddressingPath, AddressingVirtual), nil)
+		return nil, configErr(where, nil).Say("store.detail.addressing", c.Addressing, AddressingPath, AddressingVirtual)
 	}
 
 	// Extra CA certificates, on top of the system's: TLS is always
@@ -270,14 +272,14 @@ func (c *Config) resolve(where string) (*resolved, error) {
 	if r.caBundle != "" {
 		pem, err := os.ReadFile(r.caBundle)
 		if err != nil {
-			return nil, configErr(where, fmt.Sprintf("cannot read the CA bundle %s (AWS_CA_BUNDLE): %v", r.caBundle, unwrapPath(err)), err)
+			return nil, configErr(where, err).Say("store.detail.cabundle.read", r.caBundle, unwrapPath(err))
 		}
 		pool, err := x509.SystemCertPool()
 		if err != nil || pool == nil {
 			pool = x509.NewCertPool()
 		}
 		if !pool.AppendCertsFromPEM(pem) {
-			return nil, configErr(where, fmt.Sprintf("the CA bundle %s (AWS_CA_BUNDLE) holds no PEM certificate", r.caBundle), nil)
+			return nil, configErr(where, nil).Say("store.detail.cabundle.nopem", r.caBundle)
 		}
 		r.roots = pool
 	}
@@ -301,13 +303,13 @@ func parseEndpoint(raw string) (*url.URL, error) {
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return nil, fmt.Errorf("endpoint %q: %v", raw, err)
+		return nil, store.SayError("store.detail.endpoint.parse", raw, err)
 	}
 	if u.Scheme != "https" && u.Scheme != "http" {
-		return nil, fmt.Errorf("endpoint %q: use https:// (or http:// on a trusted network)", raw)
+		return nil, store.SayError("store.detail.endpoint.scheme", raw)
 	}
 	if u.Host == "" || u.Path != "" || u.RawQuery != "" || u.User != nil {
-		return nil, fmt.Errorf("endpoint %q: give only the scheme, host and port, like https://s3.example.com:9000", raw)
+		return nil, store.SayError("store.detail.endpoint.path", raw)
 	}
 	return u, nil
 }

@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -109,68 +108,95 @@ func (s *Store) fail(op, name string, err error) error {
 	)
 	switch {
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
-		e.Kind, e.Detail = store.KindInterrupted, "interrupted"
+		e.Kind = store.KindInterrupted
+		e.Say("store.detail.interrupted")
 	case code == "AccessDenied" && aboutLock:
-		e.Kind, e.Detail = store.KindAccessDenied, "refused: the object is protected by Object Lock"
+		e.Kind = store.KindAccessDenied
+		e.Say("store.detail.objectlocked")
 	case code == "AccessDenied" || code == "AllAccessDisabled" || code == "AccountProblem":
-		e.Kind, e.Detail = store.KindAccessDenied, "access denied (the key may not do this here)"
+		e.Kind = store.KindAccessDenied
+		e.Say("store.detail.accessdenied")
 	case code == "InvalidAccessKeyId" || code == "XAdminUserNotFound": // versitygw says the latter, with 404
-		e.Kind, e.Detail = store.KindBadCredentials, "the server does not know this access key"
+		e.Kind = store.KindBadCredentials
+		e.Say("store.detail.unknownkey")
 	case code == "SignatureDoesNotMatch":
-		e.Kind, e.Detail = store.KindBadCredentials, "the secret key does not match the access key"
+		e.Kind = store.KindBadCredentials
+		e.Say("store.detail.badsecret")
 	case code == "ExpiredToken" || code == "InvalidToken" || code == "TokenRefreshRequired":
-		e.Kind, e.Detail = store.KindBadCredentials, "the session token (AWS_SESSION_TOKEN) has expired or is invalid"
+		e.Kind = store.KindBadCredentials
+		e.Say("store.detail.badtoken")
 	case code == "NoSuchBucket":
-		e.Kind, e.Detail = store.KindNoBucket, fmt.Sprintf("bucket %q does not exist", s.bucket)
+		e.Kind = store.KindNoBucket
+		e.Say("store.detail.nobucket", s.bucket)
 	case code == "NoSuchKey" || code == "NoSuchVersion" || code == "NotFound" || (code == "" && status == http.StatusNotFound):
-		e.Kind, e.Detail, e.Err = store.KindServer, "not found", store.ErrNotFound
+		e.Kind, e.Err = store.KindServer, store.ErrNotFound
+		e.Say("store.detail.notfound")
 	case code == "PreconditionFailed" || status == http.StatusPreconditionFailed:
-		e.Kind, e.Detail, e.Err = store.KindServer, "already exists", store.ErrExists
+		e.Kind, e.Err = store.KindServer, store.ErrExists
+		e.Say("store.detail.exists")
 	case code == "NoSuchUpload":
-		e.Kind, e.Detail = store.KindServer, "the upload was aborted meanwhile (a cleanup by another efbackup run?)"
+		e.Kind = store.KindServer
+		e.Say("store.detail.uploadaborted")
 	case code == "InvalidBucketObjectLockConfiguration" || code == "ObjectLockConfigurationNotFoundError" ||
 		(code == "InvalidRequest" && aboutLock):
-		e.Kind, e.Detail = store.KindNoObjectLock, fmt.Sprintf("bucket %q has no Object Lock: %s", s.bucket, msg)
+		e.Kind = store.KindNoObjectLock
+		e.Say("store.detail.noobjectlock", s.bucket, msg)
 	case code == "AuthorizationHeaderMalformed" || code == "PermanentRedirect" || code == "IllegalLocationConstraintException":
-		e.Kind, e.Detail = store.KindConfig, "the bucket is in another region: set AWS_REGION to the bucket's region"+regionHint(er.Region)
+		e.Kind = store.KindConfig
+		if er.Region != "" {
+			e.Say("store.detail.regionnamed", er.Region)
+		} else {
+			e.Say("store.detail.region")
+		}
 	case code == "EntityTooLarge":
-		e.Kind, e.Detail = store.KindTooLarge, "the object is too large for the server"
+		e.Kind = store.KindTooLarge
+		e.Say("store.detail.toolarge")
 	case code == "BadDigest" || code == "InvalidDigest" || code == "XAmzContentSHA256Mismatch":
-		e.Kind, e.Detail = store.KindIntegrity, "the server received other bytes than were sent"
+		e.Kind = store.KindIntegrity
+		e.Say("store.detail.baddigest")
 	case code != "":
-		e.Kind, e.Detail = store.KindServer, fmt.Sprintf("the server answered %s: %s", code, msg)
+		e.Kind = store.KindServer
+		e.Say("store.detail.answered", code, msg)
 	case errors.As(err, &dnsErr):
-		e.Kind, e.Detail = store.KindEndpoint, fmt.Sprintf("the server name %q could not be found", dnsErr.Name)
+		e.Kind = store.KindEndpoint
+		e.Say("store.detail.dns", dnsErr.Name)
 	case errors.As(err, &unknown) || errors.As(err, &certErr):
-		e.Kind, e.Detail = store.KindTLS, fmt.Sprintf("the certificate of %s is not signed by a trusted authority", host)
+		e.Kind = store.KindTLS
+		e.Say("store.detail.tls.authority", host)
 	case errors.As(err, &hostErr):
-		e.Kind, e.Detail = store.KindTLS, fmt.Sprintf("the certificate of %s is for another name", host)
+		e.Kind = store.KindTLS
+		e.Say("store.detail.tls.name", host)
 	case errors.As(err, &invalid):
-		e.Kind, e.Detail = store.KindTLS, fmt.Sprintf("the certificate of %s is invalid or expired", host)
+		e.Kind = store.KindTLS
+		e.Say("store.detail.tls.invalid", host)
 	case errors.As(err, &recErr) || strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
-		e.Kind, e.Detail = store.KindEndpoint, fmt.Sprintf("%s does not speak https (an http:// endpoint?)", host)
+		e.Kind = store.KindEndpoint
+		e.Say("store.detail.nothttps", host)
 	case errors.Is(err, syscall.ECONNREFUSED):
-		e.Kind, e.Detail = store.KindEndpoint, fmt.Sprintf("nothing answers at %s (connection refused)", host)
+		e.Kind = store.KindEndpoint
+		e.Say("store.detail.refused", host)
 	case errors.Is(err, syscall.EHOSTUNREACH) || errors.Is(err, syscall.ENETUNREACH):
-		e.Kind, e.Detail = store.KindEndpoint, fmt.Sprintf("%s cannot be reached (no route)", host)
+		e.Kind = store.KindEndpoint
+		e.Say("store.detail.noroute", host)
 	case errors.As(err, &netErr) && netErr.Timeout():
-		e.Kind, e.Detail = store.KindNetwork, fmt.Sprintf("the connection to %s went silent", host)
+		e.Kind = store.KindNetwork
+		e.Say("store.detail.silent", host)
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, syscall.EPIPE) || errors.As(err, &netErr):
-		e.Kind, e.Detail = store.KindNetwork, fmt.Sprintf("the connection to %s broke off", host)
+		e.Kind = store.KindNetwork
+		e.Say("store.detail.brokeoff", host)
 	case status >= 500:
-		e.Kind, e.Detail = store.KindServer, fmt.Sprintf("the server failed (HTTP %d)", status)
+		e.Kind = store.KindServer
+		e.Say("store.detail.http", status)
 	default:
-		e.Kind, e.Detail = store.KindServer, s.secrets.redact(err.Error())
+		e.Kind = store.KindServer
+		if text := s.secrets.redact(err.Error()); text == err.Error() {
+			e.Quote(err) // efbackup's own words, when it has any (an unreadable retention); no secret in them
+		} else {
+			e.Plain(text)
+		}
 	}
 	return e
-}
-
-func regionHint(r string) string {
-	if r == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (%s)", r)
 }
 
 // midway turns "cannot reach the server" into "the network went away"
@@ -181,7 +207,7 @@ func midway(err error) error {
 	if errors.As(err, &e) && e.Kind == store.KindEndpoint {
 		c := *e
 		c.Kind = store.KindNetwork
-		c.Detail = "the connection was lost in the middle: " + e.Detail
+		c.Say("store.detail.midway", e.DetailText())
 		return &c
 	}
 	return err

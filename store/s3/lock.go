@@ -201,8 +201,8 @@ func (s *Store) Lock(ctx context.Context, opts store.LockOptions) (store.Lock, e
 		opts.Heartbeat = store.DefaultHeartbeat
 	}
 	if opts.Heartbeat >= opts.Stale {
-		return nil, &store.Error{Kind: store.KindConfig, Op: "lock", Where: s.String(),
-			Detail: fmt.Sprintf("heartbeat %s is not below the staleness %s", opts.Heartbeat, opts.Stale)}
+		return nil, (&store.Error{Kind: store.KindConfig, Op: "lock", Where: s.String()}).
+			Say("store.detail.heartbeat", opts.Heartbeat, opts.Stale)
 	}
 	if opts.Poll <= 0 {
 		opts.Poll = 250 * time.Millisecond

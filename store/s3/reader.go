@@ -70,7 +70,7 @@ func (r *reader) get(off, end int64) (io.ReadCloser, error) {
 	body, _, _, err := r.s.core.GetObject(r.ctx, r.s.bucket, r.key, o)
 	if err != nil {
 		if isPrecondition(err) {
-			return nil, &store.Error{Kind: store.KindServer, Op: "read", Where: r.s.String(), Name: r.name, Detail: "replaced while being read"}
+			return nil, (&store.Error{Kind: store.KindServer, Op: "read", Where: r.s.String(), Name: r.name}).Say("store.detail.replaced")
 		}
 		return nil, r.s.fail("read", r.name, err)
 	}

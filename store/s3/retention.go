@@ -3,7 +3,6 @@ package s3
 import (
 	"context"
 	"encoding/xml"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -77,14 +76,14 @@ func (s *Store) getRetentionRaw(ctx context.Context, key, vid string) (store.Ret
 		RetainUntilDate string
 	}
 	if err := xml.Unmarshal(body, &r); err != nil {
-		return store.Retention{}, fmt.Errorf("unreadable retention: %v", err)
+		return store.Retention{}, store.SayError("store.detail.retention.unreadable", err)
 	}
 	if r.Mode == "" {
 		return store.Retention{}, nil
 	}
 	t, err := time.Parse(time.RFC3339, r.RetainUntilDate)
 	if err != nil {
-		return store.Retention{}, fmt.Errorf("unreadable retention date %q", r.RetainUntilDate)
+		return store.Retention{}, store.SayError("store.detail.retention.date", r.RetainUntilDate)
 	}
 	return store.Retention{Mode: strings.ToUpper(r.Mode), Until: t}, nil
 }

@@ -27,7 +27,6 @@ package s3
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
@@ -72,7 +71,7 @@ func New(cfg Config) (*Store, error) {
 		where += "/" + cfg.Prefix
 	}
 	if _, _, err := ParseURL(where); err != nil {
-		return nil, configErr(where, err.Error(), err)
+		return nil, configErr(where, err).Quote(err)
 	}
 	prefix, _ := cleanPrefix(cfg.Prefix)
 	r, err := cfg.resolve(where)
@@ -90,7 +89,7 @@ func New(cfg Config) (*Store, error) {
 		s.partSize = DefaultPartSize
 	}
 	if s.partSize < 5<<20 {
-		return nil, configErr(where, fmt.Sprintf("part size %d is below S3's minimum of 5 MiB", s.partSize), nil)
+		return nil, configErr(where, nil).Say("store.detail.partsize", s.partSize)
 	}
 	if s.inFlight <= 0 {
 		s.inFlight = DefaultPartsInFlight
@@ -127,7 +126,7 @@ func New(cfg Config) (*Store, error) {
 		MaxRetries:   retries,
 	})
 	if err != nil {
-		return nil, configErr(where, s.secrets.redact(err.Error()), nil)
+		return nil, configErr(where, nil).Plain(s.secrets.redact(err.Error()))
 	}
 	s.core = &minio.Core{Client: s.client}
 	return s, nil
@@ -175,7 +174,7 @@ func (s *Store) CredentialSource() string { return s.credSource }
 // Sub is the store for the prefix name below this one.
 func (s *Store) Sub(name string) (*Store, error) {
 	if err := store.CheckName(name); err != nil {
-		return nil, configErr(s.String(), err.Error(), err)
+		return nil, configErr(s.String(), err).Quote(err)
 	}
 	return &Store{
 		bucket: s.bucket, prefix: s.key(name), endpoint: s.endpoint, showEndpoint: s.showEndpoint,
@@ -201,10 +200,10 @@ func (s *Store) listPrefix() string {
 
 func (s *Store) checkName(op, name string) error {
 	if err := store.CheckName(name); err != nil {
-		return &store.Error{Kind: store.KindConfig, Op: op, Where: s.String(), Name: name, Detail: err.Error()}
+		return (&store.Error{Kind: store.KindConfig, Op: op, Where: s.String(), Name: name}).Quote(err)
 	}
 	if name == LockName {
-		return &store.Error{Kind: store.KindConfig, Op: op, Where: s.String(), Name: name, Detail: "the name is the lock's"}
+		return (&store.Error{Kind: store.KindConfig, Op: op, Where: s.String(), Name: name}).Say("store.detail.lockname")
 	}
 	return nil
 }
@@ -347,7 +346,7 @@ func (s *Store) stat(ctx context.Context, op, name string) (store.Entry, error) 
 	}
 	e, ok := entry(name, vs[k])
 	if !ok {
-		return store.Entry{}, &store.Error{Kind: store.KindServer, Op: op, Where: s.String(), Name: name, Detail: "not found", Err: store.ErrNotFound}
+		return store.Entry{}, (&store.Error{Kind: store.KindServer, Op: op, Where: s.String(), Name: name, Err: store.ErrNotFound}).Say("store.detail.notfound")
 	}
 	return e, nil
 }
@@ -373,7 +372,7 @@ func (s *Store) Remove(ctx context.Context, name string) error {
 	vs := vm[k]
 	e, ok := entry(name, vs)
 	if !ok {
-		return &store.Error{Kind: store.KindServer, Op: "remove", Where: s.String(), Name: name, Detail: "not found", Err: store.ErrNotFound}
+		return (&store.Error{Kind: store.KindServer, Op: "remove", Where: s.String(), Name: name, Err: store.ErrNotFound}).Say("store.detail.notfound")
 	}
 	now := time.Now()
 	for _, v := range vs {

@@ -6,7 +6,6 @@ import (
 	"crypto/md5"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"hash"
 	"sort"
 	"strings"
@@ -36,8 +35,8 @@ func (s *Store) Create(ctx context.Context, name string, opts store.CreateOption
 		case store.LockCompliance:
 			po.Mode = minio.Compliance
 		default:
-			return nil, &store.Error{Kind: store.KindConfig, Op: "create", Where: s.String(), Name: name,
-				Detail: fmt.Sprintf("lock mode %q is neither %q nor %q", opts.LockMode, store.LockGovernance, store.LockCompliance)}
+			return nil, (&store.Error{Kind: store.KindConfig, Op: "create", Where: s.String(), Name: name}).
+				Say("store.detail.lockmode", opts.LockMode, store.LockGovernance, store.LockCompliance)
 		}
 		po.RetainUntilDate = time.Now().UTC().Add(time.Duration(opts.LockDays) * 24 * time.Hour).Truncate(time.Second)
 		ret = store.Retention{Mode: string(po.Mode), Until: po.RetainUntilDate}
@@ -46,8 +45,8 @@ func (s *Store) Create(ctx context.Context, name string, opts store.CreateOption
 		// Refuse before writing: a server may accept the retention headers
 		// of an upload into a bucket that cannot enforce them.
 		if st, err := s.BucketStatus(ctx); err == nil && !st.ObjectLock {
-			return nil, &store.Error{Kind: store.KindNoObjectLock, Op: "create", Where: s.String(), Name: name,
-				Detail: fmt.Sprintf("bucket %q has no Object Lock, so the snapshot cannot be locked", s.bucket)}
+			return nil, (&store.Error{Kind: store.KindNoObjectLock, Op: "create", Where: s.String(), Name: name}).
+				Say("store.detail.cannotlock", s.bucket)
 		} else if err != nil && store.KindOf(err) != store.KindAccessDenied {
 			return nil, err
 		}
@@ -61,7 +60,7 @@ func (s *Store) Create(ctx context.Context, name string, opts store.CreateOption
 		return nil, s.fail("create", name, err)
 	}
 	if len(vs[k]) > 0 {
-		return nil, &store.Error{Kind: store.KindServer, Op: "create", Where: s.String(), Name: name, Detail: "already exists", Err: store.ErrExists}
+		return nil, (&store.Error{Kind: store.KindServer, Op: "create", Where: s.String(), Name: name, Err: store.ErrExists}).Say("store.detail.exists")
 	}
 	wctx, cancel := context.WithCancel(ctx)
 	w := &writer{s: s, ctx: ctx, wctx: wctx, cancel: cancel, name: name, key: k, po: po, ret: ret,
@@ -149,8 +148,8 @@ func (w *writer) flush() error {
 		w.uploadID = id
 	}
 	if w.next >= maxParts {
-		return &store.Error{Kind: store.KindTooLarge, Op: "write", Where: w.s.String(), Name: w.name,
-			Detail: fmt.Sprintf("more than %d parts of %d MiB", maxParts, w.s.partSize>>20)}
+		return (&store.Error{Kind: store.KindTooLarge, Op: "write", Where: w.s.String(), Name: w.name}).
+			Say("store.detail.toomanyparts", maxParts, w.s.partSize>>20)
 	}
 	w.next++
 	part, data, sum := w.next, w.buf, base64.StdEncoding.EncodeToString(w.md5.Sum(nil))
@@ -244,8 +243,8 @@ func (w *writer) commit() (store.Committed, error) {
 		}
 		sort.Slice(w.parts, func(i, j int) bool { return w.parts[i].PartNumber < w.parts[j].PartNumber })
 		if len(w.parts) != w.next {
-			return store.Committed{}, &store.Error{Kind: store.KindServer, Op: "commit", Where: w.s.String(), Name: w.name,
-				Detail: fmt.Sprintf("%d of %d parts uploaded", len(w.parts), w.next)}
+			return store.Committed{}, (&store.Error{Kind: store.KindServer, Op: "commit", Where: w.s.String(), Name: w.name}).
+				Say("store.detail.partsmissing", len(w.parts), w.next)
 		}
 		// Only the headers that matter to the completion: the retention
 		// was given when the upload started.
