@@ -2,9 +2,6 @@ package store
 
 import (
 	"errors"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -79,84 +76,23 @@ func TestCheckNameWorded(t *testing.T) {
 	}
 }
 
-// No detail of a store error is set but through Error.Say, Quote or
-// Plain: a Detail set anywhere else in the store packages would be
-// English only.
+// No store error's Detail is set but through Error.Say, Quote or Plain:
+// one set anywhere else in the store packages would be English only.
 func TestDetailsOnlyThroughSay(t *testing.T) {
 	t.Parallel()
-	fset := token.NewFileSet()
-	n := 0
-	for _, dir := range []string{".", "local", "s3", "location", "storetest", filepath.Join("s3", "s3test")} {
-		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range files {
-			if strings.HasSuffix(f, "_test.go") {
-				continue
-			}
-			file, err := parser.ParseFile(fset, f, nil, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			n++
-			allowed := map[string]bool{}
-			if dir == "." && filepath.Base(f) == "errors.go" {
-				allowed = map[string]bool{"Say": true, "Quote": true, "Plain": true}
-			}
-			for _, bad := range detailSetters(file, allowed) {
-				t.Errorf("%s: a store error's Detail is set outside Error.Say, Quote or Plain; make it a catalogue message (store.detail.*) and call Say", fset.Position(bad))
-			}
-		}
+	dirs := []string{".", "local", "s3", "location", "storetest", filepath.Join("s3", "s3test")}
+	for _, bad := range i18ntest.DetailSetters(t, dirs, "Say", "Quote", "Plain") {
+		t.Errorf("%s: a store error's Detail is set outside Error.Say, Quote or Plain; make it a catalogue message (store.detail.*) and call Say", bad)
 	}
-	if n < 10 {
-		t.Fatalf("read only %d source files", n)
-	}
-}
-
-// detailSetters finds, outside the functions or methods named in allowed,
-// every composite literal field Detail: and every assignment to a .Detail.
-func detailSetters(file *ast.File, allowed map[string]bool) []token.Pos {
-	var out []token.Pos
-	for _, d := range file.Decls {
-		if fn, ok := d.(*ast.FuncDecl); ok && allowed[fn.Name.Name] {
-			continue
-		}
-		ast.Inspect(d, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.KeyValueExpr:
-				if id, ok := n.Key.(*ast.Ident); ok && id.Name == "Detail" {
-					out = append(out, n.Pos())
-				}
-			case *ast.AssignStmt:
-				for _, l := range n.Lhs {
-					if sel, ok := l.(*ast.SelectorExpr); ok && sel.Sel.Name == "Detail" {
-						out = append(out, l.Pos())
-					}
-				}
-			}
-			return true
-		})
-	}
-	return out
-}
-
-// Sanity of the scan itself: it finds a Detail set in a literal, in an
-// assignment and in a multiple assignment, and leaves the allowed methods
-// alone.
-func TestDetailSettersScan(t *testing.T) {
-	t.Parallel()
+	// The scan finds a Detail set in a literal, in an assignment and in a
+	// multiple assignment, and leaves the allowed methods alone.
 	src := `package p
 func (e *Error) Say() { e.Detail = "ok" }
 func a() { _ = &store.Error{Kind: k, Detail: "x"} }
 func b() { e.Kind, e.Detail = k, "y" }
 func c() { c.Detail = "z" + e.Detail }
 `
-	file, err := parser.ParseFile(token.NewFileSet(), "p.go", src, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := detailSetters(file, map[string]bool{"Say": true}); len(got) != 3 {
-		t.Fatalf("found %d setters, want 3", len(got))
+	if got := i18ntest.DetailSettersIn(t, src, "Say"); got != 3 {
+		t.Fatalf("found %d setters in the sample, want 3", got)
 	}
 }

@@ -1,15 +1,12 @@
 package inuse
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/efbackup/efbackup/internal/i18n"
+	"github.com/efbackup/efbackup/internal/i18n/i18ntest"
 )
 
 // englishWords are words only an English sentence holds (as in package
@@ -158,71 +155,17 @@ func TestDetailsEnglishUnchanged(t *testing.T) {
 // the package (on any system) would be English only.
 func TestDetailsOnlyThroughSay(t *testing.T) {
 	t.Parallel()
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
+	for _, bad := range i18ntest.DetailSetters(t, []string{"."}, "say") {
+		t.Errorf("%s: Detail is set outside Signal.say; make it a catalogue message (inuse.detail.*) and call say", bad)
 	}
-	fset := token.NewFileSet()
-	n := 0
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		file, err := parser.ParseFile(fset, f, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n++
-		for _, bad := range detailSetters(file, "say") {
-			t.Errorf("%s: Detail is set outside Signal.say; make it a catalogue message (inuse.detail.*) and call say", fset.Position(bad))
-		}
-	}
-	if n == 0 {
-		t.Fatal("no source files read")
-	}
-}
-
-// detailSetters finds, outside the function or method named allowed, every
-// composite literal field Detail: and every assignment to a .Detail.
-func detailSetters(file *ast.File, allowed string) []token.Pos {
-	var out []token.Pos
-	for _, d := range file.Decls {
-		if fn, ok := d.(*ast.FuncDecl); ok && fn.Name.Name == allowed {
-			continue
-		}
-		ast.Inspect(d, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.KeyValueExpr:
-				if id, ok := n.Key.(*ast.Ident); ok && id.Name == "Detail" {
-					out = append(out, n.Pos())
-				}
-			case *ast.AssignStmt:
-				for _, l := range n.Lhs {
-					if sel, ok := l.(*ast.SelectorExpr); ok && sel.Sel.Name == "Detail" {
-						out = append(out, l.Pos())
-					}
-				}
-			}
-			return true
-		})
-	}
-	return out
-}
-
-// Sanity of the scan itself: it finds a Detail set in a literal and in an
-// assignment, and leaves the allowed function alone.
-func TestDetailSettersScan(t *testing.T) {
-	t.Parallel()
+	// The scan finds a Detail set in a literal and in an assignment, and
+	// leaves the allowed function alone.
 	src := `package p
 func say() { s.Detail = "ok" }
 func a() { _ = Signal{Detail: "x"} }
 func b() { s.Detail = "y" }
 `
-	file, err := parser.ParseFile(token.NewFileSet(), "p.go", src, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := detailSetters(file, "say"); len(got) != 2 {
-		t.Fatalf("found %d setters, want 2", len(got))
+	if got := i18ntest.DetailSettersIn(t, src, "say"); got != 2 {
+		t.Fatalf("found %d setters in the sample, want 2", got)
 	}
 }

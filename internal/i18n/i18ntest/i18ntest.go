@@ -6,7 +6,13 @@
 package i18ntest
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
 	"regexp"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/efbackup/efbackup/internal/i18n"
@@ -59,4 +65,74 @@ func Check(tb testing.TB, what, detail string, t i18n.Text) {
 			tb.Errorf("%s: %q in Indonesian is %q, which holds the English word %q", what, t.Key, t.In(i18n.ID), w)
 		}
 	}
+}
+
+// DetailSetters lists, in the Go files (tests left out) of dirs, every
+// place that sets a field named Detail, in a composite literal or by
+// assignment, outside the functions and methods named in allowed: the
+// places where an English detail could be made without a message key.
+func DetailSetters(tb testing.TB, dirs []string, allowed ...string) []string {
+	tb.Helper()
+	fset := token.NewFileSet()
+	var out []string
+	n := 0
+	for _, dir := range dirs {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			file, err := parser.ParseFile(fset, f, nil, 0)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			n++
+			for _, p := range detailSetters(file, allowed) {
+				out = append(out, fset.Position(p).String())
+			}
+		}
+	}
+	if n == 0 {
+		tb.Fatalf("no source files in %v", dirs)
+	}
+	return out
+}
+
+// DetailSettersIn is DetailSetters over one file's source, for the tests
+// of a scan.
+func DetailSettersIn(tb testing.TB, src string, allowed ...string) int {
+	tb.Helper()
+	file, err := parser.ParseFile(token.NewFileSet(), "p.go", src, 0)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return len(detailSetters(file, allowed))
+}
+
+func detailSetters(file *ast.File, allowed []string) []token.Pos {
+	var out []token.Pos
+	for _, d := range file.Decls {
+		if fn, ok := d.(*ast.FuncDecl); ok && slices.Contains(allowed, fn.Name.Name) {
+			continue
+		}
+		ast.Inspect(d, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.KeyValueExpr:
+				if id, ok := n.Key.(*ast.Ident); ok && id.Name == "Detail" {
+					out = append(out, n.Pos())
+				}
+			case *ast.AssignStmt:
+				for _, l := range n.Lhs {
+					if sel, ok := l.(*ast.SelectorExpr); ok && sel.Sel.Name == "Detail" {
+						out = append(out, l.Pos())
+					}
+				}
+			}
+			return true
+		})
+	}
+	return out
 }
