@@ -10,8 +10,8 @@ import (
 	"github.com/efbackup/efbackup/internal/folderlock"
 	"github.com/efbackup/efbackup/internal/fsutil"
 	"github.com/efbackup/efbackup/internal/i18n"
-	"github.com/efbackup/efbackup/internal/i18n/i18ntest"
 	"github.com/efbackup/efbackup/store"
+	"github.com/efbackup/efbackup/store/storetest"
 )
 
 // Every failure a folder words itself is a catalogue message: Indonesian
@@ -91,17 +91,9 @@ func TestDetailsWorded(t *testing.T) {
 	add("commit over another", "already exists", store.KindLocal, err)
 
 	for _, c := range cases {
-		var e *store.Error
-		if !errors.As(c.err, &e) {
-			t.Errorf("%s: %v is not a store error", c.what, c.err)
-			continue
-		}
-		if e.Kind != c.kind || e.Detail != c.want {
-			t.Errorf("%s: kind %q detail %q, want %q %q", c.what, e.Kind, e.Detail, c.kind, c.want)
-		}
-		i18ntest.Check(t, c.what, e.Detail, e.Text)
-		t.Logf("%s: %s | %s", c.what, e.In(i18n.EN), e.In(i18n.ID))
+		storetest.CheckDetail(t, c.what, c.err, c.kind, c.want)
 	}
+
 }
 
 // An operating system's own words stay as they are, in every language:

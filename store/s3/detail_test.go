@@ -18,8 +18,8 @@ import (
 	"time"
 
 	"github.com/efbackup/efbackup/internal/i18n"
-	"github.com/efbackup/efbackup/internal/i18n/i18ntest"
 	"github.com/efbackup/efbackup/store"
+	"github.com/efbackup/efbackup/store/storetest"
 	"github.com/minio/minio-go/v7"
 )
 
@@ -36,17 +36,9 @@ type detailCase struct {
 func checkDetails(t *testing.T, cases []detailCase) {
 	t.Helper()
 	for _, c := range cases {
-		var e *store.Error
-		if !errors.As(c.err, &e) {
-			t.Errorf("%s: %v is not a store error", c.what, c.err)
-			continue
-		}
-		if e.Kind != c.kind || e.Detail != c.want {
-			t.Errorf("%s: kind %q detail %q, want %q %q", c.what, e.Kind, e.Detail, c.kind, c.want)
-		}
-		i18ntest.Check(t, c.what, e.Detail, e.Text)
-		t.Logf("%s: %s | %s", c.what, e.In(i18n.EN), e.In(i18n.ID))
+		storetest.CheckDetail(t, c.what, c.err, c.kind, c.want)
 	}
+
 }
 
 // offline is a store whose settings are complete; it never reaches a

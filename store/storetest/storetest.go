@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/efbackup/efbackup/internal/i18n"
+	"github.com/efbackup/efbackup/internal/i18n/i18ntest"
 	"github.com/efbackup/efbackup/store"
 )
 
@@ -740,4 +742,20 @@ func (s *suite) large(t *testing.T) {
 	if err := st.Remove(c, name); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// CheckDetail asserts that err is a store error of kind with the English
+// detail want, kept as a catalogue message that reads as Indonesian.
+func CheckDetail(t *testing.T, what string, err error, kind store.Kind, want string) {
+	t.Helper()
+	var e *store.Error
+	if !errors.As(err, &e) {
+		t.Errorf("%s: %v is not a store error", what, err)
+		return
+	}
+	if e.Kind != kind || e.Detail != want {
+		t.Errorf("%s: kind %q detail %q, want %q %q", what, e.Kind, e.Detail, kind, want)
+	}
+	i18ntest.Check(t, what, e.Detail, e.Text)
+	t.Logf("%s: %s | %s", what, e.In(i18n.EN), e.In(i18n.ID))
 }
