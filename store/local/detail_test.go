@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/efbackup/efbackup/internal/folderlock"
@@ -100,6 +101,9 @@ func TestDetailsWorded(t *testing.T) {
 // the detail is not efbackup's to translate.
 func TestDetailOfTheSystem(t *testing.T) {
 	t.Parallel()
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows calls a folder below a file not found, which efbackup words itself")
+	}
 	dir := t.TempDir()
 	file := filepath.Join(dir, "file")
 	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
