@@ -43,19 +43,13 @@ func errorText(key string, args ...any) error { return &textError{i18n.Say(key, 
 // Words is the problem's detail as a message (Detail quoted when it has no
 // Text).
 func (p Problem) Words() i18n.Text {
-	if p.Text.Key != "" {
-		return p.Text
-	}
-	return i18n.Say("detail.error", p.Detail)
+	return p.Text.Or(p.Detail)
 }
 
 // In is the problem's detail in language l (its English Detail when it has
 // no Text).
 func (p Problem) In(l i18n.Lang) string {
-	if p.Text.Key != "" {
-		return p.Text.In(l)
-	}
-	return p.Detail
+	return p.Text.Or(p.Detail).In(l)
 }
 
 // Problem kinds.
@@ -122,10 +116,7 @@ func (e *ChangedError) Words() i18n.Text {
 
 // DetailWords is Detail as a message (Detail quoted when there is no Text).
 func (e *ChangedError) DetailWords() i18n.Text {
-	if e.Text.Key != "" {
-		return e.Text
-	}
-	return i18n.Say("detail.error", e.Detail)
+	return e.Text.Or(e.Detail)
 }
 
 func (e *ChangedError) Error() string {

@@ -137,11 +137,7 @@ func ChangedSince(ps []Problem) []Problem {
 	out := make([]Problem, 0, len(ps))
 	for _, p := range ps {
 		if key, ok := changedKinds[p.Kind]; ok {
-			var detail any = p.Detail
-			if p.Text.Key != "" {
-				detail = p.Text
-			}
-			p = problemText(ProblemChanged, p.File, i18n.Say("detail.changed.kind", i18n.Say(key), detail))
+			p = problemText(ProblemChanged, p.File, i18n.Say("detail.changed.kind", i18n.Say(key), p.Words()))
 		}
 		out = append(out, p)
 	}

@@ -285,10 +285,7 @@ func (e *ManifestError) Error() string {
 
 // Words is Error() as a message to word in the user's language.
 func (e *ManifestError) Words() i18n.Text {
-	var detail any = e.Detail
-	if e.Text.Key != "" {
-		detail = e.Text
-	}
+	detail := e.Text.Or(e.Detail)
 	switch {
 	case e.File != "" && e.Field != "":
 		return i18n.Say("detail.manifest.filefield", e.File, e.Field, detail)

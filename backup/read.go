@@ -577,10 +577,7 @@ func FindingText(f engine.Finding) string { return findingWords(f).String() }
 
 // findingWords is FindingText as a message to word in any language.
 func findingWords(f engine.Finding) i18n.Text {
-	var detail any = f.Detail
-	if f.Text.Key != "" {
-		detail = f.Text
-	}
+	detail := f.Text.Or(f.Detail)
 	switch {
 	case f.Page >= 0 && f.Offset >= 0:
 		return i18n.Say("detail.finding.pagebyte", f.Code, f.Page, f.Offset, detail)

@@ -113,11 +113,7 @@ func (e *DamageError) Error() string {
 // Words is all that Error says, as a message: the detail, and the chunk
 // and byte where the damage was found. Words().String() == Error().
 func (e *DamageError) Words() i18n.Text {
-	detail := e.Text
-	if detail.Key == "" {
-		// A DamageError made by hand, with its Detail alone.
-		detail = i18n.Say("crypt.detail.verbatim", e.Detail)
-	}
+	detail := e.Text.Or(e.Detail) // Detail alone: a DamageError made by hand
 	switch {
 	case e.Chunk >= 0 && e.Offset >= 0:
 		return i18n.Say("crypt.detail.inchunkatbyte", detail, e.Chunk, e.Offset)

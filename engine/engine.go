@@ -101,10 +101,7 @@ func NewFinding(v Verdict, code, file string, page, off int64, key string, args 
 // In is the finding's detail in language l: its Text when it has one, else
 // the English Detail it was stored with.
 func (f Finding) In(l i18n.Lang) string {
-	if f.Text.Key != "" {
-		return f.Text.In(l)
-	}
-	return f.Detail
+	return f.Text.Or(f.Detail).In(l)
 }
 
 // Versions are the engine versions a database records.

@@ -20,18 +20,12 @@ func (s StepRecord) withText(t i18n.Text) StepRecord {
 // In is the step's detail in language l: its Text when it has one, else
 // the Detail it was recorded or read back with.
 func (s StepRecord) In(l i18n.Lang) string {
-	if s.Text.Key != "" {
-		return s.Text.In(l)
-	}
-	return s.Detail
+	return s.Text.Or(s.Detail).In(l)
 }
 
 // In is the event's detail in language l, as StepRecord.In.
 func (e Event) In(l i18n.Lang) string {
-	if e.Text.Key != "" {
-		return e.Text.In(l)
-	}
-	return e.Detail
+	return e.Text.Or(e.Detail).In(l)
 }
 
 // withText gives e the detail t, as StepRecord.withText.
@@ -43,10 +37,7 @@ func (e *JournalError) withText(t i18n.Text) *JournalError {
 // DetailIn is the error's Detail in language l: its Text when it has one,
 // else the English Detail. (Error stays English, for logs.)
 func (e *JournalError) DetailIn(l i18n.Lang) string {
-	if e.Text.Key != "" {
-		return e.Text.In(l)
-	}
-	return e.Detail
+	return e.Text.Or(e.Detail).In(l)
 }
 
 // joinTexts joins ts with "; " in whatever language they are worded.

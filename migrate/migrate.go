@@ -116,10 +116,7 @@ type Warning struct {
 
 // In is the warning's detail in language l.
 func (w Warning) In(l i18n.Lang) string {
-	if w.Text.Key != "" {
-		return w.Text.In(l)
-	}
-	return w.Detail
+	return w.Text.Or(w.Detail).In(l)
 }
 
 // detailEmpty is the Detail of a WarnChecksWarning about a source db/

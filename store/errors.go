@@ -88,19 +88,13 @@ func (e *Error) Plain(detail string) *Error {
 // In is the detail in language l: its Text when it has one, else the
 // Detail as it is.
 func (e *Error) In(l i18n.Lang) string {
-	if e.Text.Key != "" {
-		return e.Text.In(l)
-	}
-	return e.Detail
+	return e.Text.Or(e.Detail).In(l)
 }
 
 // DetailText is the detail as a message, for quoting it in another one:
 // its Text, else Detail as a value.
 func (e *Error) DetailText() i18n.Text {
-	if e.Text.Key != "" {
-		return e.Text
-	}
-	return i18n.Say("detail.error", e.Detail)
+	return e.Text.Or(e.Detail)
 }
 
 // TextError is an error whose English Error() is a catalogue message, so

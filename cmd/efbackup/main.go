@@ -372,19 +372,11 @@ func describeError(l i18n.Lang, err error) (msg, hint string) {
 		}
 		return b.String(), l.T("hint.integrity")
 	case errors.As(err, &uf):
-		what := uf.Type
-		if uf.Text.Key != "" {
-			what = uf.Text.In(l)
-		}
-		return l.T("err.unsupported", uf.Path, what), l.T("hint.unsupported")
+		return l.T("err.unsupported", uf.Path, uf.Text.Or(uf.Type)), l.T("hint.unsupported")
 	case errors.As(err, &cc):
 		return l.T("err.casecollision", cc.A, cc.B), l.T("hint.casecollision")
 	case errors.As(err, &mle):
-		detail := mle.Detail
-		if mle.Text.Key != "" {
-			detail = mle.Text.In(l)
-		}
-		return l.T("err.manifestlimit", detail), l.T("hint.manifestlimit")
+		return l.T("err.manifestlimit", mle.Text.Or(mle.Detail)), l.T("hint.manifestlimit")
 	case errors.As(err, &sce):
 		h := ioHint(l, err, commandHints) + "; " + l.T("hint.sidecar")
 		if errors.As(sce.Err, &se) && se.Kind != store.KindLocal {

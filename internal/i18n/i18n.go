@@ -174,6 +174,17 @@ func (t Text) In(l Lang) string {
 	return l.T(t.Key, t.Args...)
 }
 
+// Or is t, or, when t is empty (a detail read back from a file, or made
+// without a key), the English detail as a Text that words as itself in
+// every language. Types that keep a Text beside their English Detail word
+// it with Or(Detail).
+func (t Text) Or(detail string) Text {
+	if t.Key != "" {
+		return t
+	}
+	return Say("text.asis", detail)
+}
+
 // MarshalJSON writes a Text as its English wording: JSON is for scripts,
 // which see the same words whatever the user's language.
 func (t Text) MarshalJSON() ([]byte, error) { return json.Marshal(t.String()) }

@@ -185,8 +185,6 @@ func init() {
 		// Where the damage was found, after the detail (DamageError.Words).
 		"crypt.detail.inchunkatbyte": {"%s (chunk %d, at byte %d)", "%s (chunk %d, pada byte %d)"},
 		"crypt.detail.atbyte":        {"%s (at byte %d)", "%s (pada byte %d)"},
-		// A DamageError made with its English detail alone.
-		"crypt.detail.verbatim": {"%s", "%s"},
 
 		// The damage as a problem of a snapshot: age, the kind of damage
 		// (a stable code: truncated, chunk-changed, ...) and what was found.

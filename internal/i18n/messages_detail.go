@@ -134,6 +134,7 @@ func init() {
 		"detail.changed.grew":               {"grew beyond %d bytes", "bertambah melebihi %d byte"},
 		"detail.changed.sizetime":           {"size or time changed (%d bytes at %s, then %d bytes at %s)", "ukuran atau waktu berubah (%d byte pada %s, lalu %d byte pada %s)"},
 		"detail.changed.error":              {"%s changed while it was being read (%s)", "%s berubah saat dibaca (%s)"},
+		"text.asis":                         {"%s", "%s"},
 		"enginetest.detail.bad":             {"the bytes say BAD", "isinya bertuliskan BAD"},
 		"detail.changed.renamed":            {"renamed or replaced while being read", "diganti nama atau diganti saat dibaca"},
 		"detail.filetype.notfolder":         {"file, not a folder", "file, bukan folder"},

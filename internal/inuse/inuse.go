@@ -173,19 +173,13 @@ func (s Signal) say(key string, args ...any) Signal {
 // In is the signal's detail in language l: its Text when it has one, else
 // the English Detail it was made or read back with.
 func (s Signal) In(l i18n.Lang) string {
-	if s.Text.Key != "" {
-		return s.Text.In(l)
-	}
-	return s.Detail
+	return s.Text.Or(s.Detail).In(l)
 }
 
 // Words is the signal's detail as a message (the English Detail, quoted,
 // when it has no Text).
 func (s Signal) Words() i18n.Text {
-	if s.Text.Key != "" {
-		return s.Text
-	}
-	return i18n.Say("detail.error", s.Detail)
+	return s.Text.Or(s.Detail)
 }
 
 // Database is the answer for one database folder.

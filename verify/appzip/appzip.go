@@ -57,10 +57,7 @@ func problem(entry string, t i18n.Text) Problem {
 
 // In is the problem's detail in language l.
 func (p Problem) In(l i18n.Lang) string {
-	if p.Text.Key != "" {
-		return p.Text.In(l)
-	}
-	return p.Detail
+	return p.Text.Or(p.Detail).In(l)
 }
 
 // Result is what Check found in one zip.
