@@ -31,15 +31,6 @@ func problemText(kind, file string, t i18n.Text) Problem {
 	return Problem{Kind: kind, File: file, Detail: t.String(), Text: t}
 }
 
-// textError is an error whose English Error() is a catalogue message, so
-// that a problem quoting it can word it in the user's language.
-type textError struct{ t i18n.Text }
-
-func (e *textError) Error() string    { return e.t.String() }
-func (e *textError) Words() i18n.Text { return e.t }
-
-func errorText(key string, args ...any) error { return &textError{i18n.Say(key, args...)} }
-
 // Words is the problem's detail as a message (Detail quoted when it has no
 // Text).
 func (p Problem) Words() i18n.Text {

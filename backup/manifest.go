@@ -480,31 +480,31 @@ func (m *Manifest) hasDir(p string) bool {
 func CheckRelPath(p string) error {
 	switch {
 	case p == "" || p == ".":
-		return errorText("detail.path.empty")
+		return i18n.NewError("detail.path.empty")
 	case len(p) > 4096:
-		return errorText("detail.path.long")
+		return i18n.NewError("detail.path.long")
 	case strings.HasPrefix(p, "/"):
-		return errorText("detail.path.absolute")
+		return i18n.NewError("detail.path.absolute")
 	case strings.Contains(p, `\`):
-		return errorText("detail.path.backslash")
+		return i18n.NewError("detail.path.backslash")
 	case strings.Contains(p, ":"):
-		return errorText("detail.path.drive")
+		return i18n.NewError("detail.path.drive")
 	case path.Clean(p) != p:
-		return errorText("detail.path.unclean")
+		return i18n.NewError("detail.path.unclean")
 	}
 	for _, part := range strings.Split(p, "/") {
 		if part == ".." || part == "." {
-			return errorText("detail.path.climbs")
+			return i18n.NewError("detail.path.climbs")
 		}
 		// Windows drops trailing dots and spaces, which would let two
 		// names collide or a name change on restore.
 		if strings.HasSuffix(part, ".") || strings.HasSuffix(part, " ") {
-			return errorText("detail.path.dotspace")
+			return i18n.NewError("detail.path.dotspace")
 		}
 	}
 	for _, r := range p {
 		if r < 0x20 || r == 0x7f {
-			return errorText("detail.path.control")
+			return i18n.NewError("detail.path.control")
 		}
 	}
 	return nil

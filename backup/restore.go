@@ -952,7 +952,7 @@ func safeJoin(dir, rel string) (string, error) {
 	p := filepath.Join(dir, filepath.FromSlash(rel))
 	r, err := filepath.Rel(dir, p)
 	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) || filepath.IsAbs(r) {
-		return "", errorText("detail.restore.outside", rel)
+		return "", i18n.NewError("detail.restore.outside", rel)
 	}
 	return p, nil
 }

@@ -105,7 +105,7 @@ func TestWordedErrorsMatchError(t *testing.T) {
 		&ChangedError{Path: "/x/db/a", Detail: "set by hand"},
 		manifestErr("files", "detail.manifest.negative"),
 		&ManifestError{File: "m.json", Field: "files", Detail: "by hand"},
-		errorText("detail.path.empty").(*textError),
+		i18n.NewError("detail.path.empty").(*i18n.TextError),
 	} {
 		if got := err.Words().String(); got != err.Error() {
 			t.Errorf("%T: Words() says %q, Error() %q", err, got, err.Error())

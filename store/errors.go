@@ -97,17 +97,6 @@ func (e *Error) DetailText() i18n.Text {
 	return e.Text.Or(e.Detail)
 }
 
-// TextError is an error whose English Error() is a catalogue message, so
-// that an Error (or a command's message) quoting it words it in the user's
-// language.
-type TextError struct{ Text i18n.Text }
-
-// SayError is an error worded by the catalogue message key with args.
-func SayError(key string, args ...any) error { return &TextError{i18n.Say(key, args...)} }
-
-func (e *TextError) Error() string    { return e.Text.String() }
-func (e *TextError) Words() i18n.Text { return e.Text }
-
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Where)

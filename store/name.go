@@ -3,6 +3,8 @@ package store
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/efbackup/efbackup/internal/i18n"
 )
 
 // MaxNameLen is the longest name a store accepts, in bytes: what every
@@ -15,19 +17,19 @@ const MaxNameLen = 255
 func CheckName(name string) error {
 	switch {
 	case name == "":
-		return SayError("store.detail.name.empty")
+		return i18n.NewError("store.detail.name.empty")
 	case name == "." || name == "..":
-		return SayError("store.detail.name.dot", name)
+		return i18n.NewError("store.detail.name.dot", name)
 	case len(name) > MaxNameLen:
-		return SayError("store.detail.name.long", MaxNameLen)
+		return i18n.NewError("store.detail.name.long", MaxNameLen)
 	case !utf8.ValidString(name):
-		return SayError("store.detail.name.utf8", name)
+		return i18n.NewError("store.detail.name.utf8", name)
 	case strings.ContainsAny(name, `/\`):
-		return SayError("store.detail.name.separator", name)
+		return i18n.NewError("store.detail.name.separator", name)
 	}
 	for _, r := range name {
 		if r < 0x20 || r == 0x7f {
-			return SayError("store.detail.name.control", name)
+			return i18n.NewError("store.detail.name.control", name)
 		}
 	}
 	return nil

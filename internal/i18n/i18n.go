@@ -185,6 +185,16 @@ func (t Text) Or(detail string) Text {
 	return Say("text.asis", detail)
 }
 
+// TextError is an error whose English Error() is a catalogue message, so
+// that a message quoting it words it in the user's language.
+type TextError struct{ Text Text }
+
+func (e *TextError) Error() string { return e.Text.String() }
+func (e *TextError) Words() Text   { return e.Text }
+
+// NewError is a TextError worded by the message key with args.
+func NewError(key string, args ...any) error { return &TextError{Say(key, args...)} }
+
 // MarshalJSON writes a Text as its English wording: JSON is for scripts,
 // which see the same words whatever the user's language.
 func (t Text) MarshalJSON() ([]byte, error) { return json.Marshal(t.String()) }

@@ -87,11 +87,12 @@ func TestTPanicsOnMissingKey(t *testing.T) {
 	EN.T("verdict.no-such-verdict")
 }
 
-// keyRe finds the message keys that code keeps as a Text (i18n.Say, and
-// the detail families the readers and checks build their findings from):
+// keyRe finds the message keys that code keeps as a Text (i18n.Say and
+// i18n.NewError, and the detail families the readers and checks build
+// their findings from):
 // such a key is looked up only when the message is shown, perhaps on a path
 // no other test takes, so every one must be in the catalogue.
-var keyRe = regexp.MustCompile(`Say\("([a-z0-9.-]+)"|"((?:[a-z]+\.)?detail\.[a-z0-9.-]+)"`)
+var keyRe = regexp.MustCompile(`(?:Say|NewError)\("([a-z0-9.-]+)"|"((?:[a-z]+\.)?detail\.[a-z0-9.-]+)"`)
 
 func TestKeptKeysExist(t *testing.T) {
 	root := filepath.Join("..", "..")

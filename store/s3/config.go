@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/efbackup/efbackup/internal/i18n"
 	"github.com/efbackup/efbackup/store"
 	"github.com/minio/minio-go/v7/pkg/s3utils"
 )
@@ -90,15 +91,15 @@ type Config struct {
 func ParseURL(raw string) (bucket, prefix string, err error) {
 	rest, ok := strings.CutPrefix(raw, "s3://")
 	if !ok {
-		return "", "", store.SayError("store.detail.url.scheme", raw)
+		return "", "", i18n.NewError("store.detail.url.scheme", raw)
 	}
 	bucket, prefix, _ = strings.Cut(rest, "/")
 	if err := s3utils.CheckValidBucketNameStrict(bucket); err != nil {
-		return "", "", store.SayError("store.detail.url.bucket", raw, bucket, err)
+		return "", "", i18n.NewError("store.detail.url.bucket", raw, bucket, err)
 	}
 	prefix, err = cleanPrefix(prefix)
 	if err != nil {
-		return "", "", store.SayError("store.detail.url.prefix", raw, err)
+		return "", "", i18n.NewError("store.detail.url.prefix", raw, err)
 	}
 	return bucket, prefix, nil
 }
@@ -112,10 +113,10 @@ func cleanPrefix(p string) (string, error) {
 	}
 	for _, seg := range strings.Split(p, "/") {
 		if seg == "" || seg == "." || seg == ".." {
-			return "", store.SayError("store.detail.prefix.part", p)
+			return "", i18n.NewError("store.detail.prefix.part", p)
 		}
 		if err := store.CheckName(seg); err != nil {
-			return "", store.SayError("store.detail.prefix.name", p, err)
+			return "", i18n.NewError("store.detail.prefix.name", p, err)
 		}
 	}
 	return p, nil
@@ -303,13 +304,13 @@ func parseEndpoint(raw string) (*url.URL, error) {
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return nil, store.SayError("store.detail.endpoint.parse", raw, err)
+		return nil, i18n.NewError("store.detail.endpoint.parse", raw, err)
 	}
 	if u.Scheme != "https" && u.Scheme != "http" {
-		return nil, store.SayError("store.detail.endpoint.scheme", raw)
+		return nil, i18n.NewError("store.detail.endpoint.scheme", raw)
 	}
 	if u.Host == "" || u.Path != "" || u.RawQuery != "" || u.User != nil {
-		return nil, store.SayError("store.detail.endpoint.path", raw)
+		return nil, i18n.NewError("store.detail.endpoint.path", raw)
 	}
 	return u, nil
 }

@@ -106,7 +106,7 @@ func TestFailWorded(t *testing.T) {
 		{"server failed", fail(minio.ErrorResponse{StatusCode: http.StatusBadGateway}), store.KindServer, "the server failed (HTTP 502)"},
 		{"lost midway", midway(fail(&net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED})), store.KindNetwork,
 			"the connection was lost in the middle: nothing answers at " + host + " (connection refused)"},
-		{"unreadable retention", fail(store.SayError("store.detail.retention.date", "soon")), store.KindServer, `unreadable retention date "soon"`},
+		{"unreadable retention", fail(i18n.NewError("store.detail.retention.date", "soon")), store.KindServer, `unreadable retention date "soon"`},
 	})
 }
 
@@ -117,7 +117,7 @@ func TestFailUnknownKeepsTextWithoutSecret(t *testing.T) {
 	t.Parallel()
 	const secret = "SECRETunknownSECRET0123456789abcdef"
 	s := offline(t, secret)
-	for _, err := range []error{errors.New("minio: something odd"), fmt.Errorf("odd answer quoting %s", secret), fmt.Errorf("wrapped: %w", store.SayError("store.detail.name.empty"))} {
+	for _, err := range []error{errors.New("minio: something odd"), fmt.Errorf("odd answer quoting %s", secret), fmt.Errorf("wrapped: %w", i18n.NewError("store.detail.name.empty"))} {
 		var e *store.Error
 		if !errors.As(s.fail("list", "", err), &e) || e.Kind != store.KindServer {
 			t.Fatalf("%v: %v", err, e)

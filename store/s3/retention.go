@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/efbackup/efbackup/internal/i18n"
 	"github.com/efbackup/efbackup/store"
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/signer"
@@ -76,14 +77,14 @@ func (s *Store) getRetentionRaw(ctx context.Context, key, vid string) (store.Ret
 		RetainUntilDate string
 	}
 	if err := xml.Unmarshal(body, &r); err != nil {
-		return store.Retention{}, store.SayError("store.detail.retention.unreadable", err)
+		return store.Retention{}, i18n.NewError("store.detail.retention.unreadable", err)
 	}
 	if r.Mode == "" {
 		return store.Retention{}, nil
 	}
 	t, err := time.Parse(time.RFC3339, r.RetainUntilDate)
 	if err != nil {
-		return store.Retention{}, store.SayError("store.detail.retention.date", r.RetainUntilDate)
+		return store.Retention{}, i18n.NewError("store.detail.retention.date", r.RetainUntilDate)
 	}
 	return store.Retention{Mode: strings.ToUpper(r.Mode), Until: t}, nil
 }
