@@ -39,6 +39,17 @@ const bodyColumns = 64
 
 var b64 = base64.RawStdEncoding.Strict()
 
+// decodeB64 decodes canonical unpadded base64, as age writes it. Go's
+// decoder skips CR and LF even when strict; age's format has none inside a
+// value, and a header holding one would not re-encode to the bytes read
+// (its MAC would cover other bytes than the file holds), so it is refused.
+func decodeB64(s string) ([]byte, error) {
+	if strings.ContainsAny(s, "\r\n") {
+		return nil, base64.CorruptInputError(strings.IndexAny(s, "\r\n"))
+	}
+	return b64.DecodeString(s)
+}
+
 // A Stanza is one recipient block of an age header: a type (X25519,
 // scrypt, ...), its arguments, and the wrapped file key.
 type Stanza struct {
@@ -164,7 +175,7 @@ func parseHeader(br *bufio.Reader, maxWorkFactor int) (*Header, error) {
 		}
 		if bytes.HasPrefix(line, []byte("---")) {
 			mac, ok := strings.CutPrefix(string(line), "--- ")
-			if h.MAC, err = b64.DecodeString(mac); !ok || err != nil || len(h.MAC) != 32 {
+			if h.MAC, err = decodeB64(mac); !ok || err != nil || len(h.MAC) != 32 {
 				return nil, damage(HeaderMalformed, start, "crypt.detail.closingline")
 			}
 			break
@@ -264,7 +275,7 @@ func parseStanza(r *headerReader, line []byte, start int64) (*Stanza, error) {
 		} else if err != nil {
 			return nil, lineError(err, off, "crypt.detail.bodylinelong")
 		}
-		b, err := b64.DecodeString(string(bl))
+		b, err := decodeB64(string(bl))
 		if err != nil {
 			return nil, damage(HeaderMalformed, off, "crypt.detail.bodybase64")
 		}
@@ -301,14 +312,14 @@ func checkStanza(s *Stanza, off int64, maxWorkFactor int) error {
 		if len(s.Args) != 1 || len(s.Body) != 32 {
 			return damage(HeaderMalformed, off, "crypt.detail.x25519")
 		}
-		if share, err := b64.DecodeString(s.Args[0]); err != nil || len(share) != 32 {
+		if share, err := decodeB64(s.Args[0]); err != nil || len(share) != 32 {
 			return damage(HeaderMalformed, off, "crypt.detail.x25519share")
 		}
 	case "scrypt":
 		if len(s.Args) != 2 || len(s.Body) != 32 {
 			return damage(HeaderMalformed, off, "crypt.detail.scrypt")
 		}
-		if salt, err := b64.DecodeString(s.Args[0]); err != nil || len(salt) != 16 {
+		if salt, err := decodeB64(s.Args[0]); err != nil || len(salt) != 16 {
 			return damage(HeaderMalformed, off, "crypt.detail.scryptsalt")
 		}
 		w := s.Args[1]
